@@ -1,0 +1,292 @@
+//! The command line: clap definitions whose `///` comments are the help text.
+
+use std::ffi::OsString;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::exit::EXIT_CODES_HELP;
+use crate::lookup::constants::parse_symbol;
+use crate::render::Format;
+use crate::sys::netdb;
+
+/// Show what the resolver and socket layer answer, as CPython's socket module sees it.
+///
+/// Each subcommand makes one libc call (the one Python's `socket` module makes for the
+/// same function) and prints the answer as a table, JSON or JSON lines.
+#[derive(Debug, Parser)]
+#[command(name = "sockscope", version, after_help = top_help())]
+pub struct Cli {
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+fn top_help() -> String {
+    format!(
+        "Examples:\n  sockscope addrinfo localhost http\n  sockscope servbyname ssh http/tcp --json\n  \
+         sockscope constants AF_ --value 10\n\n{EXIT_CODES_HELP}"
+    )
+}
+
+/// Options every subcommand takes.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format
+    #[arg(long, value_enum, global = true, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Short for --format json
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+impl OutputArgs {
+    /// The format asked for; `--json` wins because it is the more specific spelling.
+    pub fn format(&self) -> Format {
+        if self.json { Format::Json } else { self.format }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Look up services by name: getservbyname(3), like socket.getservbyname(name, proto)
+    #[command(
+        name = "servbyname",
+        after_help = "\
+Examples:
+  sockscope servbyname ssh            # socket.getservbyname('ssh')
+  sockscope servbyname domain/udp     # socket.getservbyname('domain', 'udp')
+  sockscope servbyname http https -p tcp --json"
+    )]
+    ServByName(ServArgs),
+
+    /// Look up services by port: getservbyport(3), like socket.getservbyport(port, proto)
+    #[command(
+        name = "servbyport",
+        after_help = "\
+Examples:
+  sockscope servbyport 80             # socket.getservbyport(80)
+  sockscope servbyport 53/udp 22      # socket.getservbyport(53, 'udp'), then port 22
+  sockscope servbyport 443 -p tcp --format jsonl"
+    )]
+    ServByPort(ServArgs),
+
+    /// This machine's host name: gethostname(3), like socket.gethostname()
+    #[command(
+        name = "hostname",
+        after_help = "\
+Examples:
+  sockscope hostname                  # socket.gethostname()
+  sockscope hostname --fqdn           # the canonical name, like `hostname -f`
+  sockscope hostname --addresses      # socket.gethostbyname(socket.gethostname()) and more"
+    )]
+    Hostname(HostnameArgs),
+
+    /// IPv4 address of host names, like socket.gethostbyname(name) (or gethostbyname_ex with --ex)
+    #[command(
+        name = "hostbyname",
+        after_help = "\
+Examples:
+  sockscope hostbyname localhost      # socket.gethostbyname('localhost')
+  sockscope hostbyname --ex localhost # socket.gethostbyname_ex('localhost')
+  sockscope hostbyname 127.0.0.1 localhost --json"
+    )]
+    HostByName(HostByNameArgs),
+
+    /// Resolve a host and service: getaddrinfo(3), like socket.getaddrinfo(host, port, ...)
+    #[command(
+        name = "addrinfo",
+        after_help = "\
+HOST and SERVICE may each be left out, which passes NULL to getaddrinfo (Python's None):
+give only HOST to resolve without a service (ports are 0), or give `--service SERVICE`
+without HOST to ask for the local or wildcard address (with --flags passive).
+
+Examples:
+  sockscope addrinfo localhost http   # socket.getaddrinfo('localhost', 'http')
+  sockscope addrinfo 127.0.0.1 80 -t stream
+  sockscope addrinfo ::1 -6 --flags canonname,numerichost --json
+  sockscope addrinfo --service 8080 --flags passive   # getaddrinfo(None, 8080, flags=AI_PASSIVE)"
+    )]
+    AddrInfo(AddrInfoArgs),
+
+    /// Socket constants and their values on this platform, like {getattr(socket, n): n ...}
+    #[command(
+        name = "constants",
+        after_help = "\
+Examples:
+  sockscope constants                 # every group sockscope knows
+  sockscope constants AF_ SOCK_       # names starting with AF_ or SOCK_ (case-insensitive)
+  sockscope constants AF --value 10   # which address family is 10?"
+    )]
+    Constants(ConstantsArgs),
+}
+
+/// Keys and protocol for servbyname / servbyport.
+#[derive(Debug, Args)]
+pub struct ServArgs {
+    /// Service names (servbyname) or port numbers (servbyport), each optionally /PROTO
+    #[arg(required = true, value_name = "KEY[/PROTO]")]
+    pub keys: Vec<OsString>,
+
+    /// Protocol for keys without /PROTO (tcp, udp, ...); any protocol when not given
+    #[arg(short, long, value_name = "PROTO")]
+    pub proto: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HostnameArgs {
+    /// Also show the canonical name (getaddrinfo with AI_CANONNAME), like `hostname -f`
+    #[arg(long)]
+    pub fqdn: bool,
+
+    /// Also show gethostbyname(gethostname()) and every address of the host name
+    #[arg(long)]
+    pub addresses: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HostByNameArgs {
+    /// Host names or numeric IPv4 addresses
+    #[arg(required = true, value_name = "NAME")]
+    pub names: Vec<OsString>,
+
+    /// Whole host entries (name, aliases, addresses) via gethostbyname_r, like gethostbyname_ex
+    #[arg(long)]
+    pub ex: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AddrInfoArgs {
+    /// Host name or numeric address; leave out for NULL (Python's None)
+    pub host: Option<OsString>,
+
+    /// Service name or port number; leave out for NULL (Python's None)
+    #[arg(value_name = "SERVICE")]
+    pub service_pos: Option<OsString>,
+
+    /// Service name or port, for use without HOST
+    #[arg(short, long, value_name = "SERVICE", conflicts_with = "service_pos")]
+    pub service: Option<OsString>,
+
+    /// Address family: unspec, inet, inet6, any AF_ name, or a number
+    #[arg(short, long, default_value = "unspec", value_parser = parse_family)]
+    pub family: i32,
+
+    /// Short for --family inet
+    #[arg(short = '4', conflicts_with_all = ["family", "inet6"])]
+    pub inet: bool,
+
+    /// Short for --family inet6
+    #[arg(short = '6', conflicts_with = "family")]
+    pub inet6: bool,
+
+    /// Socket type: stream, dgram, raw, any SOCK_ name, or a number; 0 (any) by default
+    #[arg(short = 't', long = "type", default_value = "0", value_parser = parse_socktype)]
+    pub socktype: i32,
+
+    /// Protocol: tcp, udp, any IPPROTO_ or /etc/protocols name, or a number; 0 (any) by default
+    #[arg(short, long, default_value = "0", value_parser = parse_proto)]
+    pub proto: i32,
+
+    /// Comma-separated AI_ flags: canonname, passive, numerichost, numericserv, addrconfig,
+    /// v4mapped, all (case-insensitive, AI_ prefix accepted) or a number
+    #[arg(long, default_value = "0", value_parser = parse_flags)]
+    pub flags: i32,
+}
+
+impl AddrInfoArgs {
+    /// The family after -4/-6 have been applied.
+    pub fn family(&self) -> i32 {
+        if self.inet {
+            libc::AF_INET
+        } else if self.inet6 {
+            libc::AF_INET6
+        } else {
+            self.family
+        }
+    }
+
+    /// SERVICE from the positional argument or from --service.
+    pub fn service(&self) -> Option<&OsString> {
+        self.service_pos.as_ref().or(self.service.as_ref())
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ConstantsArgs {
+    /// Prefixes to list (AF_, SOCK_, IPPROTO_, ...; case-insensitive); every group when none
+    #[arg(value_name = "PREFIX")]
+    pub prefixes: Vec<String>,
+
+    /// Find the names that have this value (within PREFIXes, if given)
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub value: Option<i64>,
+}
+
+fn to_i32(value: i64) -> Result<i32, String> {
+    i32::try_from(value).map_err(|_| format!("{value} does not fit in a C int"))
+}
+
+fn parse_family(text: &str) -> Result<i32, String> {
+    parse_symbol("AF_", text).and_then(to_i32)
+}
+
+fn parse_socktype(text: &str) -> Result<i32, String> {
+    parse_symbol("SOCK_", text).and_then(to_i32)
+}
+
+/// IPPROTO_ names first (tcp, udp, icmpv6), then the protocols database (getprotobyname).
+fn parse_proto(text: &str) -> Result<i32, String> {
+    if let Ok(value) = parse_symbol("IPPROTO_", text) {
+        return to_i32(value);
+    }
+    let c_name = netdb::c_string(text).map_err(|_| "protocol contains a NUL byte".to_string())?;
+    netdb::getprotobyname(&c_name)
+        .map(|entry| entry.number)
+        .map_err(|_| format!("unknown protocol: {text}"))
+}
+
+fn parse_flags(text: &str) -> Result<i32, String> {
+    let mut flags: i64 = 0;
+    for part in text.split(',').map(str::trim) {
+        if part.is_empty() {
+            return Err(format!("empty flag in {text:?}"));
+        }
+        flags |= parse_symbol("AI_", part)?;
+    }
+    to_i32(flags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn flags_parse_case_insensitively_with_or_without_prefix() {
+        assert_eq!(
+            parse_flags("canonname,AI_PASSIVE"),
+            Ok(libc::AI_CANONNAME | libc::AI_PASSIVE)
+        );
+        assert_eq!(
+            parse_flags("V4MAPPED,all"),
+            Ok(libc::AI_V4MAPPED | libc::AI_ALL)
+        );
+        assert!(parse_flags("canonname,,all").is_err());
+        assert!(parse_flags("bogus").is_err());
+    }
+
+    #[test]
+    fn protocols_parse_by_name_and_number() {
+        assert_eq!(parse_proto("tcp"), Ok(libc::IPPROTO_TCP));
+        assert_eq!(parse_proto("17"), Ok(libc::IPPROTO_UDP));
+        assert!(parse_proto("nosuchproto").is_err());
+    }
+}

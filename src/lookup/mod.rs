@@ -1,0 +1,8 @@
+//! One module per libc call family: each turns user keys into `Answer`s and never prints.
+
+pub mod addrinfo;
+pub mod constants;
+mod constants_table;
+pub mod hostbyname;
+pub mod hostname;
+pub mod servent;

@@ -1,0 +1,102 @@
+//! Snapshot tests of every renderer on the same fixed answers, so a format change is seen in review.
+
+use super::{Format, sink};
+use crate::model::{AddrInfo, Answer, Failure, Service};
+
+fn services() -> Vec<Answer<Service>> {
+    vec![
+        Answer::new(
+            Some("ssh".into()),
+            Ok(vec![Service {
+                query: "ssh".into(),
+                name: "ssh".into(),
+                aliases: vec![],
+                port: 22,
+                proto: "tcp".into(),
+            }]),
+        ),
+        Answer::new(
+            Some("nosuch".into()),
+            Err(Failure::from(crate::sys::SysError::NotFound(
+                "service/proto not found",
+            ))),
+        ),
+        Answer::new(
+            Some("http".into()),
+            Ok(vec![Service {
+                query: "http".into(),
+                name: "http".into(),
+                aliases: vec!["www".into()],
+                port: 80,
+                proto: "tcp".into(),
+            }]),
+        ),
+    ]
+}
+
+fn addrinfo() -> Vec<Answer<AddrInfo>> {
+    let row = |family: &str, address: &str, v6: bool| AddrInfo {
+        query: Some("localhost".into()),
+        service: Some("http".into()),
+        family: family.into(),
+        socktype: "SOCK_STREAM".into(),
+        proto: 6,
+        canonname: String::new(),
+        address: address.into(),
+        port: 80,
+        flowinfo: v6.then_some(0),
+        scope_id: v6.then_some(0),
+    };
+    vec![Answer::new(
+        Some("localhost".into()),
+        Ok(vec![
+            row("AF_INET6", "::1", true),
+            row("AF_INET", "127.0.0.1", false),
+        ]),
+    )]
+}
+
+fn render<R: crate::model::Record>(format: Format, answers: &[Answer<R>]) -> String {
+    let mut buf = Vec::new();
+    {
+        let mut out = sink::<R>(format, Box::new(&mut buf));
+        for answer in answers {
+            out.answer(answer).unwrap();
+        }
+        out.finish().unwrap();
+    }
+    String::from_utf8(buf).unwrap()
+}
+
+#[test]
+fn table_services() {
+    insta::assert_snapshot!(render(Format::Table, &services()));
+}
+
+#[test]
+fn json_services() {
+    insta::assert_snapshot!(render(Format::Json, &services()));
+}
+
+#[test]
+fn jsonl_services() {
+    insta::assert_snapshot!(render(Format::Jsonl, &services()));
+}
+
+#[test]
+fn table_addrinfo() {
+    insta::assert_snapshot!(render(Format::Table, &addrinfo()));
+}
+
+#[test]
+fn json_addrinfo() {
+    insta::assert_snapshot!(render(Format::Json, &addrinfo()));
+}
+
+#[test]
+fn empty_outputs() {
+    let none: Vec<Answer<Service>> = vec![];
+    assert_eq!(render(Format::Json, &none), "[]\n");
+    assert_eq!(render(Format::Jsonl, &none), "");
+    assert_eq!(render(Format::Table, &none), "");
+}

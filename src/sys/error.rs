@@ -1,0 +1,222 @@
+//! Typed errors as libc reports them: an EAI code, an h_errno, an errno, or "no entry".
+
+use std::ffi::CStr;
+use std::fmt;
+
+use super::ffi::{EAI_ADDRFAMILY, HOST_NOT_FOUND, NO_DATA, NO_RECOVERY, TRY_AGAIN};
+use crate::exit::ExitCode;
+
+/// One failed libc call, in the vocabulary of the call that failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SysError {
+    /// getaddrinfo/getnameinfo returned this EAI code; for EAI_SYSTEM, `errno` says why.
+    Gai { code: i32, errno: Option<i32> },
+    /// A gethostbyname_r-style call set h_errno.
+    Herrno(i32),
+    /// A call that reports through errno.
+    Errno(i32),
+    /// A netdb database lookup (getservbyname, ...) found no entry; the text is Python's.
+    NotFound(&'static str),
+}
+
+impl SysError {
+    /// The symbolic code scripts match on: `EAI_NONAME`, `HOST_NOT_FOUND`, `ECONNREFUSED`, `NOT_FOUND`.
+    pub fn code(&self) -> String {
+        match self {
+            SysError::Gai { code, .. } => gai_name(*code),
+            SysError::Herrno(h) => herrno_name(*h),
+            SysError::Errno(e) => errno_name(*e),
+            SysError::NotFound(_) => "NOT_FOUND".to_string(),
+        }
+    }
+
+    /// The library's own message, as Python's exception would carry it.
+    pub fn message(&self) -> String {
+        match self {
+            SysError::Gai { code, errno } => {
+                // EAI_SYSTEM alone says nothing; Python shows the errno text in that case too.
+                if let (true, Some(errno)) = (*code == libc::EAI_SYSTEM, errno) {
+                    return errno_message(*errno);
+                }
+                // SAFETY: gai_strerror returns a pointer to a static NUL-terminated string for any code.
+                let text = unsafe { CStr::from_ptr(libc::gai_strerror(*code)) };
+                text.to_string_lossy().into_owned()
+            }
+            SysError::Herrno(h) => herrno_message(*h),
+            SysError::Errno(e) => errno_message(*e),
+            SysError::NotFound(text) => (*text).to_string(),
+        }
+    }
+
+    /// How this failure maps onto sockscope's documented exit codes.
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            SysError::Gai { code, .. } => match *code {
+                libc::EAI_NONAME | libc::EAI_NODATA | libc::EAI_SERVICE | EAI_ADDRFAMILY => {
+                    ExitCode::NotFound
+                }
+                libc::EAI_AGAIN => ExitCode::Temporary,
+                libc::EAI_BADFLAGS | libc::EAI_FAMILY | libc::EAI_SOCKTYPE => ExitCode::Usage,
+                _ => ExitCode::System,
+            },
+            SysError::Herrno(h) => match *h {
+                HOST_NOT_FOUND | NO_DATA => ExitCode::NotFound,
+                TRY_AGAIN => ExitCode::Temporary,
+                _ => ExitCode::System,
+            },
+            SysError::Errno(_) => ExitCode::System,
+            SysError::NotFound(_) => ExitCode::NotFound,
+        }
+    }
+}
+
+impl fmt::Display for SysError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.message(), self.code())
+    }
+}
+
+impl std::error::Error for SysError {}
+
+fn gai_name(code: i32) -> String {
+    let name = match code {
+        libc::EAI_AGAIN => "EAI_AGAIN",
+        libc::EAI_BADFLAGS => "EAI_BADFLAGS",
+        libc::EAI_FAIL => "EAI_FAIL",
+        libc::EAI_FAMILY => "EAI_FAMILY",
+        libc::EAI_MEMORY => "EAI_MEMORY",
+        libc::EAI_NODATA => "EAI_NODATA",
+        libc::EAI_NONAME => "EAI_NONAME",
+        libc::EAI_SERVICE => "EAI_SERVICE",
+        libc::EAI_SOCKTYPE => "EAI_SOCKTYPE",
+        libc::EAI_SYSTEM => "EAI_SYSTEM",
+        libc::EAI_OVERFLOW => "EAI_OVERFLOW",
+        EAI_ADDRFAMILY => "EAI_ADDRFAMILY",
+        _ => return format!("EAI_{code}"),
+    };
+    name.to_string()
+}
+
+fn herrno_name(h: i32) -> String {
+    let name = match h {
+        HOST_NOT_FOUND => "HOST_NOT_FOUND",
+        TRY_AGAIN => "TRY_AGAIN",
+        NO_RECOVERY => "NO_RECOVERY",
+        NO_DATA => "NO_DATA",
+        _ => return format!("H_ERRNO_{h}"),
+    };
+    name.to_string()
+}
+
+fn herrno_message(h: i32) -> String {
+    // SAFETY: hstrerror returns a pointer to a static NUL-terminated string for any code.
+    let text = unsafe { CStr::from_ptr(libc::hstrerror(h)) };
+    text.to_string_lossy().into_owned()
+}
+
+/// strerror's text, as Python's OSError shows it.
+pub fn errno_message(errno: i32) -> String {
+    std::io::Error::from_raw_os_error(errno)
+        .to_string()
+        .split(" (os error")
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The symbolic errno name; the numbers come from the libc crate for this platform.
+pub fn errno_name(errno: i32) -> String {
+    ERRNO_NAMES
+        .iter()
+        .find(|(value, _)| *value == errno)
+        .map_or_else(|| format!("ERRNO_{errno}"), |(_, name)| (*name).to_string())
+}
+
+const ERRNO_NAMES: &[(i32, &str)] = &[
+    (libc::EPERM, "EPERM"),
+    (libc::ENOENT, "ENOENT"),
+    (libc::ESRCH, "ESRCH"),
+    (libc::EINTR, "EINTR"),
+    (libc::EIO, "EIO"),
+    (libc::ENXIO, "ENXIO"),
+    (libc::E2BIG, "E2BIG"),
+    (libc::EBADF, "EBADF"),
+    (libc::EAGAIN, "EAGAIN"),
+    (libc::ENOMEM, "ENOMEM"),
+    (libc::EACCES, "EACCES"),
+    (libc::EFAULT, "EFAULT"),
+    (libc::EBUSY, "EBUSY"),
+    (libc::EEXIST, "EEXIST"),
+    (libc::ENODEV, "ENODEV"),
+    (libc::EINVAL, "EINVAL"),
+    (libc::ENFILE, "ENFILE"),
+    (libc::EMFILE, "EMFILE"),
+    (libc::ENOSPC, "ENOSPC"),
+    (libc::EPIPE, "EPIPE"),
+    (libc::ERANGE, "ERANGE"),
+    (libc::ENAMETOOLONG, "ENAMETOOLONG"),
+    (libc::ENOSYS, "ENOSYS"),
+    (libc::ENOTSOCK, "ENOTSOCK"),
+    (libc::EDESTADDRREQ, "EDESTADDRREQ"),
+    (libc::EMSGSIZE, "EMSGSIZE"),
+    (libc::EPROTOTYPE, "EPROTOTYPE"),
+    (libc::ENOPROTOOPT, "ENOPROTOOPT"),
+    (libc::EPROTONOSUPPORT, "EPROTONOSUPPORT"),
+    (libc::ESOCKTNOSUPPORT, "ESOCKTNOSUPPORT"),
+    (libc::EOPNOTSUPP, "EOPNOTSUPP"),
+    (libc::EPFNOSUPPORT, "EPFNOSUPPORT"),
+    (libc::EAFNOSUPPORT, "EAFNOSUPPORT"),
+    (libc::EADDRINUSE, "EADDRINUSE"),
+    (libc::EADDRNOTAVAIL, "EADDRNOTAVAIL"),
+    (libc::ENETDOWN, "ENETDOWN"),
+    (libc::ENETUNREACH, "ENETUNREACH"),
+    (libc::ENETRESET, "ENETRESET"),
+    (libc::ECONNABORTED, "ECONNABORTED"),
+    (libc::ECONNRESET, "ECONNRESET"),
+    (libc::ENOBUFS, "ENOBUFS"),
+    (libc::EISCONN, "EISCONN"),
+    (libc::ENOTCONN, "ENOTCONN"),
+    (libc::ESHUTDOWN, "ESHUTDOWN"),
+    (libc::ETIMEDOUT, "ETIMEDOUT"),
+    (libc::ECONNREFUSED, "ECONNREFUSED"),
+    (libc::EHOSTDOWN, "EHOSTDOWN"),
+    (libc::EHOSTUNREACH, "EHOSTUNREACH"),
+    (libc::EALREADY, "EALREADY"),
+    (libc::EINPROGRESS, "EINPROGRESS"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gai_errors_have_names_messages_and_codes() {
+        let err = SysError::Gai {
+            code: libc::EAI_NONAME,
+            errno: None,
+        };
+        assert_eq!(err.code(), "EAI_NONAME");
+        assert_eq!(err.message(), "Name or service not known");
+        assert_eq!(err.exit_code(), ExitCode::NotFound);
+        let again = SysError::Gai {
+            code: libc::EAI_AGAIN,
+            errno: None,
+        };
+        assert_eq!(again.exit_code(), ExitCode::Temporary);
+    }
+
+    #[test]
+    fn herrno_and_errno_are_named() {
+        assert_eq!(SysError::Herrno(TRY_AGAIN).code(), "TRY_AGAIN");
+        assert_eq!(
+            SysError::Herrno(HOST_NOT_FOUND).exit_code(),
+            ExitCode::NotFound
+        );
+        assert_eq!(SysError::Errno(libc::ECONNREFUSED).code(), "ECONNREFUSED");
+        assert_eq!(
+            SysError::Errno(libc::ECONNREFUSED).message(),
+            "Connection refused"
+        );
+        assert_eq!(errno_name(99999), "ERRNO_99999");
+    }
+}

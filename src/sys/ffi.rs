@@ -1,0 +1,24 @@
+//! The few glibc declarations the libc crate lacks, in one place.
+
+use libc::{c_char, c_int, hostent, size_t};
+
+// h_errno values from glibc's <netdb.h>.
+pub const HOST_NOT_FOUND: c_int = 1;
+pub const TRY_AGAIN: c_int = 2;
+pub const NO_RECOVERY: c_int = 3;
+pub const NO_DATA: c_int = 4;
+
+/// glibc's EAI_ADDRFAMILY (a GNU extension): the host has no address in the requested family.
+pub const EAI_ADDRFAMILY: c_int = -9;
+
+unsafe extern "C" {
+    /// glibc's reentrant gethostbyname; ERANGE in the return value means "give me a bigger buffer".
+    pub fn gethostbyname_r(
+        name: *const c_char,
+        ret: *mut hostent,
+        buf: *mut c_char,
+        buflen: size_t,
+        result: *mut *mut hostent,
+        h_errnop: *mut c_int,
+    ) -> c_int;
+}

@@ -1,0 +1,7 @@
+//! The libc boundary: the only module with `unsafe`, turning C calls into owned Rust values and typed errors.
+
+pub mod error;
+mod ffi;
+pub mod netdb;
+
+pub use error::SysError;

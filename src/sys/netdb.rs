@@ -1,0 +1,337 @@
+//! Safe wrappers around the resolver's C calls: each copies its answer out before returning.
+
+use std::ffi::{CStr, CString};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+use std::os::raw::c_char;
+use std::ptr;
+use std::sync::{Mutex, MutexGuard};
+
+use super::error::SysError;
+use super::ffi;
+
+/// getservbyname, getservbyport and getprotobyname return pointers into one static buffer:
+/// every call to them holds this lock until its answer has been copied out.
+static NETDB_STATIC: Mutex<()> = Mutex::new(());
+
+fn netdb_lock() -> MutexGuard<'static, ()> {
+    // A panic elsewhere while holding the lock leaves no broken state behind: the data is `()`.
+    NETDB_STATIC
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// An owned copy of a `struct servent`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServEntry {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub port: u16,
+    pub proto: String,
+}
+
+/// An owned copy of a `struct hostent`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostEntry {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub addresses: Vec<std::net::IpAddr>,
+}
+
+/// An owned copy of a `struct protoent`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProtoEntry {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub number: i32,
+}
+
+/// One element of getaddrinfo's list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddrInfoEntry {
+    pub family: i32,
+    pub socktype: i32,
+    pub protocol: i32,
+    pub canonname: Option<String>,
+    pub addr: SocketAddr,
+}
+
+/// The `hints` argument of getaddrinfo.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Hints {
+    pub family: i32,
+    pub socktype: i32,
+    pub protocol: i32,
+    pub flags: i32,
+}
+
+/// Copy a NUL-terminated C string; bytes that are not UTF-8 are shown replaced, never a panic.
+///
+/// # Safety
+/// `p` must be null or point to a NUL-terminated string that lives for the duration of the call.
+unsafe fn owned_string(p: *const c_char) -> String {
+    if p.is_null() {
+        return String::new();
+    }
+    // SAFETY: the caller guarantees p points to a NUL-terminated string.
+    unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned()
+}
+
+/// Copy a NULL-terminated array of C strings (h_aliases, s_aliases, p_aliases).
+///
+/// # Safety
+/// `list` must be null or a NULL-terminated array of valid C strings.
+unsafe fn owned_strings(list: *mut *mut c_char) -> Vec<String> {
+    let mut out = Vec::new();
+    if list.is_null() {
+        return out;
+    }
+    let mut i = 0;
+    loop {
+        // SAFETY: the array is NULL-terminated, and we stop at the terminator.
+        let item = unsafe { *list.add(i) };
+        if item.is_null() {
+            return out;
+        }
+        // SAFETY: each element before the terminator is a valid C string.
+        out.push(unsafe { owned_string(item) });
+        i += 1;
+    }
+}
+
+/// # Safety
+/// `s` must be null or point to a valid servent that no other thread can overwrite meanwhile.
+unsafe fn copy_servent(
+    s: *const libc::servent,
+    missing: &'static str,
+) -> Result<ServEntry, SysError> {
+    if s.is_null() {
+        return Err(SysError::NotFound(missing));
+    }
+    // SAFETY: s is non-null and valid for reading, per the caller.
+    let s = unsafe { &*s };
+    Ok(ServEntry {
+        // SAFETY: servent's strings are valid C strings while the lock is held.
+        name: unsafe { owned_string(s.s_name) },
+        aliases: unsafe { owned_strings(s.s_aliases) },
+        // s_port holds a 16-bit port in network byte order inside an int.
+        port: u16::from_be(s.s_port as u16),
+        proto: unsafe { owned_string(s.s_proto) },
+    })
+}
+
+/// getservbyname(3): the services database entry for a name, optionally for one protocol.
+pub fn getservbyname(name: &CStr, proto: Option<&CStr>) -> Result<ServEntry, SysError> {
+    let _guard = netdb_lock();
+    let proto_ptr = proto.map_or(ptr::null(), CStr::as_ptr);
+    // SAFETY: both arguments are valid C strings (or NULL for proto, which getservbyname allows);
+    // the result points to static storage that the lock keeps stable until copied.
+    unsafe {
+        let entry = libc::getservbyname(name.as_ptr(), proto_ptr);
+        copy_servent(entry, "service/proto not found")
+    }
+}
+
+/// getservbyport(3): the services database entry for a port, optionally for one protocol.
+pub fn getservbyport(port: u16, proto: Option<&CStr>) -> Result<ServEntry, SysError> {
+    let _guard = netdb_lock();
+    let proto_ptr = proto.map_or(ptr::null(), CStr::as_ptr);
+    // SAFETY: proto is a valid C string or NULL; the port is passed in network byte order as
+    // the C API requires; the result is copied out while the lock is held.
+    unsafe {
+        let entry = libc::getservbyport(libc::c_int::from(port.to_be()), proto_ptr);
+        copy_servent(entry, "port/proto not found")
+    }
+}
+
+/// getprotobyname(3): the protocols database entry for a name.
+pub fn getprotobyname(name: &CStr) -> Result<ProtoEntry, SysError> {
+    let _guard = netdb_lock();
+    // SAFETY: name is a valid C string; the static result is copied out while the lock is held.
+    unsafe {
+        let p = libc::getprotobyname(name.as_ptr());
+        if p.is_null() {
+            return Err(SysError::NotFound("protocol not found"));
+        }
+        let p = &*p;
+        Ok(ProtoEntry {
+            name: owned_string(p.p_name),
+            aliases: owned_strings(p.p_aliases),
+            number: p.p_proto,
+        })
+    }
+}
+
+/// gethostbyname_r(3), starting from CPython's 16 KiB buffer and doubling it on ERANGE.
+pub fn gethostbyname_r(name: &CStr) -> Result<HostEntry, SysError> {
+    const START: usize = 16 * 1024;
+    const LIMIT: usize = 16 * 1024 * 1024;
+    let mut buf: Vec<c_char> = vec![0; START];
+    loop {
+        // SAFETY: hostent is plain old data; zeroed is a valid (empty) value that the call fills in.
+        let mut host: libc::hostent = unsafe { std::mem::zeroed() };
+        let mut result: *mut libc::hostent = ptr::null_mut();
+        let mut herr: libc::c_int = 0;
+        // SAFETY: every pointer is valid for the duration of the call and buf.len() is its size.
+        let rc = unsafe {
+            ffi::gethostbyname_r(
+                name.as_ptr(),
+                &mut host,
+                buf.as_mut_ptr(),
+                buf.len(),
+                &mut result,
+                &mut herr,
+            )
+        };
+        if rc == libc::ERANGE && buf.len() < LIMIT {
+            buf.resize(buf.len() * 2, 0);
+            continue;
+        }
+        if result.is_null() {
+            return Err(if rc != 0 && herr == 0 {
+                SysError::Errno(rc)
+            } else {
+                SysError::Herrno(herr)
+            });
+        }
+        // SAFETY: on success result points to `host`, whose pointers all point into `buf`,
+        // which is alive until the end of this function.
+        return Ok(unsafe { copy_hostent(&*result) });
+    }
+}
+
+/// # Safety
+/// All pointers in `h` must be valid for reading.
+unsafe fn copy_hostent(h: &libc::hostent) -> HostEntry {
+    let mut addresses = Vec::new();
+    let len = usize::try_from(h.h_length).unwrap_or(0);
+    if !h.h_addr_list.is_null() {
+        let mut i = 0;
+        loop {
+            // SAFETY: h_addr_list is a NULL-terminated array of h_length-byte addresses.
+            let item = unsafe { *h.h_addr_list.add(i) };
+            if item.is_null() {
+                break;
+            }
+            // SAFETY: each address is h_length bytes long.
+            let bytes = unsafe { std::slice::from_raw_parts(item as *const u8, len) };
+            if let Ok(v4) = <[u8; 4]>::try_from(bytes) {
+                addresses.push(Ipv4Addr::from(v4).into());
+            } else if let Ok(v6) = <[u8; 16]>::try_from(bytes) {
+                addresses.push(Ipv6Addr::from(v6).into());
+            }
+            i += 1;
+        }
+    }
+    HostEntry {
+        // SAFETY: h_name and h_aliases are valid per the caller.
+        name: unsafe { owned_string(h.h_name) },
+        aliases: unsafe { owned_strings(h.h_aliases) },
+        addresses,
+    }
+}
+
+/// getaddrinfo(3) with the given hints; NULL host or service where `None`.
+pub fn getaddrinfo(
+    host: Option<&CStr>,
+    service: Option<&CStr>,
+    hints: Hints,
+) -> Result<Vec<AddrInfoEntry>, SysError> {
+    // SAFETY: addrinfo is plain old data; all-zero is the documented way to start the hints.
+    let mut c_hints: libc::addrinfo = unsafe { std::mem::zeroed() };
+    c_hints.ai_family = hints.family;
+    c_hints.ai_socktype = hints.socktype;
+    c_hints.ai_protocol = hints.protocol;
+    c_hints.ai_flags = hints.flags;
+    let mut res: *mut libc::addrinfo = ptr::null_mut();
+    // SAFETY: host and service are valid C strings or NULL; c_hints is initialised; res receives
+    // a list that we free below with freeaddrinfo.
+    let rc = unsafe {
+        libc::getaddrinfo(
+            host.map_or(ptr::null(), CStr::as_ptr),
+            service.map_or(ptr::null(), CStr::as_ptr),
+            &c_hints,
+            &mut res,
+        )
+    };
+    if rc != 0 {
+        let errno = (rc == libc::EAI_SYSTEM)
+            .then(|| std::io::Error::last_os_error().raw_os_error())
+            .flatten();
+        return Err(SysError::Gai { code: rc, errno });
+    }
+    let mut out = Vec::new();
+    let mut cur = res;
+    while !cur.is_null() {
+        // SAFETY: cur is an element of the list getaddrinfo returned, not yet freed.
+        let ai = unsafe { &*cur };
+        // SAFETY: ai_addr points to ai_addrlen bytes of a sockaddr of family ai_family.
+        if let Some(addr) = unsafe { socket_addr(ai.ai_addr, ai.ai_addrlen) } {
+            out.push(AddrInfoEntry {
+                family: ai.ai_family,
+                socktype: ai.ai_socktype,
+                protocol: ai.ai_protocol,
+                // SAFETY: ai_canonname is NULL or a valid C string.
+                canonname: (!ai.ai_canonname.is_null())
+                    .then(|| unsafe { owned_string(ai.ai_canonname) }),
+                addr,
+            });
+        }
+        cur = ai.ai_next;
+    }
+    // SAFETY: res came from a successful getaddrinfo and is freed exactly once.
+    unsafe { libc::freeaddrinfo(res) };
+    Ok(out)
+}
+
+/// Convert an IPv4 or IPv6 sockaddr into std's type (keeping flowinfo and scope_id).
+///
+/// # Safety
+/// `sa` must be null or point to `len` readable bytes of a sockaddr.
+unsafe fn socket_addr(sa: *const libc::sockaddr, len: libc::socklen_t) -> Option<SocketAddr> {
+    if sa.is_null() {
+        return None;
+    }
+    let len = len as usize;
+    // SAFETY: sa is non-null and at least holds sa_family.
+    match i32::from(unsafe { (*sa).sa_family }) {
+        libc::AF_INET if len >= std::mem::size_of::<libc::sockaddr_in>() => {
+            // SAFETY: family and length say this is a sockaddr_in; read_unaligned avoids alignment assumptions.
+            let sin = unsafe { ptr::read_unaligned(sa as *const libc::sockaddr_in) };
+            let ip = Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr));
+            Some(SocketAddrV4::new(ip, u16::from_be(sin.sin_port)).into())
+        }
+        libc::AF_INET6 if len >= std::mem::size_of::<libc::sockaddr_in6>() => {
+            // SAFETY: family and length say this is a sockaddr_in6.
+            let sin6 = unsafe { ptr::read_unaligned(sa as *const libc::sockaddr_in6) };
+            let ip = Ipv6Addr::from(sin6.sin6_addr.s6_addr);
+            Some(
+                SocketAddrV6::new(
+                    ip,
+                    u16::from_be(sin6.sin6_port),
+                    u32::from_be(sin6.sin6_flowinfo),
+                    sin6.sin6_scope_id,
+                )
+                .into(),
+            )
+        }
+        _ => None,
+    }
+}
+
+/// getnameinfo(3) with NI_NUMERICHOST: the address text Python shows (with `%zone` for scoped IPv6).
+pub fn numeric_host(addr: &SocketAddr) -> String {
+    dns_lookup::getnameinfo(addr, libc::NI_NUMERICHOST | libc::NI_NUMERICSERV)
+        .map(|(host, _)| host)
+        .unwrap_or_else(|_| addr.ip().to_string())
+}
+
+/// gethostname(3).
+pub fn gethostname() -> Result<String, SysError> {
+    dns_lookup::get_hostname()
+        .map_err(|e| SysError::Errno(e.raw_os_error().unwrap_or(libc::EINVAL)))
+}
+
+/// A C string for a key that the caller has already checked has no NUL byte.
+pub fn c_string(text: &str) -> Result<CString, SysError> {
+    CString::new(text).map_err(|_| SysError::Errno(libc::EINVAL))
+}

@@ -1,0 +1,139 @@
+//! Checks on user keys before they reach libc, so bad input gets a precise message, not a resolver guess.
+
+use std::ffi::OsStr;
+
+use crate::model::Failure;
+
+/// The longest host name DNS can carry in text form, without the trailing dot.
+pub const MAX_NAME: usize = 253;
+/// The longest label between dots.
+pub const MAX_LABEL: usize = 63;
+
+/// The key as text for messages and the `query` field, even when it is not valid UTF-8.
+pub fn display(key: &OsStr) -> String {
+    key.to_string_lossy().into_owned()
+}
+
+/// A key as UTF-8 text with no NUL byte and not empty; `what` names it in the message.
+pub fn text<'a>(key: &'a OsStr, what: &str) -> Result<&'a str, Failure> {
+    let text = key
+        .to_str()
+        .ok_or_else(|| Failure::invalid(format!("{what} is not valid UTF-8")))?;
+    if text.contains('\0') {
+        return Err(Failure::invalid(format!("{what} contains a NUL byte")));
+    }
+    if text.is_empty() {
+        return Err(Failure::invalid(format!("empty {what}")));
+    }
+    Ok(text)
+}
+
+/// A host name or numeric address: DNS's length limits, checked here so the message says which.
+pub fn host(key: &OsStr) -> Result<&str, Failure> {
+    let name = text(key, "host name")?;
+    let bare = name.strip_suffix('.').unwrap_or(name);
+    if bare.len() > MAX_NAME {
+        return Err(Failure::invalid(format!(
+            "name too long ({} > {MAX_NAME} bytes)",
+            bare.len()
+        )));
+    }
+    for label in bare.split('.') {
+        if label.is_empty() {
+            return Err(Failure::invalid(
+                "empty label (two dots in a row, or a leading dot)",
+            ));
+        }
+        if label.len() > MAX_LABEL {
+            return Err(Failure::invalid(format!(
+                "label too long ({} > {MAX_LABEL} bytes)",
+                label.len()
+            )));
+        }
+    }
+    Ok(name)
+}
+
+/// A port number 0-65535 in decimal.
+pub fn port(text: &str) -> Result<u16, Failure> {
+    let digits = text.strip_prefix('+').unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        if let Some(rest) = text.strip_prefix('-')
+            && !rest.is_empty()
+            && rest.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(Failure::invalid(format!(
+                "port must be 0-65535, not {text}"
+            )));
+        }
+        return Err(Failure::invalid(format!("not a port number: {text}")));
+    }
+    digits
+        .parse::<u16>()
+        .map_err(|_| Failure::invalid(format!("port must be 0-65535, not {text}")))
+}
+
+/// A getaddrinfo service: a name is passed on as it is, a number must be a real port
+/// (glibc would quietly wrap 70000 to 4464).
+pub fn service(key: &OsStr) -> Result<&str, Failure> {
+    let service = text(key, "service")?;
+    let unsigned = service.trim_start_matches(['-', '+']);
+    let looks_numeric = !unsigned.is_empty() && unsigned.bytes().all(|b| b.is_ascii_digit());
+    if looks_numeric {
+        port(service)?;
+    }
+    Ok(service)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn os(s: &str) -> &OsStr {
+        OsStr::new(s)
+    }
+
+    #[test]
+    fn host_limits_are_exact() {
+        let label63 = "a".repeat(63);
+        let name253 = format!("{label63}.{label63}.{label63}.{}", "b".repeat(61));
+        assert_eq!(name253.len(), 253);
+        assert!(host(os(&name253)).is_ok());
+        assert!(host(os(&format!("{name253}."))).is_ok());
+        let err = host(os(&format!("{name253}b"))).unwrap_err();
+        assert_eq!(err.message, "name too long (254 > 253 bytes)");
+        let err = host(os(&"a".repeat(64))).unwrap_err();
+        assert_eq!(err.message, "label too long (64 > 63 bytes)");
+        assert!(host(os("a..b")).is_err());
+        assert!(host(os("")).is_err());
+        assert!(host(os("a\0b")).is_err());
+        assert!(host(os("::1")).is_ok());
+    }
+
+    #[test]
+    fn ports_are_checked() {
+        assert_eq!(port("0"), Ok(0));
+        assert_eq!(port("65535"), Ok(65535));
+        assert!(port("65536").is_err());
+        assert!(port("-1").unwrap_err().message.contains("0-65535"));
+        assert!(port("abc").unwrap_err().message.contains("not a port"));
+        assert!(port("").is_err());
+    }
+
+    #[test]
+    fn numeric_services_must_be_ports() {
+        assert!(service(os("http")).is_ok());
+        assert!(service(os("80")).is_ok());
+        assert!(service(os("70000")).is_err());
+        assert!(service(os("-1")).is_err());
+        assert!(service(os("3com-tsmux")).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn invalid_utf8_is_caught() {
+        use std::os::unix::ffi::OsStrExt;
+        let err = host(OsStr::from_bytes(b"\xff.example")).unwrap_err();
+        assert_eq!(err.code, "INVALID_INPUT");
+    }
+}
