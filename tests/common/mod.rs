@@ -1,0 +1,92 @@
+//! What every end-to-end test needs: run the real binary, read its JSON, ask python3 for the reference.
+#![allow(dead_code)] // each test crate uses a different part of this helper
+
+use std::process::{Command, Output, Stdio};
+
+/// The path of the sockscope binary that cargo built for these tests.
+pub fn bin() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_BIN_EXE_sockscope"))
+}
+
+/// A finished run of sockscope.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// stdout parsed as the JSON array `--json` prints.
+    pub fn json(&self) -> Vec<serde_json::Value> {
+        match serde_json::from_str::<serde_json::Value>(&self.stdout) {
+            Ok(serde_json::Value::Array(items)) => items,
+            other => panic!("stdout is not a JSON array ({other:?}):\n{}", self.stdout),
+        }
+    }
+
+    /// stdout parsed as JSON lines.
+    pub fn jsonl(&self) -> Vec<serde_json::Value> {
+        self.stdout
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+            .collect()
+    }
+
+    /// The lines of stderr.
+    pub fn stderr_lines(&self) -> Vec<&str> {
+        self.stderr.lines().collect()
+    }
+}
+
+fn finish(output: Output) -> Run {
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Run sockscope with these arguments and no standard input.
+pub fn run<I, S>(args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let output = Command::new(bin())
+        .args(args)
+        .env_remove("RUST_BACKTRACE")
+        .stdin(Stdio::null())
+        .output()
+        .expect("sockscope runs");
+    finish(output)
+}
+
+/// Run sockscope with `--json` added and return the records, asserting nothing else.
+pub fn json<I, S>(args: I) -> (Vec<serde_json::Value>, Run)
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let mut all: Vec<std::ffi::OsString> =
+        args.into_iter().map(|a| a.as_ref().to_owned()).collect();
+    all.push("--json".into());
+    let run = run(all);
+    (run.json(), run)
+}
+
+/// Evaluate a Python 3 expression with `socket` imported and return its JSON encoding.
+pub fn python_json(expr: &str) -> serde_json::Value {
+    let program = format!("import json, socket\nprint(json.dumps({expr}))");
+    let output = Command::new("python3")
+        .arg("-c")
+        .arg(&program)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        output.status.success(),
+        "python3 failed on {expr}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("python3 printed JSON")
+}
