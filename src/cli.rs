@@ -127,7 +127,11 @@ Examples:
 #[derive(Debug, Args)]
 pub struct ServArgs {
     /// Service names (servbyname) or port numbers (servbyport), each optionally /PROTO
-    #[arg(required = true, value_name = "KEY[/PROTO]")]
+    #[arg(
+        required = true,
+        value_name = "KEY[/PROTO]",
+        allow_negative_numbers = true
+    )]
     pub keys: Vec<OsString>,
 
     /// Protocol for keys without /PROTO (tcp, udp, ...); any protocol when not given

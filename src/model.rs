@@ -9,8 +9,8 @@ use crate::sys::SysError;
 pub trait Record: Serialize {
     /// Column names, spelled like the JSON fields.
     const COLUMNS: &'static [&'static str];
-    /// Columns that only say which key a row answers: the table leaves them out while every
-    /// row has the same value there (one key asked), and keeps them once keys differ.
+    /// Columns that only say which key a row answers: the table leaves them out when only one
+    /// key was asked, and shows them once there are several.
     const KEYS: &'static [&'static str] = &["query"];
     /// One cell per column, in `COLUMNS` order; an empty string for an absent value.
     fn cells(&self) -> Vec<String>;

@@ -15,6 +15,7 @@ pub struct Table<'w> {
     out: Box<dyn Write + 'w>,
     columns: &'static [&'static str],
     keys: &'static [&'static str],
+    answers: usize,
     rows: Vec<Vec<String>>,
 }
 
@@ -24,6 +25,7 @@ impl<'w> Table<'w> {
             out,
             columns: &[],
             keys: &[],
+            answers: 0,
             rows: Vec::new(),
         }
     }
@@ -34,14 +36,12 @@ fn cell(row: &[String], i: usize) -> &str {
 }
 
 /// Lay out `rows` under `columns`, leaving out columns that are empty in every row (no
-/// canonical name asked for, no IPv6 row) and key columns that never change, so the table
-/// fits an 80-column terminal.
-pub fn layout(columns: &[&str], keys: &[&str], rows: &[Vec<String>]) -> String {
+/// canonical name asked for, no IPv6 row) and, when only one key was asked, the key columns,
+/// so the table fits an 80-column terminal.
+pub fn layout(columns: &[&str], keys: &[&str], one_key: bool, rows: &[Vec<String>]) -> String {
     let keep: Vec<usize> = (0..columns.len())
         .filter(|&i| rows.iter().any(|row| !cell(row, i).is_empty()))
-        .filter(|&i| {
-            !keys.contains(&columns[i]) || rows.iter().any(|row| cell(row, i) != cell(&rows[0], i))
-        })
+        .filter(|&i| !(one_key && keys.contains(&columns[i])))
         .collect();
     let mut builder = Builder::default();
     builder.push_record(keep.iter().map(|&i| columns[i].to_string()));
@@ -69,6 +69,7 @@ impl<R: Record> Sink<R> for Table<'_> {
     fn answer(&mut self, answer: &Answer<R>) -> io::Result<()> {
         self.columns = R::COLUMNS;
         self.keys = R::KEYS;
+        self.answers += 1;
         if let Ok(records) = &answer.result {
             self.rows.extend(records.iter().map(Record::cells));
         }
@@ -77,8 +78,9 @@ impl<R: Record> Sink<R> for Table<'_> {
 
     fn finish(&mut self) -> io::Result<()> {
         if !self.rows.is_empty() {
-            self.out
-                .write_all(layout(self.columns, self.keys, &self.rows).as_bytes())?;
+            self.out.write_all(
+                layout(self.columns, self.keys, self.answers == 1, &self.rows).as_bytes(),
+            )?;
         }
         self.out.flush()
     }

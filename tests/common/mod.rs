@@ -62,15 +62,15 @@ where
     finish(output)
 }
 
-/// Run sockscope with `--json` added and return the records, asserting nothing else.
+/// Run sockscope with `--json` put first and return the records, asserting nothing else.
 pub fn json<I, S>(args: I) -> (Vec<serde_json::Value>, Run)
 where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    let mut all: Vec<std::ffi::OsString> =
-        args.into_iter().map(|a| a.as_ref().to_owned()).collect();
-    all.push("--json".into());
+    // First, so that a `--` among the arguments cannot turn it into a key.
+    let mut all: Vec<std::ffi::OsString> = vec!["--json".into()];
+    all.extend(args.into_iter().map(|a| a.as_ref().to_owned()));
     let run = run(all);
     (run.json(), run)
 }
