@@ -9,6 +9,7 @@ need() { command -v "$1" >/dev/null 2>&1; }
 missing=()
 need python3 || missing+=(python3)
 need getent || missing+=(libc-bin)
+need script || missing+=(bsdutils) # script(1) gives a test a terminal
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && need apt-get; then
     apt-get update -qq && apt-get install -y -qq "${missing[@]}"

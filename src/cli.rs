@@ -1,9 +1,11 @@
 //! The command line: clap definitions whose `///` comments are the help text.
 
 use std::ffi::OsString;
+use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::batch::Batch;
 use crate::exit::EXIT_CODES_HELP;
 use crate::lookup::constants::parse_symbol;
 use crate::render::Format;
@@ -123,16 +125,56 @@ Examples:
     Constants(ConstantsArgs),
 }
 
+/// How many lookups `--jobs` runs at once unless told: network lookups spend their time waiting.
+pub const DEFAULT_JOBS: u32 = 64;
+
+/// Options of every subcommand that takes many keys.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Read more keys from PATH, one per line (blank lines and # comments skipped); a key `-`
+    /// reads them from standard input
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+
+    /// Lookups in flight at once (calls that are not thread-safe stay serialized)
+    #[arg(short, long, value_name = "N", default_value_t = DEFAULT_JOBS,
+          value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub jobs: u32,
+
+    /// Print each answer as soon as it is ready instead of in input order
+    #[arg(long)]
+    pub unordered: bool,
+
+    /// At the end, print counts per outcome and latency p50/p95/max on stderr
+    #[arg(long)]
+    pub stats: bool,
+}
+
+impl BatchArgs {
+    pub fn batch(&self) -> Batch {
+        Batch {
+            file: self.file.clone(),
+            jobs: usize::try_from(self.jobs).unwrap_or(1),
+            unordered: self.unordered,
+            stats: self.stats,
+        }
+    }
+}
+
 /// Keys and protocol for servbyname / servbyport.
 #[derive(Debug, Args)]
 pub struct ServArgs {
-    /// Service names (servbyname) or port numbers (servbyport), each optionally /PROTO
+    /// Service names (servbyname) or port numbers (servbyport), each optionally /PROTO; `-`
+    /// reads keys from standard input
     #[arg(
-        required = true,
+        required_unless_present = "file",
         value_name = "KEY[/PROTO]",
         allow_negative_numbers = true
     )]
     pub keys: Vec<OsString>,
+
+    #[command(flatten)]
+    pub batch: BatchArgs,
 
     /// Protocol for keys without /PROTO (tcp, udp, ...); any protocol when not given
     #[arg(short, long, value_name = "PROTO")]
@@ -152,9 +194,12 @@ pub struct HostnameArgs {
 
 #[derive(Debug, Args)]
 pub struct HostByNameArgs {
-    /// Host names or numeric IPv4 addresses
-    #[arg(required = true, value_name = "NAME")]
+    /// Host names or numeric IPv4 addresses; `-` reads names from standard input
+    #[arg(required_unless_present = "file", value_name = "NAME")]
     pub names: Vec<OsString>,
+
+    #[command(flatten)]
+    pub batch: BatchArgs,
 
     /// Whole host entries (name, aliases, addresses) via gethostbyname_r, like gethostbyname_ex
     #[arg(long)]
@@ -163,7 +208,8 @@ pub struct HostByNameArgs {
 
 #[derive(Debug, Args)]
 pub struct AddrInfoArgs {
-    /// Host name or numeric address; leave out for NULL (Python's None)
+    /// Host name or numeric address; leave out for NULL (Python's None); `-` reads
+    /// `HOST [SERVICE]` lines from standard input
     pub host: Option<OsString>,
 
     /// Service name or port number; leave out for NULL (Python's None)
@@ -198,6 +244,9 @@ pub struct AddrInfoArgs {
     /// v4mapped, all (case-insensitive, AI_ prefix accepted) or a number
     #[arg(long, default_value = "0", value_parser = parse_flags)]
     pub flags: i32,
+
+    #[command(flatten)]
+    pub batch: BatchArgs,
 }
 
 impl AddrInfoArgs {

@@ -2,8 +2,11 @@
 
 use std::io::{self, Write};
 
+use std::ffi::OsString;
+
 use anyhow::Context;
 
+use crate::batch;
 use crate::cli::{
     AddrInfoArgs, Command, ConstantsArgs, HostByNameArgs, HostnameArgs, OutputArgs, ServArgs,
 };
@@ -42,24 +45,48 @@ pub fn run(command: &Command, output: &OutputArgs) -> anyhow::Result<ExitCode> {
     runner.run(&ctx)
 }
 
-/// Write answers in order: records to stdout through the chosen renderer, one line on stderr for
-/// each failed key. Returns the highest exit code among the answers.
-pub fn emit<R: Record>(
+/// Writes answers as they come: records to stdout through the chosen renderer, one line on
+/// stderr for each failed key, and keeps the highest exit code seen.
+pub struct Emitter<R: Record + 'static> {
+    command: &'static str,
+    sink: Box<dyn render::Sink<R>>,
+    worst: ExitCode,
+}
+
+impl<R: Record + 'static> Emitter<R> {
+    pub fn new(ctx: &Ctx) -> Self {
+        Emitter {
+            command: ctx.command,
+            sink: render::sink::<R>(ctx.format, Box::new(io::stdout().lock())),
+            worst: ExitCode::Success,
+        }
+    }
+
+    pub fn write(&mut self, answer: &Answer<R>) -> anyhow::Result<()> {
+        if let Err(failure) = &answer.result {
+            report(self.command, &answer.label, &failure.message, &failure.code);
+        }
+        self.worst = self.worst.max(answer.exit());
+        self.sink.answer(answer).context("writing output")
+    }
+
+    /// Flush what the renderer holds and return the highest exit code among the answers.
+    pub fn finish(mut self) -> anyhow::Result<ExitCode> {
+        self.sink.finish().context("writing output")?;
+        Ok(self.worst)
+    }
+}
+
+/// Write answers in order and return the highest exit code among them.
+pub fn emit<R: Record + 'static>(
     ctx: &Ctx,
     answers: impl IntoIterator<Item = Answer<R>>,
 ) -> anyhow::Result<ExitCode> {
-    let stdout = io::stdout();
-    let mut sink = render::sink::<R>(ctx.format, Box::new(stdout.lock()));
-    let mut worst = ExitCode::Success;
+    let mut emitter = Emitter::new(ctx);
     for answer in answers {
-        if let Err(failure) = &answer.result {
-            report(ctx.command, &answer.label, &failure.message, &failure.code);
-        }
-        worst = worst.max(answer.exit());
-        sink.answer(&answer).context("writing output")?;
+        emitter.write(&answer)?;
     }
-    sink.finish().context("writing output")?;
-    Ok(worst)
+    emitter.finish()
 }
 
 /// `sockscope: addrinfo: nosuch.invalid: Name or service not known (EAI_NONAME)`.
@@ -82,14 +109,18 @@ struct ServByPort<'a>(&'a ServArgs);
 impl Run for ServByName<'_> {
     fn run(&self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         let proto = self.0.proto.as_deref();
-        emit(ctx, self.0.keys.iter().map(|k| servent::by_name(k, proto)))
+        batch::run(ctx, &self.0.batch.batch(), &self.0.keys, |k| {
+            servent::by_name(k, proto)
+        })
     }
 }
 
 impl Run for ServByPort<'_> {
     fn run(&self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         let proto = self.0.proto.as_deref();
-        emit(ctx, self.0.keys.iter().map(|k| servent::by_port(k, proto)))
+        batch::run(ctx, &self.0.batch.batch(), &self.0.keys, |k| {
+            servent::by_port(k, proto)
+        })
     }
 }
 
@@ -105,25 +136,41 @@ impl Run for HostnameArgs {
 
 impl Run for HostByNameArgs {
     fn run(&self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+        let batch = self.batch.batch();
         if self.ex {
-            emit(ctx, self.names.iter().map(|n| hostbyname::entry(n)))
+            batch::run(ctx, &batch, &self.names, hostbyname::entry)
         } else {
-            emit(ctx, self.names.iter().map(|n| hostbyname::address(n)))
+            batch::run(ctx, &batch, &self.names, hostbyname::address)
         }
     }
 }
 
 impl Run for AddrInfoArgs {
     fn run(&self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+        let hints = Hints {
+            family: self.family(),
+            socktype: self.socktype,
+            protocol: self.proto,
+            flags: self.flags,
+        };
+        let batch = self.batch.batch();
+        let hosts: Vec<OsString> = self.host.iter().cloned().collect();
+        if batch::reads_keys(&batch, &hosts) {
+            // Each line is `HOST [SERVICE]`; SERVICE from the command line is the default.
+            let default_service = self.service().map(|s| s.as_os_str());
+            return batch::run(ctx, &batch, &hosts, |line| {
+                let (host, service) = batch::host_and_service(line);
+                addrinfo::lookup(&addrinfo::Request {
+                    host: Some(&host),
+                    service: service.as_deref().or(default_service),
+                    hints,
+                })
+            });
+        }
         let request = addrinfo::Request {
             host: self.host.as_deref(),
             service: self.service().map(|s| s.as_os_str()),
-            hints: Hints {
-                family: self.family(),
-                socktype: self.socktype,
-                protocol: self.proto,
-                flags: self.flags,
-            },
+            hints,
         };
         if request.host.is_none() && request.service.is_none() {
             return Err(Fatal::new(

@@ -1,5 +1,6 @@
 //! sockscope's entry point: parse the command line, run the subcommand, turn the outcome into an exit code.
 
+mod batch;
 mod cli;
 mod cmd;
 mod exit;

@@ -61,7 +61,10 @@ fn render<R: crate::model::Record>(format: Format, answers: &[Answer<R>]) -> Str
     {
         let mut out = sink::<R>(format, Box::new(&mut buf));
         let written = answers.iter().try_for_each(|a| out.answer(a));
-        assert!(written.and_then(|()| out.finish()).is_ok(), "writing to a Vec");
+        assert!(
+            written.and_then(|()| out.finish()).is_ok(),
+            "writing to a Vec"
+        );
     }
     String::from_utf8_lossy(&buf).into_owned()
 }
