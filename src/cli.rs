@@ -2,6 +2,7 @@
 
 use std::ffi::OsString;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -179,6 +180,21 @@ pub struct ServArgs {
     /// Protocol for keys without /PROTO (tcp, udp, ...); any protocol when not given
     #[arg(short, long, value_name = "PROTO")]
     pub proto: Option<String>,
+
+    #[command(flatten)]
+    pub resolver: ResolverArgs,
+}
+
+/// Options of every subcommand that asks the resolver: how long to wait, whether to show it.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ResolverArgs {
+    /// Give up on each lookup after SECONDS (e.g. 2 or 0.5) and report TIMEOUT (exit 3)
+    #[arg(long, value_name = "SECONDS", value_parser = parse_timeout)]
+    pub timeout: Option<Duration>,
+
+    /// Add an elapsed_ms column to the table (JSON always has elapsed_ms)
+    #[arg(long)]
+    pub elapsed: bool,
 }
 
 #[derive(Debug, Args)]
@@ -190,6 +206,9 @@ pub struct HostnameArgs {
     /// Also show gethostbyname(gethostname()) and every address of the host name
     #[arg(long)]
     pub addresses: bool,
+
+    #[command(flatten)]
+    pub resolver: ResolverArgs,
 }
 
 #[derive(Debug, Args)]
@@ -204,6 +223,9 @@ pub struct HostByNameArgs {
     /// Whole host entries (name, aliases, addresses) via gethostbyname_r, like gethostbyname_ex
     #[arg(long)]
     pub ex: bool,
+
+    #[command(flatten)]
+    pub resolver: ResolverArgs,
 }
 
 #[derive(Debug, Args)]
@@ -247,6 +269,9 @@ pub struct AddrInfoArgs {
 
     #[command(flatten)]
     pub batch: BatchArgs,
+
+    #[command(flatten)]
+    pub resolver: ResolverArgs,
 }
 
 impl AddrInfoArgs {
@@ -276,6 +301,16 @@ pub struct ConstantsArgs {
     /// Find the names that have this value (within PREFIXes, if given)
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub value: Option<i64>,
+}
+
+/// Seconds as a positive decimal number; a timeout of zero could never be met.
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    let invalid = || format!("timeout must be a positive number of seconds, not {text:?}");
+    let seconds: f64 = text.trim().parse().map_err(|_| invalid())?;
+    if seconds.is_nan() || seconds <= 0.0 {
+        return Err(invalid());
+    }
+    Duration::try_from_secs_f64(seconds).map_err(|_| invalid())
 }
 
 fn to_i32(value: i64) -> Result<i32, String> {
@@ -334,6 +369,15 @@ mod tests {
         );
         assert!(parse_flags("canonname,,all").is_err());
         assert!(parse_flags("bogus").is_err());
+    }
+
+    #[test]
+    fn timeouts_are_positive_seconds() {
+        assert_eq!(parse_timeout("2"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_timeout("0.5"), Ok(Duration::from_millis(500)));
+        for bad in ["0", "-1", "nan", "inf", "1e300", "", "two", "0x10"] {
+            assert!(parse_timeout(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -2,25 +2,66 @@
 
 use std::io::{self, Write};
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
+use std::sync::Arc;
 
 use anyhow::Context;
 
 use crate::batch;
 use crate::cli::{
-    AddrInfoArgs, Command, ConstantsArgs, HostByNameArgs, HostnameArgs, OutputArgs, ServArgs,
+    AddrInfoArgs, Command, ConstantsArgs, HostByNameArgs, HostnameArgs, OutputArgs, ResolverArgs,
+    ServArgs,
 };
 use crate::exit::{ExitCode, Fatal};
-use crate::lookup::{addrinfo, constants, hostbyname, hostname, servent};
+use crate::lookup::{addrinfo, constants, hostbyname, hostname, limit, servent};
 use crate::model::{Answer, Record};
 use crate::render;
 use crate::sys::netdb::Hints;
+use crate::validate;
 
 /// What every subcommand needs besides its own arguments.
 pub struct Ctx {
     pub format: render::Format,
     /// The subcommand's name, for the one-line error messages.
     pub command: &'static str,
+    /// `--timeout` and `--elapsed` of a resolver subcommand; the defaults elsewhere.
+    pub resolver: ResolverArgs,
+}
+
+impl Ctx {
+    /// This context with a resolver subcommand's own options.
+    pub fn with_resolver(&self, resolver: &ResolverArgs) -> Ctx {
+        Ctx {
+            format: self.format,
+            command: self.command,
+            resolver: resolver.clone(),
+        }
+    }
+
+    /// Make one lookup, timed and abandoned after `--timeout`: every resolver call goes through
+    /// here or `limited`. The closure owns its inputs because it may outlive the wait on a
+    /// worker thread.
+    pub fn lookup<R: Send + 'static>(
+        &self,
+        query: Option<String>,
+        lookup: impl FnOnce() -> Answer<R> + Send + 'static,
+    ) -> Answer<R> {
+        limit::call(self.resolver.timeout, query, lookup)
+    }
+
+    /// `lookup` for a batch: a per-key lookup that is timed and limited the same way.
+    pub fn limited<R, F>(&self, lookup: F) -> impl Fn(&OsStr) -> Answer<R> + Sync + use<R, F>
+    where
+        R: Send + 'static,
+        F: Fn(&OsStr) -> Answer<R> + Send + Sync + 'static,
+    {
+        let timeout = self.resolver.timeout;
+        let lookup = Arc::new(lookup);
+        move |key: &OsStr| {
+            let (lookup, key) = (Arc::clone(&lookup), key.to_os_string());
+            limit::call(timeout, Some(validate::display(&key)), move || lookup(&key))
+        }
+    }
 }
 
 /// One subcommand: does its lookups, writes its output, and says how the run went.
@@ -41,6 +82,7 @@ pub fn run(command: &Command, output: &OutputArgs) -> anyhow::Result<ExitCode> {
     let ctx = Ctx {
         format: output.format(),
         command: name,
+        resolver: ResolverArgs::default(),
     };
     runner.run(&ctx)
 }
@@ -57,7 +99,13 @@ impl<R: Record + 'static> Emitter<R> {
     pub fn new(ctx: &Ctx) -> Self {
         Emitter {
             command: ctx.command,
-            sink: render::sink::<R>(ctx.format, Box::new(io::stdout().lock())),
+            sink: render::sink_with::<R>(
+                ctx.format,
+                Box::new(io::stdout().lock()),
+                render::Options {
+                    elapsed: ctx.resolver.elapsed,
+                },
+            ),
             worst: ExitCode::Success,
         }
     }
@@ -108,45 +156,48 @@ struct ServByPort<'a>(&'a ServArgs);
 
 impl Run for ServByName<'_> {
     fn run(&self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-        let proto = self.0.proto.as_deref();
-        batch::run(ctx, &self.0.batch.batch(), &self.0.keys, |k| {
-            servent::by_name(k, proto)
-        })
+        let ctx = &ctx.with_resolver(&self.0.resolver);
+        let proto = self.0.proto.clone();
+        let lookup = ctx.limited(move |k| servent::by_name(k, proto.as_deref()));
+        batch::run(ctx, &self.0.batch.batch(), &self.0.keys, lookup)
     }
 }
 
 impl Run for ServByPort<'_> {
     fn run(&self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-        let proto = self.0.proto.as_deref();
-        batch::run(ctx, &self.0.batch.batch(), &self.0.keys, |k| {
-            servent::by_port(k, proto)
-        })
+        let ctx = &ctx.with_resolver(&self.0.resolver);
+        let proto = self.0.proto.clone();
+        let lookup = ctx.limited(move |k| servent::by_port(k, proto.as_deref()));
+        batch::run(ctx, &self.0.batch.batch(), &self.0.keys, lookup)
     }
 }
 
 impl Run for HostnameArgs {
     fn run(&self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+        let ctx = &ctx.with_resolver(&self.resolver);
         let extras = hostname::Extras {
             fqdn: self.fqdn,
             addresses: self.addresses,
         };
-        emit(ctx, [hostname::lookup(extras)])
+        emit(ctx, [ctx.lookup(None, move || hostname::lookup(extras))])
     }
 }
 
 impl Run for HostByNameArgs {
     fn run(&self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+        let ctx = &ctx.with_resolver(&self.resolver);
         let batch = self.batch.batch();
         if self.ex {
-            batch::run(ctx, &batch, &self.names, hostbyname::entry)
+            batch::run(ctx, &batch, &self.names, ctx.limited(hostbyname::entry))
         } else {
-            batch::run(ctx, &batch, &self.names, hostbyname::address)
+            batch::run(ctx, &batch, &self.names, ctx.limited(hostbyname::address))
         }
     }
 }
 
 impl Run for AddrInfoArgs {
     fn run(&self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+        let ctx = &ctx.with_resolver(&self.resolver);
         let hints = Hints {
             family: self.family(),
             socktype: self.socktype,
@@ -157,15 +208,16 @@ impl Run for AddrInfoArgs {
         let hosts: Vec<OsString> = self.host.iter().cloned().collect();
         if batch::reads_keys(&batch, &hosts) {
             // Each line is `HOST [SERVICE]`; SERVICE from the command line is the default.
-            let default_service = self.service().map(|s| s.as_os_str());
-            return batch::run(ctx, &batch, &hosts, |line| {
+            let default_service = self.service().cloned();
+            let lookup = ctx.limited(move |line| {
                 let (host, service) = batch::host_and_service(line);
                 addrinfo::lookup(&addrinfo::Request {
                     host: Some(&host),
-                    service: service.as_deref().or(default_service),
+                    service: service.as_deref().or(default_service.as_deref()),
                     hints,
                 })
             });
+            return batch::run(ctx, &batch, &hosts, lookup);
         }
         let request = addrinfo::Request {
             host: self.host.as_deref(),
@@ -179,7 +231,16 @@ impl Run for AddrInfoArgs {
             )
             .into());
         }
-        emit(ctx, [addrinfo::lookup(&request)])
+        let query = request.host.map(validate::display);
+        let (host, service) = (self.host.clone(), self.service().cloned());
+        let answer = ctx.lookup(query, move || {
+            addrinfo::lookup(&addrinfo::Request {
+                host: host.as_deref(),
+                service: service.as_deref(),
+                hints,
+            })
+        });
+        emit(ctx, [answer])
     }
 }
 

@@ -20,7 +20,12 @@ pub trait Record: Serialize {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Failure {
     pub code: String,
+    /// sockscope's words for a person; see `SysError::message`.
     pub message: String,
+    /// The C library's own text for the code, as Python's exception shows it; absent where
+    /// sockscope itself found the problem (bad input, timeout).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub strerror: Option<String>,
     #[serde(skip)]
     pub exit: ExitCode,
 }
@@ -31,6 +36,7 @@ impl Failure {
         Failure {
             code: "INVALID_INPUT".to_string(),
             message: message.into(),
+            strerror: None,
             exit: ExitCode::Usage,
         }
     }
@@ -40,7 +46,19 @@ impl Failure {
         Failure {
             code: "NOT_FOUND".to_string(),
             message: message.into(),
+            strerror: None,
             exit: ExitCode::NotFound,
+        }
+    }
+
+    /// A lookup abandoned after `limit` (`--timeout`): exit 3, code `TIMEOUT`.
+    pub fn timeout(limit: std::time::Duration) -> Self {
+        Failure {
+            code: "TIMEOUT".to_string(),
+            // f64's Display gives "2" for 2.0 and "0.5" for 0.5: no trailing zeros.
+            message: format!("no answer within {} s", limit.as_secs_f64()),
+            strerror: None,
+            exit: ExitCode::Temporary,
         }
     }
 }
@@ -50,6 +68,7 @@ impl From<SysError> for Failure {
         Failure {
             code: err.code(),
             message: err.message(),
+            strerror: err.strerror(),
             exit: err.exit_code(),
         }
     }

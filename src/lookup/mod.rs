@@ -5,4 +5,5 @@ pub mod constants;
 mod constants_table;
 pub mod hostbyname;
 pub mod hostname;
+pub mod limit;
 pub mod servent;

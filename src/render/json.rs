@@ -12,7 +12,8 @@ fn for_each_record<R: Record>(
     answer: &Answer<R>,
     mut each: impl FnMut(&dyn erased::Json) -> io::Result<()>,
 ) -> io::Result<()> {
-    let elapsed_ms = answer.elapsed.map(|d| d.as_secs_f64() * 1000.0);
+    // Whole microseconds, so the number reads 5.928 rather than 5.9281250000000005.
+    let elapsed_ms = answer.elapsed.map(|d| d.as_micros() as f64 / 1000.0);
     let call = answer.call.as_ref();
     match &answer.result {
         Ok(records) => records.iter().try_for_each(|record| {

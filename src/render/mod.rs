@@ -24,10 +24,28 @@ pub trait Sink<R: Record> {
     fn finish(&mut self) -> io::Result<()>;
 }
 
+/// What a renderer may add to its format; JSON always carries what it is given.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// An `elapsed_ms` column in the table (`--elapsed`).
+    pub elapsed: bool,
+}
+
 /// The renderer for `format`, writing to `out`.
+// Only the tests call it today; it stays as the plain entry point for callers without options.
+#[allow(dead_code)]
 pub fn sink<'w, R: Record + 'w>(format: Format, out: Box<dyn Write + 'w>) -> Box<dyn Sink<R> + 'w> {
+    sink_with(format, out, Options::default())
+}
+
+/// The renderer for `format` with `options`, writing to `out`.
+pub fn sink_with<'w, R: Record + 'w>(
+    format: Format,
+    out: Box<dyn Write + 'w>,
+    options: Options,
+) -> Box<dyn Sink<R> + 'w> {
     match format {
-        Format::Table => Box::new(table::Table::new(out)),
+        Format::Table => Box::new(table::Table::new(out).with_elapsed(options.elapsed)),
         Format::Json => Box::new(json::JsonArray::new(out)),
         Format::Jsonl => Box::new(json::JsonLines::new(out)),
     }

@@ -13,22 +13,37 @@ use super::Sink;
 /// Collects rows (a table needs every width before it can print) and writes them on `finish`.
 pub struct Table<'w> {
     out: Box<dyn Write + 'w>,
-    columns: &'static [&'static str],
+    columns: Vec<&'static str>,
     keys: &'static [&'static str],
     answers: usize,
     rows: Vec<Vec<String>>,
+    /// Add an `elapsed_ms` column after the record's own.
+    elapsed: bool,
 }
 
 impl<'w> Table<'w> {
     pub fn new(out: Box<dyn Write + 'w>) -> Self {
         Table {
             out,
-            columns: &[],
+            columns: Vec::new(),
             keys: &[],
             answers: 0,
             rows: Vec::new(),
+            elapsed: false,
         }
     }
+
+    /// With an `elapsed_ms` column: each row gets its answer's time, so a batch shows which
+    /// key was slow.
+    pub fn with_elapsed(mut self, elapsed: bool) -> Self {
+        self.elapsed = elapsed;
+        self
+    }
+}
+
+/// Milliseconds to one decimal: enough to tell a cache hit from a network round trip.
+fn elapsed_cell(elapsed: Option<std::time::Duration>) -> String {
+    elapsed.map_or_else(String::new, |d| format!("{:.1}", d.as_secs_f64() * 1000.0))
 }
 
 fn cell(row: &[String], i: usize) -> &str {
@@ -67,11 +82,20 @@ pub fn layout(columns: &[&str], keys: &[&str], one_key: bool, rows: &[Vec<String
 
 impl<R: Record> Sink<R> for Table<'_> {
     fn answer(&mut self, answer: &Answer<R>) -> io::Result<()> {
-        self.columns = R::COLUMNS;
+        self.columns = R::COLUMNS.to_vec();
+        if self.elapsed {
+            self.columns.push("elapsed_ms");
+        }
         self.keys = R::KEYS;
         self.answers += 1;
         if let Ok(records) = &answer.result {
-            self.rows.extend(records.iter().map(Record::cells));
+            for record in records {
+                let mut cells = record.cells();
+                if self.elapsed {
+                    cells.push(elapsed_cell(answer.elapsed));
+                }
+                self.rows.push(cells);
+            }
         }
         Ok(())
     }
@@ -79,7 +103,7 @@ impl<R: Record> Sink<R> for Table<'_> {
     fn finish(&mut self) -> io::Result<()> {
         if !self.rows.is_empty() {
             self.out.write_all(
-                layout(self.columns, self.keys, self.answers == 1, &self.rows).as_bytes(),
+                layout(&self.columns, self.keys, self.answers == 1, &self.rows).as_bytes(),
             )?;
         }
         self.out.flush()

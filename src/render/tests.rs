@@ -1,6 +1,6 @@
 //! Snapshot tests of every renderer on the same fixed answers, so a format change is seen in review.
 
-use super::{Format, sink};
+use super::{Format, Options, sink, sink_with};
 use crate::model::{AddrInfo, Answer, Failure, Service};
 
 fn services() -> Vec<Answer<Service>> {
@@ -100,4 +100,26 @@ fn empty_outputs() {
     assert_eq!(render(Format::Json, &none), "[]\n");
     assert_eq!(render(Format::Jsonl, &none), "");
     assert_eq!(render(Format::Table, &none), "");
+}
+
+#[test]
+fn table_elapsed_column_only_when_asked() {
+    let mut answers = services();
+    for (i, answer) in answers.iter_mut().enumerate() {
+        answer.elapsed = Some(std::time::Duration::from_micros(1500 * (i as u64 + 1)));
+    }
+    let mut buf = Vec::new();
+    {
+        let options = Options { elapsed: true };
+        let mut out = sink_with::<Service>(Format::Table, Box::new(&mut buf), options);
+        for answer in &answers {
+            out.answer(answer).unwrap();
+        }
+        out.finish().unwrap();
+    }
+    let text = String::from_utf8(buf).unwrap();
+    insta::assert_snapshot!(text);
+    assert!(!render(Format::Table, &answers).contains("elapsed_ms"));
+    let json = render(Format::Jsonl, &answers);
+    assert!(json.lines().all(|line| line.contains("\"elapsed_ms\":")));
 }

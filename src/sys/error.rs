@@ -30,21 +30,47 @@ impl SysError {
         }
     }
 
-    /// The library's own message, as Python's exception would carry it.
+    /// sockscope's message for a person: it tells NXDOMAIN, no data and a failing server apart
+    /// where the C library's text does not ("Name or service not known" for both a missing
+    /// name and a bad AI_NUMERICHOST). The library's own text stays available as `strerror`.
     pub fn message(&self) -> String {
         match self {
             SysError::Gai { code, errno } => {
-                // EAI_SYSTEM alone says nothing; Python shows the errno text in that case too.
+                // EAI_SYSTEM alone says nothing; the errno says what went wrong.
                 if let (true, Some(errno)) = (*code == libc::EAI_SYSTEM, errno) {
                     return errno_message(*errno);
                 }
-                // SAFETY: gai_strerror returns a pointer to a static NUL-terminated string for any code.
-                let text = unsafe { CStr::from_ptr(libc::gai_strerror(*code)) };
-                text.to_string_lossy().into_owned()
+                gai_message(*code)
+                    .map_or_else(|| self.strerror().unwrap_or_default(), str::to_string)
             }
-            SysError::Herrno(h) => herrno_message(*h),
+            SysError::Herrno(h) => herrno_message(*h)
+                .map_or_else(|| self.strerror().unwrap_or_default(), str::to_string),
             SysError::Errno(e) => errno_message(*e),
             SysError::NotFound(text) => (*text).to_string(),
+        }
+    }
+
+    /// The C library's own text for the code (gai_strerror, hstrerror, strerror): what Python's
+    /// exception carries, e.g. `socket.gaierror: [Errno -2] Name or service not known`.
+    /// A database miss has no such text (Python's words for it are already the message).
+    pub fn strerror(&self) -> Option<String> {
+        match self {
+            SysError::Gai { code, errno } => {
+                // Python shows the errno text for EAI_SYSTEM too.
+                if let (true, Some(errno)) = (*code == libc::EAI_SYSTEM, errno) {
+                    return Some(errno_message(*errno));
+                }
+                // SAFETY: gai_strerror returns a pointer to a static NUL-terminated string for any code.
+                let text = unsafe { CStr::from_ptr(libc::gai_strerror(*code)) };
+                Some(text.to_string_lossy().into_owned())
+            }
+            SysError::Herrno(h) => {
+                // SAFETY: hstrerror returns a pointer to a static NUL-terminated string for any code.
+                let text = unsafe { CStr::from_ptr(libc::hstrerror(*h)) };
+                Some(text.to_string_lossy().into_owned())
+            }
+            SysError::Errno(e) => Some(errno_message(*e)),
+            SysError::NotFound(_) => None,
         }
     }
 
@@ -108,10 +134,40 @@ fn herrno_name(h: i32) -> String {
     name.to_string()
 }
 
-fn herrno_message(h: i32) -> String {
-    // SAFETY: hstrerror returns a pointer to a static NUL-terminated string for any code.
-    let text = unsafe { CStr::from_ptr(libc::hstrerror(h)) };
-    text.to_string_lossy().into_owned()
+/// The same case has the same words whichever call reported it (EAI code or h_errno).
+const NXDOMAIN: &str = "no such name (NXDOMAIN)";
+const NODATA: &str = "name exists but has no address of this family";
+const TRY_AGAIN_TEXT: &str = "the DNS server failed, refused or did not answer (try again)";
+const NO_RECOVERY_TEXT: &str =
+    "non-recoverable failure in name resolution (bad answer from the server)";
+
+/// sockscope's text for the EAI codes whose gai_strerror text misleads or says little.
+fn gai_message(code: i32) -> Option<&'static str> {
+    Some(match code {
+        libc::EAI_NONAME => NXDOMAIN,
+        libc::EAI_NODATA | EAI_ADDRFAMILY => NODATA,
+        libc::EAI_AGAIN => TRY_AGAIN_TEXT,
+        libc::EAI_FAIL => NO_RECOVERY_TEXT,
+        libc::EAI_SERVICE => "no such service for this socket type",
+        libc::EAI_FAMILY => "address family not supported",
+        libc::EAI_SOCKTYPE => "socket type not supported",
+        libc::EAI_BADFLAGS => "invalid combination of AI_ flags",
+        libc::EAI_MEMORY => "out of memory",
+        // glibc says "Argument buffer overflow", which names neither buffer nor cause.
+        libc::EAI_OVERFLOW => "the answer did not fit in the buffer for the host or service name",
+        _ => return None,
+    })
+}
+
+/// sockscope's text for gethostbyname_r's h_errno values, worded like the EAI cases.
+fn herrno_message(h: i32) -> Option<&'static str> {
+    Some(match h {
+        HOST_NOT_FOUND => NXDOMAIN,
+        NO_DATA => NODATA,
+        TRY_AGAIN => TRY_AGAIN_TEXT,
+        NO_RECOVERY => NO_RECOVERY_TEXT,
+        _ => return None,
+    })
 }
 
 /// strerror's text, as Python's OSError shows it.
@@ -196,13 +252,35 @@ mod tests {
             errno: None,
         };
         assert_eq!(err.code(), "EAI_NONAME");
-        assert_eq!(err.message(), "Name or service not known");
+        assert_eq!(err.message(), "no such name (NXDOMAIN)");
+        assert_eq!(err.strerror().unwrap(), "Name or service not known");
         assert_eq!(err.exit_code(), ExitCode::NotFound);
         let again = SysError::Gai {
             code: libc::EAI_AGAIN,
             errno: None,
         };
         assert_eq!(again.exit_code(), ExitCode::Temporary);
+    }
+
+    #[test]
+    fn every_gai_code_has_a_message_of_its_own() {
+        for code in [
+            libc::EAI_NONAME,
+            libc::EAI_NODATA,
+            libc::EAI_AGAIN,
+            libc::EAI_FAIL,
+            libc::EAI_OVERFLOW,
+            EAI_ADDRFAMILY,
+        ] {
+            let err = SysError::Gai { code, errno: None };
+            assert_ne!(Some(err.message()), err.strerror(), "{}", err.code());
+        }
+        // An unknown code still says something: the library's text.
+        let odd = SysError::Gai {
+            code: -999,
+            errno: None,
+        };
+        assert_eq!(Some(odd.message()), odd.strerror());
     }
 
     #[test]
@@ -218,5 +296,14 @@ mod tests {
             "Connection refused"
         );
         assert_eq!(errno_name(99999), "ERRNO_99999");
+        assert_eq!(SysError::Herrno(NO_DATA).message(), NODATA);
+        assert_eq!(
+            SysError::Herrno(HOST_NOT_FOUND).strerror().unwrap(),
+            "Unknown host"
+        );
+        assert_eq!(
+            Some(SysError::Herrno(99).message()),
+            SysError::Herrno(99).strerror()
+        );
     }
 }

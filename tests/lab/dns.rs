@@ -110,7 +110,8 @@ impl Server {
                 let Ok(len) = u16::try_from(reply.len()) else {
                     return;
                 };
-                if stream.write_all(&len.to_be_bytes()).is_err() || stream.write_all(&reply).is_err()
+                if stream.write_all(&len.to_be_bytes()).is_err()
+                    || stream.write_all(&reply).is_err()
                 {
                     return;
                 }
@@ -125,7 +126,11 @@ impl Server {
         let qname = question.qname.to_string().to_ascii_lowercase();
         let qname = qname.trim_end_matches('.').to_string();
         if let Ok(mut log) = self.log.lock() {
-            log.push(log_line(&qname, question.qtype, if tcp { "tcp" } else { "udp" }));
+            log.push(log_line(
+                &qname,
+                question.qtype,
+                if tcp { "tcp" } else { "udp" },
+            ));
         }
         let rule = self.zone.get(&qname).cloned().unwrap_or_default();
         if rule.drop {

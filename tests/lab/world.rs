@@ -84,7 +84,8 @@ impl Scenario {
 
     /// Add one sockscope run.
     pub fn run(mut self, args: &[&str]) -> Self {
-        self.runs.push(args.iter().map(|a| (*a).to_string()).collect());
+        self.runs
+            .push(args.iter().map(|a| (*a).to_string()).collect());
         self
     }
 }
@@ -254,9 +255,14 @@ pub fn child(dir: &Path) -> Result<(), String> {
         let target = Path::new("/etc").join(name);
         if !target.exists() {
             // A bind mount needs a file to cover, and making one here would change the host.
-            return Err(format!("{target:?} is missing (install netbase for services/protocols)"));
+            return Err(format!(
+                "{target:?} is missing (install netbase for services/protocols)"
+            ));
         }
-        sh(Command::new("mount").arg("--bind").arg(&source).arg(&target))?;
+        sh(Command::new("mount")
+            .arg("--bind")
+            .arg(&source)
+            .arg(&target))?;
     }
     sh(Command::new("ip").args(["link", "set", "lo", "up"]))?;
     sh(Command::new("hostname").arg(&scenario.hostname))?;
