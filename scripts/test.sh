@@ -10,6 +10,13 @@ missing=()
 need python3 || missing+=(python3)
 need getent || missing+=(libc-bin)
 need script || missing+=(bsdutils) # script(1) gives a test a terminal
+# The resolver lab (tests/lab) builds private namespaces with these; it skips loudly without them
+# unless SOCKSCOPE_LAB_REQUIRED=1.
+need unshare || missing+=(util-linux)
+need mount || missing+=(mount)
+need ip || missing+=(iproute2)
+need hostname || missing+=(hostname)
+[ -e /etc/services ] && [ -e /etc/protocols ] || missing+=(netbase)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && need apt-get; then
     apt-get update -qq && apt-get install -y -qq "${missing[@]}"

@@ -86,3 +86,393 @@ fn a_and_aaaa_for_one_name_by_family() {
     assert_eq!(all, ["192.0.2.10", "2001:db8::10"]);
     assert!(report.queries.iter().any(|q| q == "dual.lab.test AAAA udp"));
 }
+
+#[test]
+fn several_a_records_all_come_back() {
+    let addrs = ["192.0.2.1", "192.0.2.2", "192.0.2.3"];
+    let Some(report) = lab(Scenario::default()
+        .name("many.lab.test", a(&addrs))
+        .run(&["addrinfo", "many.lab.test", "-4", "-t", "stream", "--json"])
+        .run(&["hostbyname", "--ex", "many.lab.test", "--json"]))
+    else {
+        return;
+    };
+    let mut got = report.outcomes[0].field("address");
+    got.sort();
+    assert_eq!(got, addrs);
+    let entry = &report.outcomes[1].json()[0];
+    let mut listed: Vec<&str> = entry["addresses"]
+        .as_array()
+        .expect("addresses")
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    listed.sort_unstable();
+    assert_eq!(listed, addrs);
+}
+
+#[test]
+fn cname_chain_gives_the_final_canonical_name() {
+    let hop = |target: &str| Rule {
+        cname: Some(target.to_string()),
+        ..Rule::default()
+    };
+    let Some(out) = one(Scenario::default()
+        .name("www.lab.test", hop("edge.lab.test"))
+        .name("edge.lab.test", hop("real.lab.test"))
+        .name("real.lab.test", a(&["192.0.2.44"]))
+        .run(&[
+            "addrinfo",
+            "www.lab.test",
+            "-4",
+            "-t",
+            "stream",
+            "--flags",
+            "canonname",
+            "--json",
+        ]))
+    else {
+        return;
+    };
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert_eq!(out.field("canonname"), ["real.lab.test"]);
+    assert_eq!(out.field("address"), ["192.0.2.44"]);
+}
+
+#[test]
+fn hosts_file_aliases_through_hostbyname_ex() {
+    let scenario = Scenario {
+        hosts: "127.0.0.1 localhost\n192.0.2.50 main.lab.test alias-one alias-two\n".to_string(),
+        ..Scenario::default()
+    };
+    let Some(out) = one(scenario.run(&["hostbyname", "--ex", "alias-one", "--json"])) else {
+        return;
+    };
+    assert_eq!(out.code, 0, "{out:#?}");
+    let entry = &out.json()[0];
+    assert_eq!(entry["name"], "main.lab.test");
+    assert_eq!(
+        entry["aliases"],
+        serde_json::json!(["alias-one", "alias-two"])
+    );
+    assert_eq!(entry["addresses"], serde_json::json!(["192.0.2.50"]));
+}
+
+#[test]
+fn nxdomain_is_eai_noname_exit_1() {
+    let Some(report) = lab(Scenario::default()
+        .run(&["addrinfo", "nosuch.lab.test", "--json"])
+        .run(&["hostbyname", "--ex", "nosuch.lab.test", "--json"]))
+    else {
+        return;
+    };
+    for out in &report.outcomes {
+        assert_failure(out, 1, "EAI_NONAME");
+        assert!(out.stderr.contains("no such name (NXDOMAIN)"), "{out:#?}");
+        assert_eq!(
+            out.json()[0]["error"]["strerror"],
+            "Name or service not known"
+        );
+    }
+}
+
+/// glibc answers EAI_NODATA both for a name with no address records at all and for a name
+/// that has only the other family's (not EAI_ADDRFAMILY, which it keeps for AI_ADDRCONFIG).
+#[test]
+fn no_data_is_eai_nodata_exit_1() {
+    let Some(report) = lab(Scenario::default()
+        .name("nodata.lab.test", Rule::default())
+        .name("v4only.lab.test", a(&["192.0.2.9"]))
+        .run(&["addrinfo", "nodata.lab.test", "--json"])
+        .run(&["addrinfo", "v4only.lab.test", "-6", "--json"])
+        .run(&["hostbyname", "nodata.lab.test", "--json"]))
+    else {
+        return;
+    };
+    for out in &report.outcomes {
+        assert_failure(out, 1, "EAI_NODATA");
+        assert!(
+            out.stderr
+                .contains("name exists but has no address of this family"),
+            "{out:#?}"
+        );
+    }
+}
+
+#[test]
+fn servfail_and_refused_are_eai_again_exit_3() {
+    let Some(report) = lab(Scenario::default()
+        .name("servfail.lab.test", rcode(2))
+        .name("refused.lab.test", rcode(5))
+        .run(&["addrinfo", "servfail.lab.test", "--json"])
+        .run(&["addrinfo", "refused.lab.test", "--json"])
+        .run(&["hostbyname", "servfail.lab.test", "--json"]))
+    else {
+        return;
+    };
+    for out in &report.outcomes {
+        assert_failure(out, 3, "EAI_AGAIN");
+        assert!(out.stderr.contains("try again"), "{out:#?}");
+    }
+}
+
+#[test]
+fn garbage_answer_is_eai_again() {
+    let garbage = Rule {
+        garbage: true,
+        ..Rule::default()
+    };
+    let Some(out) = one(Scenario::default().name("garbage.lab.test", garbage).run(&[
+        "addrinfo",
+        "garbage.lab.test",
+        "--json",
+    ])) else {
+        return;
+    };
+    assert_failure(&out, 3, "EAI_AGAIN");
+}
+
+/// resolv.conf says `timeout:1 attempts:1`: glibc gives up after about a second.
+#[test]
+fn dropped_query_is_eai_again_within_the_resolver_timeout() {
+    let drop = Rule {
+        drop: true,
+        ..Rule::default()
+    };
+    let Some(report) = lab(Scenario::default().name("silent.lab.test", drop).run(&[
+        "addrinfo",
+        "silent.lab.test",
+        "--json",
+    ])) else {
+        return;
+    };
+    let out = &report.outcomes[0];
+    assert_failure(out, 3, "EAI_AGAIN");
+    assert!(
+        (900..4000).contains(&out.millis),
+        "took {} ms: {out:#?}",
+        out.millis
+    );
+    assert!(
+        report
+            .queries
+            .iter()
+            .any(|q| q.starts_with("silent.lab.test"))
+    );
+}
+
+/// With the resolver's own patience long (5 s x 2), `--timeout` is what ends the wait.
+#[test]
+fn timeout_abandons_a_silent_server() {
+    let scenario = Scenario {
+        resolv_conf: "nameserver 127.0.0.1\noptions timeout:5 attempts:2\n".to_string(),
+        ..Scenario::default()
+    };
+    let drop = Rule {
+        drop: true,
+        ..Rule::default()
+    };
+    let Some(report) = lab(scenario
+        .name("silent.lab.test", drop)
+        .name("quick.lab.test", a(&["192.0.2.5"]))
+        .run(&["addrinfo", "silent.lab.test", "--timeout", "0.5", "--json"])
+        .run(&[
+            "hostbyname",
+            "silent.lab.test",
+            "quick.lab.test",
+            "--timeout",
+            "0.5",
+        ])
+        .run(&["addrinfo", "quick.lab.test", "--timeout", "2", "--json"]))
+    else {
+        return;
+    };
+    let [silent, batch, quick] = &report.outcomes[..] else {
+        panic!("three runs: {report:#?}");
+    };
+    assert_failure(silent, 3, "TIMEOUT");
+    assert!(
+        silent.stderr.contains("no answer within 0.5 s"),
+        "{silent:#?}"
+    );
+    assert!(silent.millis < 3000, "took {} ms", silent.millis);
+    let elapsed = silent.json()[0]["elapsed_ms"].as_f64().expect("elapsed_ms");
+    assert!((450.0..3000.0).contains(&elapsed), "{elapsed}");
+    // A batch goes on after a timeout: the next key is still answered.
+    assert_eq!(batch.code, 3, "{batch:#?}");
+    assert!(batch.stdout.contains("192.0.2.5"), "{batch:#?}");
+    assert_eq!(batch.stderr.lines().count(), 1, "{batch:#?}");
+    assert_eq!(quick.code, 0, "{quick:#?}");
+}
+
+#[test]
+fn elapsed_ms_measures_a_slow_answer() {
+    let slow = Rule {
+        a: vec![v4("192.0.2.77")],
+        delay_ms: 300,
+        ..Rule::default()
+    };
+    let Some(report) = lab(Scenario::default()
+        .name("slow.lab.test", slow)
+        .run(&["hostbyname", "slow.lab.test", "--json"])
+        .run(&["hostbyname", "slow.lab.test", "--elapsed"]))
+    else {
+        return;
+    };
+    let json = &report.outcomes[0];
+    assert_eq!(json.code, 0, "{json:#?}");
+    let elapsed = json.json()[0]["elapsed_ms"].as_f64().expect("elapsed_ms");
+    assert!(elapsed >= 300.0, "{elapsed}");
+    let table = &report.outcomes[1];
+    assert!(
+        table
+            .stdout
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .ends_with("elapsed_ms"),
+        "{table:#?}"
+    );
+}
+
+#[test]
+fn truncated_answer_is_retried_over_tcp() {
+    let tc = Rule {
+        truncate: true,
+        a: vec![v4("192.0.2.33")],
+        ..Rule::default()
+    };
+    let Some(report) = lab(Scenario::default().name("big.lab.test", tc).run(&[
+        "addrinfo",
+        "big.lab.test",
+        "-4",
+        "-t",
+        "stream",
+        "--json",
+    ])) else {
+        return;
+    };
+    let out = &report.outcomes[0];
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert_eq!(out.field("address"), ["192.0.2.33"]);
+    assert!(
+        report.queries.iter().any(|q| q == "big.lab.test A tcp"),
+        "{:?}",
+        report.queries
+    );
+}
+
+#[test]
+fn truncated_answer_without_tcp_is_eai_again() {
+    let tc = Rule {
+        truncate: true,
+        a: vec![v4("192.0.2.33")],
+        ..Rule::default()
+    };
+    let scenario = Scenario {
+        tcp: false,
+        ..Scenario::default()
+    };
+    let Some(out) =
+        one(scenario
+            .name("big.lab.test", tc)
+            .run(&["addrinfo", "big.lab.test", "-4", "--json"]))
+    else {
+        return;
+    };
+    assert_failure(&out, 3, "EAI_AGAIN");
+}
+
+#[test]
+fn names_of_253_and_254_bytes_labels_of_63_and_64() {
+    let l63 = "a".repeat(63);
+    let name253 = format!(
+        "{l63}.{}.{}.{}",
+        "b".repeat(63),
+        "c".repeat(63),
+        "d".repeat(61)
+    );
+    assert_eq!(name253.len(), 253);
+    let name254 = format!("{name253}d");
+    let label63 = format!("{l63}.lab.test");
+    let label64 = format!("{l63}a.lab.test");
+    let Some(report) = lab(Scenario::default()
+        .name(&name253, a(&["192.0.2.253"]))
+        .name(&label63, a(&["192.0.2.63"]))
+        .run(&["hostbyname", &name253, "--json"])
+        .run(&["hostbyname", &name254, "--json"])
+        .run(&["addrinfo", &label63, "-4", "-t", "stream", "--json"])
+        .run(&["addrinfo", &label64, "--json"]))
+    else {
+        return;
+    };
+    let [ok253, bad254, ok63, bad64] = &report.outcomes[..] else {
+        panic!("four runs: {report:#?}");
+    };
+    assert_eq!(ok253.field("address"), ["192.0.2.253"], "{ok253:#?}");
+    assert_failure(bad254, 2, "INVALID_INPUT");
+    assert!(bad254.stderr.contains("name too long (254 > 253 bytes)"));
+    assert_eq!(ok63.field("address"), ["192.0.2.63"], "{ok63:#?}");
+    assert_failure(bad64, 2, "INVALID_INPUT");
+    assert!(bad64.stderr.contains("label too long (64 > 63 bytes)"));
+    // Nothing was asked of the server for the names sockscope refused.
+    assert!(
+        !report
+            .queries
+            .iter()
+            .any(|q| q.starts_with(&name254) || q.starts_with(&label64)),
+        "{:?}",
+        report.queries
+    );
+}
+
+#[test]
+fn fixed_host_name_in_a_uts_namespace() {
+    let scenario = Scenario {
+        hostname: "labhost".to_string(),
+        hosts: "127.0.0.1 localhost\n192.0.2.80 labhost.lab.test labhost\n".to_string(),
+        ..Scenario::default()
+    };
+    let Some(out) = one(scenario.run(&["hostname", "--fqdn", "--addresses", "--json"])) else {
+        return;
+    };
+    assert_eq!(out.code, 0, "{out:#?}");
+    let record = &out.json()[0];
+    assert_eq!(record["hostname"], "labhost");
+    assert_eq!(record["fqdn"], "labhost.lab.test");
+    assert_eq!(record["address"], "192.0.2.80");
+    assert!(record["elapsed_ms"].is_number());
+}
+
+#[test]
+fn fixture_services_and_protocols() {
+    let Some(report) = lab(Scenario::default()
+        .run(&["servbyname", "lab-echo/tcp", "labecho/udp", "--json"])
+        .run(&["servbyport", "7777/udp", "--json"])
+        .run(&["servbyname", "echo-lab", "--json"])
+        .run(&["servbyname", "telnet", "--json"])
+        .run(&[
+            "addrinfo",
+            "127.0.0.1",
+            "-t",
+            "raw",
+            "-p",
+            "labproto",
+            "--json",
+        ]))
+    else {
+        return;
+    };
+    let [by_name, by_port, alias, missing, proto] = &report.outcomes[..] else {
+        panic!("five runs: {report:#?}");
+    };
+    assert_eq!(by_name.code, 0, "{by_name:#?}");
+    assert_eq!(by_name.field("name"), ["lab-echo", "lab-echo"]);
+    assert_eq!(by_name.field("proto"), ["tcp", "udp"]);
+    assert_eq!(by_port.field("name"), ["lab-echo"]);
+    assert_eq!(alias.json()[0]["port"], 7777);
+    // telnet is in every real /etc/services, but not in the lab's.
+    assert_failure(missing, 1, "NOT_FOUND");
+    assert_eq!(proto.code, 0, "{proto:#?}");
+    assert_eq!(proto.json()[0]["proto"], 253);
+}
