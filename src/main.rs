@@ -17,7 +17,14 @@ use clap::Parser;
 use crate::exit::{ExitCode, exit_code_of};
 
 fn main() {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) if !err.use_stderr() => err.exit(), // --help and --version print and exit 0
+        Err(err) => {
+            let _ = writeln!(io::stderr().lock(), "sockscope: {}", one_line(&err));
+            std::process::exit(ExitCode::Usage.code());
+        }
+    };
     let code = match cmd::run(&cli.command, &cli.output) {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::Success,
@@ -28,6 +35,27 @@ fn main() {
         }
     };
     std::process::exit(code.code());
+}
+
+/// clap's usage error as one line, like every other sockscope error, so scripts reading stderr
+/// line by line see one error per line: the message without the usage block and `error:`.
+fn one_line(err: &clap::Error) -> String {
+    let text = err.render().to_string();
+    let message = text
+        .split("\n\nUsage:")
+        .next()
+        .unwrap_or_default()
+        .split("\n\nFor more information")
+        .next()
+        .unwrap_or_default();
+    let words: Vec<&str> = message
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect();
+    let joined = words.join(" ");
+    let joined = joined.strip_prefix("error: ").unwrap_or(&joined);
+    format!("{joined} (try --help)")
 }
 
 /// A reader that went away (`sockscope constants | head -1`) is a normal end, not an error.

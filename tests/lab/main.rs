@@ -13,10 +13,10 @@ use world::{Outcome, Report, Scenario};
 #[test]
 #[ignore = "run by the lab inside its namespaces, not on its own"]
 fn lab_child_process() {
-    if let Some(dir) = std::env::var_os(world::CHILD_ENV) {
-        if let Err(why) = world::child(std::path::Path::new(&dir)) {
-            panic!("lab child: {why}");
-        }
+    if let Some(dir) = std::env::var_os(world::CHILD_ENV)
+        && let Err(why) = world::child(std::path::Path::new(&dir))
+    {
+        panic!("lab child: {why}");
     }
 }
 
