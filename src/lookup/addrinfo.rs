@@ -59,12 +59,30 @@ pub fn lookup(req: &Request) -> Answer<AddrInfo> {
     answer
 }
 
+/// EAI_NONAME under AI_NUMERICHOST or AI_NUMERICSERV means "that is not a number", not "no
+/// such name": say so, since nothing was looked up.
+fn numeric_refusal(mut failure: Failure, flags: i32, service: Option<&str>) -> Failure {
+    if failure.code != "EAI_NONAME" {
+        return failure;
+    }
+    let numeric_service = service.is_none_or(|s| s.bytes().all(|b| b.is_ascii_digit()));
+    if flags & libc::AI_NUMERICSERV != 0 && !numeric_service {
+        failure.message =
+            "service is not a port number, and AI_NUMERICSERV forbids looking it up".to_string();
+    } else if flags & libc::AI_NUMERICHOST != 0 {
+        failure.message =
+            "not a numeric address, and AI_NUMERICHOST forbids looking the name up".to_string();
+    }
+    failure
+}
+
 fn resolve(req: &Request) -> Result<Vec<AddrInfo>, Failure> {
     let host = req.host.map(validate::host).transpose()?;
     let service = req.service.map(validate::service).transpose()?;
     let c_host = host.map(netdb::c_string).transpose()?;
     let c_service = service.map(netdb::c_string).transpose()?;
-    let entries = netdb::getaddrinfo(c_host.as_deref(), c_service.as_deref(), req.hints)?;
+    let entries = netdb::getaddrinfo(c_host.as_deref(), c_service.as_deref(), req.hints)
+        .map_err(|err| numeric_refusal(Failure::from(err), req.hints.flags, service))?;
     Ok(entries
         .into_iter()
         .map(|entry| record(host, service, entry))

@@ -18,18 +18,26 @@ pub struct Run {
 
 impl Run {
     /// stdout parsed as the JSON array `--json` prints.
+    /// `elapsed_ms` is taken out: it differs from run to run, so records could never be
+    /// compared whole. Use `json_timed` to see it.
     pub fn json(&self) -> Vec<serde_json::Value> {
+        self.json_timed().into_iter().map(untimed).collect()
+    }
+
+    /// stdout parsed as the JSON array `--json` prints, `elapsed_ms` and all.
+    pub fn json_timed(&self) -> Vec<serde_json::Value> {
         match serde_json::from_str::<serde_json::Value>(&self.stdout) {
             Ok(serde_json::Value::Array(items)) => items,
             other => panic!("stdout is not a JSON array ({other:?}):\n{}", self.stdout),
         }
     }
 
-    /// stdout parsed as JSON lines.
+    /// stdout parsed as JSON lines, without `elapsed_ms` (see `json`).
     pub fn jsonl(&self) -> Vec<serde_json::Value> {
         self.stdout
             .lines()
             .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+            .map(untimed)
             .collect()
     }
 
@@ -37,6 +45,14 @@ impl Run {
     pub fn stderr_lines(&self) -> Vec<&str> {
         self.stderr.lines().collect()
     }
+}
+
+/// A record without its `elapsed_ms`.
+fn untimed(mut record: serde_json::Value) -> serde_json::Value {
+    if let Some(fields) = record.as_object_mut() {
+        fields.remove("elapsed_ms");
+    }
+    record
 }
 
 fn finish(output: Output) -> Run {
