@@ -137,18 +137,54 @@ pub fn emit<R: Record + 'static>(
     emitter.finish()
 }
 
-/// `sockscope: addrinfo: nosuch.invalid: Name or service not known (EAI_NONAME)`.
+/// `sockscope: addrinfo: nosuch.invalid: no such name (NXDOMAIN) (EAI_NONAME)`.
 fn report(command: &str, label: &str, message: &str, code: &str) {
     let label = if label.is_empty() {
         String::new()
     } else {
-        format!("{label}: ")
+        format!("{}: ", printable(label, MAX_LABEL_SHOWN))
     };
+    let message = printable(message, MAX_MESSAGE_SHOWN);
     // Nothing useful can be done if stderr itself is gone.
     let _ = writeln!(
         io::stderr().lock(),
         "sockscope: {command}: {label}{message} ({code})"
     );
+}
+
+/// How much of a key an error line repeats: enough to recognise it, not a 1 MiB line.
+const MAX_LABEL_SHOWN: usize = 200;
+/// Messages can quote a key too; the longest of sockscope's own is far shorter.
+const MAX_MESSAGE_SHOWN: usize = 1000;
+
+/// Text for one stderr line: control characters escaped, since a key with a newline in it must
+/// not split its error in two, and at most `max` characters, with the full length noted.
+pub fn printable(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == max {
+            out.push_str(&format!("... ({} bytes)", text.len()));
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn error_lines_stay_one_short_line() {
+        assert_eq!(printable("a\nb\tc\u{1b}", 100), "a\\nb\\tc\\u{1b}");
+        assert_eq!(printable("abcdef", 3), "abc... (6 bytes)");
+        assert_eq!(printable("ünï", 3), "ünï");
+    }
 }
 
 struct ServByName<'a>(&'a ServArgs);

@@ -30,7 +30,8 @@ fn main() {
         Err(err) if is_broken_pipe(&err) => ExitCode::Success,
         Err(err) => {
             let chain: Vec<String> = err.chain().map(ToString::to_string).collect();
-            let _ = writeln!(io::stderr().lock(), "sockscope: {}", chain.join(": "));
+            let text = cmd::printable(&chain.join(": "), 1000);
+            let _ = writeln!(io::stderr().lock(), "sockscope: {text}");
             exit_code_of(&err)
         }
     };
@@ -55,7 +56,7 @@ fn one_line(err: &clap::Error) -> String {
         .collect();
     let joined = words.join(" ");
     let joined = joined.strip_prefix("error: ").unwrap_or(&joined);
-    format!("{joined} (try --help)")
+    format!("{} (try --help)", cmd::printable(joined, 1000))
 }
 
 /// A reader that went away (`sockscope constants | head -1`) is a normal end, not an error.

@@ -1,6 +1,7 @@
 //! The resolver lab: end-to-end tests of the binary against a real DNS server in private namespaces.
 
 mod dns;
+mod hostile;
 mod world;
 
 use std::net::{Ipv4Addr, Ipv6Addr};

@@ -12,6 +12,8 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+
 use serde::{Deserialize, Serialize};
 
 use crate::dns::{self, Rule, Zone};
@@ -57,7 +59,33 @@ pub struct Scenario {
     /// Whether the server also listens on TCP (for truncated answers).
     pub tcp: bool,
     /// sockscope's argument lists, one run each, in order.
-    pub runs: Vec<Vec<String>>,
+    pub runs: Vec<Vec<Arg>>,
+    /// Files written into the run's working directory first (key files for `--file`).
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+/// One argument: text where it is text, bytes where it is not (invalid UTF-8), so JSON can
+/// carry both without making every argument an array of numbers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Arg {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+impl Arg {
+    pub fn from_os(arg: &std::ffi::OsStr) -> Arg {
+        match arg.to_str() {
+            Some(text) => Arg::Text(text.to_string()),
+            None => Arg::Bytes(arg.as_bytes().to_vec()),
+        }
+    }
+
+    fn to_os(&self) -> std::ffi::OsString {
+        match self {
+            Arg::Text(text) => text.into(),
+            Arg::Bytes(bytes) => std::ffi::OsString::from_vec(bytes.clone()),
+        }
+    }
 }
 
 impl Default for Scenario {
@@ -71,6 +99,7 @@ impl Default for Scenario {
             zone: BTreeMap::new(),
             tcp: true,
             runs: Vec::new(),
+            files: BTreeMap::new(),
         }
     }
 }
@@ -85,7 +114,14 @@ impl Scenario {
     /// Add one sockscope run.
     pub fn run(mut self, args: &[&str]) -> Self {
         self.runs
-            .push(args.iter().map(|a| (*a).to_string()).collect());
+            .push(args.iter().map(|a| Arg::Text((*a).to_string())).collect());
+        self
+    }
+
+    /// Add one sockscope run whose arguments need not be UTF-8.
+    pub fn run_os(mut self, args: &[std::ffi::OsString]) -> Self {
+        self.runs
+            .push(args.iter().map(|a| Arg::from_os(a)).collect());
         self
     }
 }
@@ -268,17 +304,27 @@ pub fn child(dir: &Path) -> Result<(), String> {
     sh(Command::new("hostname").arg(&scenario.hostname))?;
     let server = dns::Server::start(scenario.zone.clone(), scenario.tcp)
         .map_err(|e| format!("DNS server on 127.0.0.1:53: {e}"))?;
+    let work = dir.join("work");
+    std::fs::create_dir_all(&work).map_err(|e| format!("{work:?}: {e}"))?;
+    for (name, bytes) in &scenario.files {
+        std::fs::write(work.join(name), bytes).map_err(|e| format!("{name}: {e}"))?;
+    }
     let mut outcomes = Vec::new();
     for args in &scenario.runs {
+        let args: Vec<std::ffi::OsString> = args.iter().map(Arg::to_os).collect();
         let start = Instant::now();
         let out = Command::new(env!("CARGO_BIN_EXE_sockscope"))
-            .args(args)
+            .args(&args)
+            .current_dir(&work)
             .env_remove("RUST_BACKTRACE")
             .stdin(Stdio::null())
             .output()
             .map_err(|e| format!("sockscope: {e}"))?;
         outcomes.push(Outcome {
-            args: args.clone(),
+            args: args
+                .iter()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect(),
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),

@@ -1,0 +1,195 @@
+//! Hostile arguments to every subcommand, run in the lab so names that reach DNS get a fast,
+//! private answer: no panic, a documented exit code, and one stderr line per failed key.
+
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStringExt;
+
+use crate::world::{Outcome, Scenario};
+
+/// What argv can carry (no NUL: execve cannot pass it; see `KEY_FILE` for those).
+fn corpus() -> Vec<OsString> {
+    let mut values: Vec<OsString> = [
+        "",
+        " ",
+        "-",
+        "--",
+        "-1",
+        "-0",
+        "-2147483649",
+        "2147483648",
+        "4294967296",
+        "18446744073709551616",
+        "99999999999999999999999999999999",
+        "+80",
+        "0x50",
+        "1e3",
+        "65536",
+        "NaN",
+        "inf",
+        "%s%s%s%s%n",
+        "%x%x%x",
+        "{}",
+        "{0:>99999}",
+        "${HOME}",
+        "$(id)",
+        "`id`",
+        "; rm -rf /",
+        "| cat /etc/passwd",
+        "&& true",
+        "a\nb",
+        "\t",
+        "\r\n",
+        "\u{1b}[31mred",
+        "\\",
+        "'",
+        "\"",
+        "../../../etc/passwd",
+        "*",
+        "~",
+        ".",
+        "..",
+        "a..b",
+        ".leading",
+        "ünïcödé.example",
+        "\u{202e}evil",
+        "💥",
+        "tcp/",
+        "/udp",
+        "22/tcp/udp",
+        "AF_",
+        "canonname,,",
+        "all,all,all",
+    ]
+    .iter()
+    .map(OsString::from)
+    .collect();
+    // As long as one argument can be (execve refuses more than 128 KiB in one).
+    values.push("a".repeat(100_000).into());
+    values.push("a.".repeat(50_000).into());
+    for bytes in [
+        &b"\xff\xfe"[..],
+        b"abc\xc3",
+        b"\x80.example",
+        b"ssh\xff/tcp",
+    ] {
+        values.push(OsString::from_vec(bytes.to_vec()));
+    }
+    values
+}
+
+/// Where a hostile value goes: `X` is replaced by it.
+const TEMPLATES: &[&[&str]] = &[
+    &["servbyname", "X"],
+    &["servbyname", "ssh", "-p", "X"],
+    &["servbyport", "X"],
+    &["servbyport", "22", "-p", "X"],
+    &["hostname", "--timeout", "X"],
+    &["hostbyname", "X"],
+    &["hostbyname", "--ex", "X"],
+    &["hostbyname", "localhost", "--jobs", "X"],
+    &["addrinfo", "X"],
+    &["addrinfo", "localhost", "X"],
+    &["addrinfo", "localhost", "-f", "X"],
+    &["addrinfo", "localhost", "-t", "X"],
+    &["addrinfo", "localhost", "-p", "X"],
+    &["addrinfo", "localhost", "--flags", "X"],
+    &["constants", "X"],
+    &["constants", "--value", "X"],
+    &["X"],
+];
+
+fn check(out: &Outcome) {
+    assert!(
+        !out.stderr.contains("panicked") && out.code != 101,
+        "panic: {out:#?}"
+    );
+    assert!((0..=4).contains(&out.code), "undocumented exit: {out:#?}");
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    if out.code == 0 {
+        assert!(lines.is_empty(), "stderr on success: {out:#?}");
+    } else {
+        assert_eq!(lines.len(), 1, "one stderr line: {out:#?}");
+        assert!(lines[0].starts_with("sockscope: "), "{out:#?}");
+    }
+}
+
+#[test]
+fn hostile_arguments_to_every_subcommand() {
+    let mut scenario = Scenario::default();
+    let values = corpus();
+    for template in TEMPLATES {
+        for value in &values {
+            let args: Vec<OsString> = template
+                .iter()
+                .map(|a| if *a == "X" { value.clone() } else { a.into() })
+                .collect();
+            scenario = scenario.run_os(&args);
+        }
+    }
+    let Some(report) = crate::world::run(&scenario) else {
+        return;
+    };
+    assert_eq!(report.outcomes.len(), TEMPLATES.len() * values.len());
+    for out in &report.outcomes {
+        check(out);
+    }
+    // Long keys are named, not repeated whole.
+    assert!(report.outcomes.iter().all(|o| o.stderr.len() < 2000));
+}
+
+/// Keys from a file may hold what argv cannot: NUL bytes, 1 MiB names.
+#[test]
+fn hostile_keys_from_a_file() {
+    let mut file: Vec<u8> = Vec::new();
+    let lines: Vec<Vec<u8>> = vec![
+        b"local\0host".to_vec(),
+        b"\0".to_vec(),
+        vec![b'a'; 1 << 20],
+        b"\xff\xfe".to_vec(),
+        b"%n%n%n".to_vec(),
+        b"a..b".to_vec(),
+        "x.".repeat(200).into_bytes(),
+        b"-1".to_vec(),
+        b"99999999999".to_vec(),
+    ];
+    for line in &lines {
+        file.extend_from_slice(line);
+        file.push(b'\n');
+    }
+    let mut scenario = Scenario::default();
+    scenario.files.insert("keys.txt".to_string(), file);
+    for command in [
+        &["servbyname", "--file", "keys.txt", "--json"][..],
+        &["servbyport", "--file", "keys.txt", "--json"],
+        &["hostbyname", "--file", "keys.txt", "--json"],
+        &["hostbyname", "--ex", "--file", "keys.txt", "--json"],
+        &["addrinfo", "--file", "keys.txt", "--json"],
+    ] {
+        scenario = scenario.run(command);
+    }
+    let Some(report) = crate::world::run(&scenario) else {
+        return;
+    };
+    for out in &report.outcomes {
+        assert!(!out.stderr.contains("panicked"), "{out:#?}");
+        assert!((0..=4).contains(&out.code), "{out:#?}");
+        let errors = out
+            .json()
+            .iter()
+            .filter(|r| r.get("error").is_some())
+            .count();
+        let stderr: Vec<&str> = out.stderr.lines().collect();
+        assert_eq!(stderr.len(), errors, "one line per failed key: {out:#?}");
+        assert!(
+            stderr
+                .iter()
+                .all(|l| l.starts_with("sockscope: ") && l.len() < 2000)
+        );
+    }
+    let hosts = &report.outcomes[2];
+    assert!(hosts.stderr.contains("contains a NUL byte"), "{hosts:#?}");
+    assert!(
+        hosts.stderr.contains("name too long (1048576 > 253 bytes)"),
+        "{hosts:#?}"
+    );
+}
