@@ -175,18 +175,6 @@ pub fn printable(text: &str, max: usize) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::printable;
-
-    #[test]
-    fn error_lines_stay_one_short_line() {
-        assert_eq!(printable("a\nb\tc\u{1b}", 100), "a\\nb\\tc\\u{1b}");
-        assert_eq!(printable("abcdef", 3), "abc... (6 bytes)");
-        assert_eq!(printable("ünï", 3), "ünï");
-    }
-}
-
 struct ServByName<'a>(&'a ServArgs);
 struct ServByPort<'a>(&'a ServArgs);
 
@@ -295,5 +283,17 @@ impl Run for ConstantsArgs {
             ),
             None => emit(ctx, prefixes.iter().map(|p| constants::by_prefix(p))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn error_lines_stay_one_short_line() {
+        assert_eq!(printable("a\nb\tc\u{1b}", 100), "a\\nb\\tc\\u{1b}");
+        assert_eq!(printable("abcdef", 3), "abc... (6 bytes)");
+        assert_eq!(printable("ünï", 3), "ünï");
     }
 }
