@@ -1,0 +1,26 @@
+//! Fuzz target: symbolic names and --flags/--family/--type values parse or fail cleanly.
+#![no_main]
+
+use clap::Parser;
+use libfuzzer_sys::fuzz_target;
+use sockscope_fuzz::cli::Cli;
+use sockscope_fuzz::lookup::constants;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    for group in constants::groups() {
+        if let Ok(value) = constants::parse_symbol(group, text)
+            && text.parse::<i64>().is_err()
+        {
+            // A name that parsed is a constant that exists with that value.
+            let upper = text.to_ascii_uppercase();
+            let full = if upper.starts_with(group) { upper } else { format!("{group}{upper}") };
+            assert_eq!(constants::value_of(&full), Some(value));
+        }
+    }
+    let _ = constants::normalize_prefix(text);
+    let _ = Cli::try_parse_from(["sockscope", "addrinfo", "x", "--flags", text]);
+    let _ = Cli::try_parse_from(["sockscope", "addrinfo", "x", "-f", text, "-t", text]);
+});
