@@ -284,13 +284,21 @@ fn timeout_abandons_a_silent_server() {
             "--timeout",
             "0.5",
         ])
-        .run(&["addrinfo", "quick.lab.test", "--timeout", "2", "--json"]))
+        .run(&["addrinfo", "quick.lab.test", "--timeout", "2", "--json"])
+        .run(&[
+            "hostbyname",
+            "silent.lab.test",
+            "--timeout",
+            "0.5",
+            "--stats",
+        ]))
     else {
         return;
     };
-    let [silent, batch, quick] = &report.outcomes[..] else {
-        panic!("three runs: {report:#?}");
+    let [silent, batch, quick, stats] = &report.outcomes[..] else {
+        panic!("four runs: {report:#?}");
     };
+    assert!(stats.stderr.contains("1 timeout"), "{stats:#?}");
     assert_failure(silent, 3, "TIMEOUT");
     assert!(
         silent.stderr.contains("no answer within 0.5 s"),
@@ -476,4 +484,29 @@ fn fixture_services_and_protocols() {
     assert_failure(missing, 1, "NOT_FOUND");
     assert_eq!(proto.code, 0, "{proto:#?}");
     assert_eq!(proto.json()[0]["proto"], 253);
+}
+
+/// The delay per answer makes a batch's concurrency visible against a real server: ten answers
+/// of 300 ms each take 3 s one after another, well under 2 s with ten jobs, still in order.
+#[test]
+fn delayed_answers_overlap_in_a_batch() {
+    let names: Vec<String> = (0..10).map(|i| format!("slow{i}.lab.test")).collect();
+    let mut scenario = Scenario::default();
+    for (i, name) in names.iter().enumerate() {
+        let rule = Rule {
+            a: vec![Ipv4Addr::new(192, 0, 2, u8::try_from(i).unwrap_or(0))],
+            delay_ms: 300,
+            ..Rule::default()
+        };
+        scenario = scenario.name(name, rule);
+    }
+    let mut args = vec!["hostbyname", "--jobs", "10", "--json"];
+    args.extend(names.iter().map(String::as_str));
+    let Some(out) = one(scenario.run(&args)) else {
+        return;
+    };
+    assert_eq!(out.code, 0, "{out:#?}");
+    let expected: Vec<String> = (0..10).map(|i| format!("192.0.2.{i}")).collect();
+    assert_eq!(out.field("address"), expected, "input order kept");
+    assert!(out.millis < 2000, "took {} ms", out.millis);
 }
