@@ -1,0 +1,78 @@
+//! getnameinfo: a numeric address and port back to a host name and service, as CPython asks.
+
+use std::ffi::OsStr;
+use std::net::SocketAddr;
+
+use crate::model::{Answer, Failure, NameInfo};
+use crate::sys::SysError;
+use crate::sys::netdb::{self, Hints};
+use crate::validate;
+
+/// One getnameinfo call as the user asked for it.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    pub address: &'a OsStr,
+    /// `None` asks about port 0, which Python would need written out.
+    pub port: Option<&'a OsStr>,
+    pub flags: i32,
+}
+
+/// CPython's first step in `getnameinfo((host, port), flags)`: getaddrinfo with AI_NUMERICHOST
+/// and SOCK_DGRAM, so only a numeric address (IPv4 in any inet_aton spelling, IPv6 with an
+/// optional %zone) is accepted and nothing is resolved. A name is therefore bad input here,
+/// where Python reports it as gaierror EAI_NONAME.
+pub fn numeric(address: &str, port: u16) -> Result<SocketAddr, Failure> {
+    let c_address = netdb::c_string(address)?;
+    let c_port = netdb::c_string(&port.to_string())?;
+    let hints = Hints {
+        family: libc::AF_UNSPEC,
+        socktype: libc::SOCK_DGRAM,
+        protocol: 0,
+        flags: libc::AI_NUMERICHOST,
+    };
+    let entries = match netdb::getaddrinfo(Some(&c_address), Some(&c_port), hints) {
+        Err(SysError::Gai { code, .. }) if code == libc::EAI_NONAME => {
+            return Err(Failure::invalid(
+                "not a numeric IPv4 or IPv6 address (no name is resolved here)",
+            ));
+        }
+        other => other?,
+    };
+    match entries.as_slice() {
+        [only] => Ok(only.addr),
+        // CPython refuses the same way; a numeric host with a numeric port never gets here.
+        [] | [_, _, ..] => Err(Failure::invalid(format!(
+            "sockaddr resolved to {} addresses: {address}",
+            entries.len()
+        ))),
+    }
+}
+
+/// `socket.getnameinfo((address, port), flags)`.
+pub fn lookup(req: &Request) -> Answer<NameInfo> {
+    let query = validate::display(req.address);
+    let result = resolve(req, &query);
+    Answer::new(Some(query), result)
+}
+
+fn resolve(req: &Request, query: &str) -> Result<Vec<NameInfo>, Failure> {
+    let address = validate::text(req.address, "address")?;
+    let port = match req.port {
+        Some(port) => validate::port(validate::text(port, "port")?)?,
+        None => 0,
+    };
+    let mut addr = numeric(address, port)?;
+    // CPython builds the sockaddr from the tuple's flowinfo and scope_id (0 when not given),
+    // overwriting a %zone that getaddrinfo parsed: do the same so the answers agree.
+    if let SocketAddr::V6(v6) = &mut addr {
+        v6.set_flowinfo(0);
+        v6.set_scope_id(0);
+    }
+    let (host, service) = netdb::getnameinfo(&addr, req.flags)?;
+    Ok(vec![NameInfo {
+        query: query.to_string(),
+        port,
+        host,
+        service,
+    }])
+}

@@ -1,0 +1,70 @@
+//! getprotobyname and getprotobynumber: the whole protocols-database entry for each key.
+
+use std::ffi::OsStr;
+
+use crate::model::{Answer, Failure, Protocol};
+use crate::sys::netdb::{self, ProtoEntry};
+use crate::validate;
+
+fn record(query: &str, entry: ProtoEntry) -> Protocol {
+    Protocol {
+        query: query.to_string(),
+        name: entry.name,
+        aliases: entry.aliases,
+        number: entry.number,
+    }
+}
+
+/// `socket.getprotobyname(name)`, returning the whole entry (Python keeps only the number).
+pub fn by_name(key: &OsStr) -> Answer<Protocol> {
+    let query = validate::display(key);
+    let result = validate::text(key, "protocol name").and_then(|name| {
+        let entry = netdb::getprotobyname(&netdb::c_string(name)?)?;
+        Ok(vec![record(&query, entry)])
+    });
+    Answer::new(Some(query), result)
+}
+
+/// getprotobynumber(3), which Python's socket module does not offer.
+pub fn by_number(key: &OsStr) -> Answer<Protocol> {
+    let query = validate::display(key);
+    let result = validate::text(key, "protocol number").and_then(|text| {
+        let entry = netdb::getprotobynumber(protocol_number(text)?)?;
+        Ok(vec![record(&query, entry)])
+    });
+    Answer::new(Some(query), result)
+}
+
+/// A protocol number as the IP header carries it: one byte, so 0-255 in decimal. A larger or
+/// negative number could never be on the wire, so it is bad input rather than "not found".
+fn protocol_number(text: &str) -> Result<i32, Failure> {
+    let digits = text.strip_prefix('+').unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Failure::invalid(format!("not a protocol number: {text}")));
+    }
+    digits
+        .parse::<u8>()
+        .map(i32::from)
+        .map_err(|_| Failure::invalid(format!("protocol number must be 0-255, not {text}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn protocol_numbers_are_one_byte() {
+        assert_eq!(protocol_number("0"), Ok(0));
+        assert_eq!(protocol_number("255"), Ok(255));
+        assert_eq!(protocol_number("+6"), Ok(6));
+        assert!(
+            protocol_number("256")
+                .unwrap_err()
+                .message
+                .contains("0-255")
+        );
+        assert!(protocol_number("-1").unwrap_err().message.contains("not a"));
+        assert!(protocol_number("tcp").is_err());
+        assert!(protocol_number("").is_err());
+    }
+}
