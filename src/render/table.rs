@@ -8,7 +8,7 @@ use tabled::settings::{Padding, Style};
 
 use crate::model::{Answer, Record};
 
-use super::Sink;
+use super::{Sink, color};
 
 /// Collects rows (a table needs every width before it can print) and writes them on `finish`.
 pub struct Table<'w> {
@@ -16,15 +16,22 @@ pub struct Table<'w> {
     columns: &'static [&'static str],
     keys: &'static [&'static str],
     rows: Vec<Vec<String>>,
+    /// Whether to colour the header and cells (decided by the caller from `--color`).
+    color: bool,
 }
 
 impl<'w> Table<'w> {
     pub fn new(out: Box<dyn Write + 'w>) -> Self {
+        Self::with_color(out, false)
+    }
+
+    pub fn with_color(out: Box<dyn Write + 'w>, color: bool) -> Self {
         Table {
             out,
             columns: &[],
             keys: &[],
             rows: Vec::new(),
+            color,
         }
     }
 }
@@ -37,6 +44,12 @@ fn cell(row: &[String], i: usize) -> &str {
 /// canonical name asked for, no IPv6 row) and key columns that never change, so the table
 /// fits an 80-column terminal.
 pub fn layout(columns: &[&str], keys: &[&str], rows: &[Vec<String>]) -> String {
+    layout_styled(columns, keys, rows, false)
+}
+
+/// `layout`, with the header and some cells coloured when `color` is set; the widths are
+/// those of the plain text, since tabled's `ansi` feature does not count escape sequences.
+pub fn layout_styled(columns: &[&str], keys: &[&str], rows: &[Vec<String>], color: bool) -> String {
     let keep: Vec<usize> = (0..columns.len())
         .filter(|&i| rows.iter().any(|row| !cell(row, i).is_empty()))
         .filter(|&i| {
@@ -44,12 +57,21 @@ pub fn layout(columns: &[&str], keys: &[&str], rows: &[Vec<String>]) -> String {
         })
         .collect();
     let mut builder = Builder::default();
-    builder.push_record(keep.iter().map(|&i| columns[i].to_string()));
+    builder.push_record(keep.iter().map(|&i| {
+        if color {
+            color::header(columns[i])
+        } else {
+            columns[i].to_string()
+        }
+    }));
     for row in rows {
-        builder.push_record(
-            keep.iter()
-                .map(|&i| row.get(i).cloned().unwrap_or_default()),
-        );
+        builder.push_record(keep.iter().map(|&i| {
+            if color {
+                color::cell(columns[i], cell(row, i))
+            } else {
+                cell(row, i).to_string()
+            }
+        }));
     }
     let mut table = builder.build();
     table.with(Style::blank().horizontals([(1, HorizontalLine::new('-').intersection(' '))]));
@@ -77,8 +99,12 @@ impl<R: Record> Sink<R> for Table<'_> {
 
     fn finish(&mut self) -> io::Result<()> {
         if !self.rows.is_empty() {
-            self.out
-                .write_all(layout(self.columns, self.keys, &self.rows).as_bytes())?;
+            let text = if self.color {
+                layout_styled(self.columns, self.keys, &self.rows, true)
+            } else {
+                layout(self.columns, self.keys, &self.rows)
+            };
+            self.out.write_all(text.as_bytes())?;
         }
         self.out.flush()
     }
