@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::exit::EXIT_CODES_HELP;
 use crate::lookup::constants::parse_symbol;
 use crate::render::Format;
+use crate::render::color::ColorChoice;
 use crate::sys::netdb;
 
 /// Show what the resolver and socket layer answer, as CPython's socket module sees it.
@@ -40,6 +41,11 @@ pub struct OutputArgs {
     /// Short for --format json
     #[arg(long, global = true)]
     pub json: bool,
+
+    /// Colour in tables: auto (only on a terminal, and not when NO_COLOR is set), always, never.
+    /// JSON is never coloured
+    #[arg(long, value_enum, global = true, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 impl OutputArgs {
@@ -121,6 +127,81 @@ Examples:
   sockscope constants AF --value 10   # which address family is 10?"
     )]
     Constants(ConstantsArgs),
+
+    /// Host name and service of a numeric address: getnameinfo(3), like socket.getnameinfo((address, port), flags)
+    #[command(
+        name = "nameinfo",
+        after_help = "\
+ADDRESS must be numeric (CPython passes it to getaddrinfo with AI_NUMERICHOST first);
+PORT is 0 when left out. A %zone on an IPv6 address is dropped, as Python's 2-tuple does.
+
+Examples:
+  sockscope nameinfo 127.0.0.1 80     # socket.getnameinfo(('127.0.0.1', 80), 0)
+  sockscope nameinfo ::1 53 --flags numerichost,dgram
+  sockscope nameinfo 127.0.0.1 22 --flags namereqd --json"
+    )]
+    NameInfo(NameInfoArgs),
+
+    /// Host entries of addresses: gethostbyaddr_r(3), like socket.gethostbyaddr(address)
+    #[command(
+        name = "hostbyaddr",
+        after_help = "\
+Like Python, a host name is accepted too: it is resolved first (the first address getaddrinfo
+gives), and that address is looked up. A key of dotted digits, or with a colon, that is not a
+valid address is bad input (exit 2).
+
+Examples:
+  sockscope hostbyaddr 127.0.0.1      # socket.gethostbyaddr('127.0.0.1')
+  sockscope hostbyaddr 127.0.0.1 ::1 --json
+  sockscope hostbyaddr localhost      # resolves localhost, then looks up its address"
+    )]
+    HostByAddr(HostByAddrArgs),
+
+    /// Protocol entries by name: getprotobyname_r(3), like socket.getprotobyname(name)
+    #[command(
+        name = "protobyname",
+        after_help = "\
+Python returns only the number; sockscope shows the whole /etc/protocols entry.
+
+Examples:
+  sockscope protobyname tcp           # socket.getprotobyname('tcp')
+  sockscope protobyname tcp udp icmp
+  sockscope protobyname ipv6-icmp --format jsonl"
+    )]
+    ProtoByName(ProtoArgs),
+
+    /// Protocol entries by number: getprotobynumber_r(3) (Python's socket module has no such call)
+    #[command(
+        name = "protobynumber",
+        after_help = "\
+Examples:
+  sockscope protobynumber 6           # the entry for IPPROTO_TCP
+  sockscope protobynumber 1 6 17 58
+  sockscope protobynumber 41 --json"
+    )]
+    ProtoByNumber(ProtoNumberArgs),
+
+    /// Print a shell completion script (clap_complete) to stdout
+    #[command(
+        name = "completions",
+        after_help = "\
+Examples:
+  sockscope completions bash > ~/.local/share/bash-completion/completions/sockscope
+  sockscope completions zsh > ~/.zfunc/_sockscope     # with fpath+=~/.zfunc in ~/.zshrc
+  sockscope completions fish > ~/.config/fish/completions/sockscope.fish"
+    )]
+    Completions(CompletionsArgs),
+
+    /// Print the man page (roff, from the same definitions as --help) to stdout, or write one per subcommand
+    #[command(
+        name = "man",
+        after_help = "\
+Examples:
+  sockscope man | man -l -            # read it now
+  sockscope man > ~/.local/share/man/man1/sockscope.1
+  sockscope man --dir ~/.local/share/man/man1   # sockscope.1 and sockscope-SUBCOMMAND.1"
+    )]
+    Man(ManArgs),
 }
 
 /// Keys and protocol for servbyname / servbyport.
@@ -215,6 +296,55 @@ impl AddrInfoArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct NameInfoArgs {
+    /// Numeric IPv4 or IPv6 address
+    pub address: OsString,
+
+    /// Port number 0-65535 (0 when left out)
+    pub port: Option<OsString>,
+
+    /// Comma-separated NI_ flags: namereqd, numerichost, numericserv, nofqdn, dgram
+    /// (case-insensitive, NI_ prefix accepted) or a number
+    #[arg(long, default_value = "0", value_parser = parse_ni_flags)]
+    pub flags: i32,
+}
+
+#[derive(Debug, Args)]
+pub struct HostByAddrArgs {
+    /// IPv4 or IPv6 addresses (or host names, which are resolved first, as Python does)
+    #[arg(required = true, value_name = "ADDRESS")]
+    pub addresses: Vec<OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProtoArgs {
+    /// Protocol names or aliases from the protocols database (tcp, udp, ICMP, ...)
+    #[arg(required = true, value_name = "NAME")]
+    pub names: Vec<OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProtoNumberArgs {
+    /// Protocol numbers 0-255, as in the IP header
+    #[arg(required = true, value_name = "N")]
+    pub numbers: Vec<OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write sockscope.1 and one sockscope-SUBCOMMAND.1 per subcommand into DIR instead
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
 pub struct ConstantsArgs {
     /// Prefixes to list (AF_, SOCK_, IPPROTO_, ...; case-insensitive); every group when none
     #[arg(value_name = "PREFIX")]
@@ -259,6 +389,18 @@ fn parse_flags(text: &str) -> Result<i32, String> {
     to_i32(flags)
 }
 
+/// NI_ flags for nameinfo, spelled like the AI_ flags of addrinfo.
+fn parse_ni_flags(text: &str) -> Result<i32, String> {
+    let mut flags: i64 = 0;
+    for part in text.split(',').map(str::trim) {
+        if part.is_empty() {
+            return Err(format!("empty flag in {text:?}"));
+        }
+        flags |= parse_symbol("NI_", part)?;
+    }
+    to_i32(flags)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,6 +423,18 @@ mod tests {
         );
         assert!(parse_flags("canonname,,all").is_err());
         assert!(parse_flags("bogus").is_err());
+    }
+
+    #[test]
+    fn ni_flags_parse_like_ai_flags() {
+        assert_eq!(
+            parse_ni_flags("namereqd,NI_DGRAM"),
+            Ok(libc::NI_NAMEREQD | libc::NI_DGRAM)
+        );
+        assert_eq!(parse_ni_flags("NumericHost"), Ok(libc::NI_NUMERICHOST));
+        assert_eq!(parse_ni_flags("3"), Ok(3));
+        assert!(parse_ni_flags("canonname").is_err());
+        assert!(parse_ni_flags("nofqdn,").is_err());
     }
 
     #[test]

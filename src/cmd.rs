@@ -1,14 +1,17 @@
 //! Each subcommand's `Run`: turn parsed arguments into lookups and hand the answers to a renderer.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 
 use anyhow::Context;
 
 use crate::cli::{
-    AddrInfoArgs, Command, ConstantsArgs, HostByNameArgs, HostnameArgs, OutputArgs, ServArgs,
+    AddrInfoArgs, Command, CompletionsArgs, ConstantsArgs, HostByAddrArgs, HostByNameArgs,
+    HostnameArgs, ManArgs, NameInfoArgs, OutputArgs, ProtoArgs, ProtoNumberArgs, ServArgs,
 };
 use crate::exit::{ExitCode, Fatal};
-use crate::lookup::{addrinfo, constants, hostbyname, hostname, servent};
+use crate::lookup::{
+    addrinfo, constants, hostbyaddr, hostbyname, hostname, nameinfo, proto, servent,
+};
 use crate::model::{Answer, Record};
 use crate::render;
 use crate::sys::netdb::Hints;
@@ -18,6 +21,8 @@ pub struct Ctx {
     pub format: render::Format,
     /// The subcommand's name, for the one-line error messages.
     pub command: &'static str,
+    /// Whether tables may be coloured (`--color`, NO_COLOR and whether stdout is a terminal).
+    pub color: bool,
 }
 
 /// One subcommand: does its lookups, writes its output, and says how the run went.
@@ -34,10 +39,20 @@ pub fn run(command: &Command, output: &OutputArgs) -> anyhow::Result<ExitCode> {
         Command::HostByName(args) => ("hostbyname", args),
         Command::AddrInfo(args) => ("addrinfo", args),
         Command::Constants(args) => ("constants", args),
+        Command::NameInfo(args) => ("nameinfo", args),
+        Command::HostByAddr(args) => ("hostbyaddr", args),
+        Command::ProtoByName(args) => ("protobyname", args),
+        Command::ProtoByNumber(args) => ("protobynumber", args),
+        Command::Completions(args) => ("completions", args),
+        Command::Man(args) => ("man", args),
     };
+    let no_color = std::env::var_os("NO_COLOR");
     let ctx = Ctx {
         format: output.format(),
         command: name,
+        color: output
+            .color
+            .enabled(io::stdout().is_terminal(), no_color.as_deref()),
     };
     runner.run(&ctx)
 }
@@ -49,7 +64,7 @@ pub fn emit<R: Record>(
     answers: impl IntoIterator<Item = Answer<R>>,
 ) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
-    let mut sink = render::sink::<R>(ctx.format, Box::new(stdout.lock()));
+    let mut sink = render::sink_with_color::<R>(ctx.format, Box::new(stdout.lock()), ctx.color);
     let mut worst = ExitCode::Success;
     for answer in answers {
         if let Err(failure) = &answer.result {
@@ -151,5 +166,64 @@ impl Run for ConstantsArgs {
             ),
             None => emit(ctx, prefixes.iter().map(|p| constants::by_prefix(p))),
         }
+    }
+}
+
+impl Run for NameInfoArgs {
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+        let request = nameinfo::Request {
+            address: &self.address,
+            port: self.port.as_deref(),
+            flags: self.flags,
+        };
+        emit(ctx, [nameinfo::lookup(&request)])
+    }
+}
+
+impl Run for HostByAddrArgs {
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+        emit(ctx, self.addresses.iter().map(|a| hostbyaddr::lookup(a)))
+    }
+}
+
+impl Run for ProtoArgs {
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+        emit(ctx, self.names.iter().map(|n| proto::by_name(n)))
+    }
+}
+
+impl Run for ProtoNumberArgs {
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+        emit(ctx, self.numbers.iter().map(|n| proto::by_number(n)))
+    }
+}
+
+impl Run for CompletionsArgs {
+    fn run(&self, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
+        use clap::CommandFactory;
+        let mut command = crate::cli::Cli::command();
+        let mut out = io::stdout().lock();
+        clap_complete::generate(self.shell, &mut command, "sockscope", &mut out);
+        out.flush().context("writing the completion script")?;
+        Ok(ExitCode::Success)
+    }
+}
+
+impl Run for ManArgs {
+    fn run(&self, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
+        use clap::CommandFactory;
+        let command = crate::cli::Cli::command();
+        match &self.dir {
+            Some(dir) => clap_mangen::generate_to(command, dir)
+                .with_context(|| format!("writing man pages into {}", dir.display()))?,
+            None => {
+                let mut out = io::stdout().lock();
+                clap_mangen::Man::new(command)
+                    .render(&mut out)
+                    .context("writing the man page")?;
+                out.flush().context("writing the man page")?;
+            }
+        }
+        Ok(ExitCode::Success)
     }
 }
