@@ -152,7 +152,7 @@ valid address is bad input (exit 2).
 
 Examples:
   sockscope hostbyaddr 127.0.0.1      # socket.gethostbyaddr('127.0.0.1')
-  sockscope hostbyaddr 127.0.0.1 ::1 --json
+  sockscope hostbyaddr 127.0.0.1 127.1 --json   # 127.1 is 127.0.0.1 to inet_aton
   sockscope hostbyaddr localhost      # resolves localhost, then looks up its address"
     )]
     HostByAddr(HostByAddrArgs),
@@ -325,8 +325,8 @@ pub struct ProtoArgs {
 
 #[derive(Debug, Args)]
 pub struct ProtoNumberArgs {
-    /// Protocol numbers 0-255, as in the IP header
-    #[arg(required = true, value_name = "N")]
+    /// Protocol numbers (0-255 in the IP header; Linux also lists larger ones, such as 262 for mptcp)
+    #[arg(required = true, value_name = "N", allow_negative_numbers = true)]
     pub numbers: Vec<OsString>,
 }
 

@@ -35,17 +35,28 @@ pub fn by_number(key: &OsStr) -> Answer<Protocol> {
     Answer::new(Some(query), result)
 }
 
-/// A protocol number as the IP header carries it: one byte, so 0-255 in decimal. A larger or
-/// negative number could never be on the wire, so it is bad input rather than "not found".
+/// A protocol number: a non-negative C int in decimal. Not just the IP header's 0-255, since
+/// Linux lists socket-level protocols beyond it (mptcp is 262); a negative number is never a
+/// protocol, so it is bad input rather than "not found".
 fn protocol_number(text: &str) -> Result<i32, Failure> {
     let digits = text.strip_prefix('+').unwrap_or(text);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        if text
+            .strip_prefix('-')
+            .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(Failure::invalid(format!(
+                "protocol number must not be negative: {text}"
+            )));
+        }
         return Err(Failure::invalid(format!("not a protocol number: {text}")));
     }
-    digits
-        .parse::<u8>()
-        .map(i32::from)
-        .map_err(|_| Failure::invalid(format!("protocol number must be 0-255, not {text}")))
+    digits.parse::<i32>().map_err(|_| {
+        Failure::invalid(format!(
+            "protocol number must be 0-{}, not {text}",
+            i32::MAX
+        ))
+    })
 }
 
 #[cfg(test)]
@@ -53,7 +64,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn protocol_numbers_are_one_byte() {
+    fn protocol_numbers_are_non_negative_ints() {
         assert_eq!(protocol_number("0"), Ok(0));
         assert_eq!(protocol_number("255"), Ok(255));
         assert_eq!(protocol_number("+6"), Ok(6));
