@@ -133,7 +133,8 @@ Examples:
         name = "nameinfo",
         after_help = "\
 ADDRESS must be numeric (CPython passes it to getaddrinfo with AI_NUMERICHOST first);
-PORT is 0 when left out. A %zone on an IPv6 address is dropped, as Python's 2-tuple does.
+PORT is 0 when left out. As with Python's 2-tuple, a %zone on an IPv6 address is dropped:
+give --scope-id (and --flowinfo) to ask like Python's 4-tuple (address, port, flowinfo, scope_id).
 
 Examples:
   sockscope nameinfo 127.0.0.1 80     # socket.getnameinfo(('127.0.0.1', 80), 0)
@@ -307,6 +308,14 @@ pub struct NameInfoArgs {
     /// (case-insensitive, NI_ prefix accepted) or a number
     #[arg(long, default_value = "0", value_parser = parse_ni_flags)]
     pub flags: i32,
+
+    /// IPv6 flow label 0-1048575, the third element of Python's 4-tuple sockaddr
+    #[arg(long, value_name = "N")]
+    pub flowinfo: Option<u32>,
+
+    /// IPv6 scope (interface index), the fourth element of Python's 4-tuple sockaddr
+    #[arg(long, value_name = "N")]
+    pub scope_id: Option<u32>,
 }
 
 #[derive(Debug, Args)]

@@ -23,6 +23,9 @@ pub struct Ctx {
     pub command: &'static str,
     /// Whether tables may be coloured (`--color`, NO_COLOR and whether stdout is a terminal).
     pub color: bool,
+    /// The same decision for the error lines, made for stderr (which may be a terminal when
+    /// stdout is piped into jq, say).
+    pub color_errors: bool,
 }
 
 /// One subcommand: does its lookups, writes its output, and says how the run went.
@@ -53,6 +56,9 @@ pub fn run(command: &Command, output: &OutputArgs) -> anyhow::Result<ExitCode> {
         color: output
             .color
             .enabled(io::stdout().is_terminal(), no_color.as_deref()),
+        color_errors: output
+            .color
+            .enabled(io::stderr().is_terminal(), no_color.as_deref()),
     };
     runner.run(&ctx)
 }
@@ -68,7 +74,12 @@ pub fn emit<R: Record>(
     let mut worst = ExitCode::Success;
     for answer in answers {
         if let Err(failure) = &answer.result {
-            report(ctx.command, &answer.label, &failure.message, &failure.code);
+            let code = if ctx.color_errors {
+                render::color::error_code(&failure.code)
+            } else {
+                failure.code.clone()
+            };
+            report(ctx.command, &answer.label, &failure.message, &code);
         }
         worst = worst.max(answer.exit());
         sink.answer(&answer).context("writing output")?;
@@ -175,6 +186,8 @@ impl Run for NameInfoArgs {
             address: &self.address,
             port: self.port.as_deref(),
             flags: self.flags,
+            flowinfo: self.flowinfo,
+            scope_id: self.scope_id,
         };
         emit(ctx, [nameinfo::lookup(&request)])
     }

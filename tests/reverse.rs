@@ -327,6 +327,35 @@ fn nameinfo_port_defaults_to_zero_and_zone_is_dropped_like_python() {
 }
 
 #[test]
+fn nameinfo_four_tuple_like_python() {
+    let want = python(
+        "print(json.dumps(socket.getnameinfo(('fe80::1', 7, 0, 1), socket.NI_NUMERICHOST | socket.NI_NUMERICSERV)))",
+    );
+    let (records, run) = common::json([
+        "nameinfo",
+        "fe80::1",
+        "7",
+        "--scope-id",
+        "1",
+        "--flowinfo",
+        "0",
+        "--flags",
+        "numerichost,numericserv",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(json!([records[0]["host"], records[0]["service"]]), want);
+    // Python: OSError for IPv4 with a 4-tuple, OverflowError for a flow label over 20 bits.
+    for args in [
+        vec!["nameinfo", "127.0.0.1", "--scope-id", "1"],
+        vec!["nameinfo", "::1", "--flowinfo", "1048576"],
+    ] {
+        let (records, run) = common::json(&args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert_eq!(records[0]["error"]["code"], "INVALID_INPUT", "{args:?}");
+    }
+}
+
+#[test]
 fn nameinfo_bad_input() {
     // A name: Python says EAI_NONAME (getaddrinfo with AI_NUMERICHOST); for sockscope it is bad input.
     for args in [

@@ -172,6 +172,28 @@ fn color_always_colours_tables_and_never_json() {
 }
 
 #[test]
+fn color_always_colours_the_error_code_on_stderr_too() {
+    let run = common::run(["--color", "always", "protobyname", "nosuch"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("\u{1b}[1m\u{1b}[31mNOT_FOUND"),
+        "{:?}",
+        run.stderr
+    );
+    assert_eq!(
+        strip_ansi(&run.stderr),
+        "sockscope: protobyname: nosuch: protocol not found (NOT_FOUND)\n"
+    );
+    for args in [
+        vec!["protobyname", "nosuch"],
+        vec!["--color", "never", "protobyname", "nosuch"],
+    ] {
+        let run = common::run(&args);
+        assert!(!run.stderr.contains(ESC), "{args:?}: {}", run.stderr);
+    }
+}
+
+#[test]
 fn color_is_off_when_piped_or_asked_not_to() {
     // The tests' stdout is a pipe, so auto means no colour.
     for args in [

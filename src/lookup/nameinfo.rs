@@ -15,7 +15,13 @@ pub struct Request<'a> {
     /// `None` asks about port 0, which Python would need written out.
     pub port: Option<&'a OsStr>,
     pub flags: i32,
+    /// The 4-tuple's flowinfo and scope_id, IPv6 only; `None` is Python's 2-tuple (zero).
+    pub flowinfo: Option<u32>,
+    pub scope_id: Option<u32>,
 }
+
+/// The largest flow label: it is 20 bits, and CPython refuses more (OverflowError).
+const MAX_FLOWINFO: u32 = 0xfffff;
 
 /// CPython's first step in `getnameinfo((host, port), flags)`: getaddrinfo with AI_NUMERICHOST
 /// and SOCK_DGRAM, so only a numeric address (IPv4 in any inet_aton spelling, IPv6 with an
@@ -61,12 +67,26 @@ fn resolve(req: &Request, query: &str) -> Result<Vec<NameInfo>, Failure> {
         Some(port) => validate::port(validate::text(port, "port")?)?,
         None => 0,
     };
+    if let Some(flowinfo) = req.flowinfo.filter(|f| *f > MAX_FLOWINFO) {
+        return Err(Failure::invalid(format!(
+            "flowinfo must be 0-{MAX_FLOWINFO}, not {flowinfo}"
+        )));
+    }
     let mut addr = numeric(address, port)?;
-    // CPython builds the sockaddr from the tuple's flowinfo and scope_id (0 when not given),
-    // overwriting a %zone that getaddrinfo parsed: do the same so the answers agree.
-    if let SocketAddr::V6(v6) = &mut addr {
-        v6.set_flowinfo(0);
-        v6.set_scope_id(0);
+    match &mut addr {
+        // CPython builds the sockaddr from the tuple's flowinfo and scope_id (0 when not given),
+        // overwriting a %zone that getaddrinfo parsed: do the same so the answers agree.
+        SocketAddr::V6(v6) => {
+            v6.set_flowinfo(req.flowinfo.unwrap_or(0));
+            v6.set_scope_id(req.scope_id.unwrap_or(0));
+        }
+        SocketAddr::V4(_) if req.flowinfo.is_some() || req.scope_id.is_some() => {
+            // Python's words for a 4-tuple with an IPv4 address.
+            return Err(Failure::invalid(
+                "IPv4 sockaddr must be 2 tuple: --flowinfo and --scope-id are for IPv6",
+            ));
+        }
+        SocketAddr::V4(_) => {}
     }
     let (host, service) = netdb::getnameinfo(&addr, req.flags)?;
     Ok(vec![NameInfo {

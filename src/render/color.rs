@@ -51,6 +51,15 @@ fn paint(style: Style, text: &str) -> String {
     }
 }
 
+/// The symbolic code of a failed key (`EAI_NONAME`) on its stderr line: red, so a failure in a
+/// batch stands out from the table above it.
+pub fn error_code(text: &str) -> String {
+    paint(
+        Style::new().bold().fg_color(Some(AnsiColor::Red.into())),
+        text,
+    )
+}
+
 /// The header cell with its style.
 pub fn header(text: &str) -> String {
     paint(HEADER, text)
