@@ -42,8 +42,8 @@ pub struct OutputArgs {
     #[arg(long, global = true)]
     pub json: bool,
 
-    /// Colour in tables: auto (only on a terminal, and not when NO_COLOR is set), always, never.
-    /// JSON is never coloured
+    /// Colour in tables and error lines (never in JSON): auto (only on a terminal, and not when
+    /// NO_COLOR is set), always, never
     #[arg(long, value_enum, global = true, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 }
