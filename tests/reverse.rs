@@ -256,13 +256,18 @@ const NI_FLAGS: &[&str] = &[
 
 #[test]
 fn nameinfo_matches_python_for_every_flag() {
-    let addresses = ["127.0.0.1", "::1", "127.1", "127.0.0.2"];
-    let ports = ["0", "22", "53", "80"];
+    // Every port for the loopback spellings /etc/hosts answers; one port for 127.0.0.2, whose
+    // lookups (and ::1's, where /etc/hosts lacks it) go to the resolver and may be slow there.
     let mut cases = Vec::new();
-    for address in addresses {
+    for (address, ports) in [
+        ("127.0.0.1", &["0", "22", "53", "80"][..]),
+        ("127.1", &["0", "22", "53", "80"][..]),
+        ("::1", &["0", "53"][..]),
+        ("127.0.0.2", &["22"][..]),
+    ] {
         for port in ports {
             for flags in NI_FLAGS {
-                cases.push((address, port, *flags));
+                cases.push((address, *port, *flags));
             }
         }
     }
