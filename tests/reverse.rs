@@ -1,8 +1,8 @@
 //! End-to-end tests of nameinfo, hostbyaddr, protobyname and protobynumber against python3.
-//!
-//! Only loopback and numeric addresses and the system's own files are used. An address with no
-//! name in /etc/hosts (::1 or 127.0.0.2 here) is asked of the configured resolver, exactly as
-//! Python asks it; whatever that answers, sockscope must answer the same.
+
+// Only loopback and numeric addresses and the system's own files are used. An address with no
+// name in /etc/hosts (::1 or 127.0.0.2 here) is asked of the configured resolver, exactly as
+// Python asks it; whatever that answers, sockscope must answer the same.
 
 mod common;
 

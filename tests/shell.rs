@@ -1,5 +1,4 @@
-//! Shell integration end to end: completion scripts, the man page, `--color`, and the examples
-//! that every subcommand's `--help` must show.
+//! Shell integration end to end: completions, the man page, `--color` and every `--help`'s examples.
 
 mod common;
 

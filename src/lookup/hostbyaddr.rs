@@ -1,5 +1,4 @@
-//! gethostbyaddr, made the way CPython makes it: resolve the key to one address, then ask the
-//! hosts database for that address's entry.
+//! gethostbyaddr the way CPython makes it: resolve the key to one address, then read its hosts entry.
 
 use std::ffi::OsStr;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
