@@ -1,17 +1,19 @@
 //! Each subcommand's `Run`: turn parsed arguments into lookups and hand the answers to a renderer.
 
-use std::io::{self, Write};
-
 use std::ffi::OsString;
+use std::io::{self, IsTerminal, Write};
 
 use anyhow::Context;
 
 use crate::batch;
 use crate::cli::{
-    AddrInfoArgs, Command, ConstantsArgs, HostByNameArgs, HostnameArgs, OutputArgs, ServArgs,
+    AddrInfoArgs, Command, CompletionsArgs, ConstantsArgs, HostByAddrArgs, HostByNameArgs,
+    HostnameArgs, ManArgs, NameInfoArgs, OutputArgs, ProtoArgs, ProtoNumberArgs, ServArgs,
 };
 use crate::exit::{ExitCode, Fatal};
-use crate::lookup::{addrinfo, constants, hostbyname, hostname, servent};
+use crate::lookup::{
+    addrinfo, constants, hostbyaddr, hostbyname, hostname, nameinfo, proto, servent,
+};
 use crate::model::{Answer, Record};
 use crate::render;
 use crate::sys::netdb::Hints;
@@ -21,6 +23,11 @@ pub struct Ctx {
     pub format: render::Format,
     /// The subcommand's name, for the one-line error messages.
     pub command: &'static str,
+    /// Whether tables may be coloured (`--color`, NO_COLOR and whether stdout is a terminal).
+    pub color: bool,
+    /// The same decision for the error lines, made for stderr (which may be a terminal when
+    /// stdout is piped into jq, say).
+    pub color_errors: bool,
 }
 
 /// One subcommand: does its lookups, writes its output, and says how the run went.
@@ -37,10 +44,23 @@ pub fn run(command: &Command, output: &OutputArgs) -> anyhow::Result<ExitCode> {
         Command::HostByName(args) => ("hostbyname", args),
         Command::AddrInfo(args) => ("addrinfo", args),
         Command::Constants(args) => ("constants", args),
+        Command::NameInfo(args) => ("nameinfo", args),
+        Command::HostByAddr(args) => ("hostbyaddr", args),
+        Command::ProtoByName(args) => ("protobyname", args),
+        Command::ProtoByNumber(args) => ("protobynumber", args),
+        Command::Completions(args) => ("completions", args),
+        Command::Man(args) => ("man", args),
     };
+    let no_color = std::env::var_os("NO_COLOR");
     let ctx = Ctx {
         format: output.format(),
         command: name,
+        color: output
+            .color
+            .enabled(io::stdout().is_terminal(), no_color.as_deref()),
+        color_errors: output
+            .color
+            .enabled(io::stderr().is_terminal(), no_color.as_deref()),
     };
     runner.run(&ctx)
 }
@@ -49,6 +69,7 @@ pub fn run(command: &Command, output: &OutputArgs) -> anyhow::Result<ExitCode> {
 /// stderr for each failed key, and keeps the highest exit code seen.
 pub struct Emitter<R: Record + 'static> {
     command: &'static str,
+    color_errors: bool,
     sink: Box<dyn render::Sink<R>>,
     worst: ExitCode,
 }
@@ -57,14 +78,24 @@ impl<R: Record + 'static> Emitter<R> {
     pub fn new(ctx: &Ctx) -> Self {
         Emitter {
             command: ctx.command,
-            sink: render::sink::<R>(ctx.format, Box::new(io::stdout().lock())),
+            color_errors: ctx.color_errors,
+            sink: render::sink_with_color::<R>(
+                ctx.format,
+                Box::new(io::stdout().lock()),
+                ctx.color,
+            ),
             worst: ExitCode::Success,
         }
     }
 
     pub fn write(&mut self, answer: &Answer<R>) -> anyhow::Result<()> {
         if let Err(failure) = &answer.result {
-            report(self.command, &answer.label, &failure.message, &failure.code);
+            let code = if self.color_errors {
+                render::color::error_code(&failure.code)
+            } else {
+                failure.code.clone()
+            };
+            report(self.command, &answer.label, &failure.message, &code);
         }
         self.worst = self.worst.max(answer.exit());
         self.sink.answer(answer).context("writing output")
@@ -198,5 +229,86 @@ impl Run for ConstantsArgs {
             ),
             None => emit(ctx, prefixes.iter().map(|p| constants::by_prefix(p))),
         }
+    }
+}
+
+impl Run for NameInfoArgs {
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+        let batch = self.batch.batch();
+        let addresses = [self.address.clone()];
+        if batch::reads_keys(&batch, &addresses) {
+            // Each line is `ADDRESS [PORT]`; PORT from the command line is the default.
+            return batch::run(ctx, &batch, &addresses, |line| {
+                let (address, port) = batch::host_and_service(line);
+                nameinfo::lookup(&nameinfo::Request {
+                    address: &address,
+                    port: port.as_deref().or(self.port.as_deref()),
+                    flags: self.flags,
+                    flowinfo: self.flowinfo,
+                    scope_id: self.scope_id,
+                })
+            });
+        }
+        let request = nameinfo::Request {
+            address: &self.address,
+            port: self.port.as_deref(),
+            flags: self.flags,
+            flowinfo: self.flowinfo,
+            scope_id: self.scope_id,
+        };
+        emit(ctx, [nameinfo::lookup(&request)])
+    }
+}
+
+impl Run for HostByAddrArgs {
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+        batch::run(
+            ctx,
+            &self.batch.batch(),
+            &self.addresses,
+            hostbyaddr::lookup,
+        )
+    }
+}
+
+impl Run for ProtoArgs {
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+        batch::run(ctx, &self.batch.batch(), &self.names, proto::by_name)
+    }
+}
+
+impl Run for ProtoNumberArgs {
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+        batch::run(ctx, &self.batch.batch(), &self.numbers, proto::by_number)
+    }
+}
+
+impl Run for CompletionsArgs {
+    fn run(&self, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
+        use clap::CommandFactory;
+        let mut command = crate::cli::Cli::command();
+        let mut out = io::stdout().lock();
+        clap_complete::generate(self.shell, &mut command, "sockscope", &mut out);
+        out.flush().context("writing the completion script")?;
+        Ok(ExitCode::Success)
+    }
+}
+
+impl Run for ManArgs {
+    fn run(&self, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
+        use clap::CommandFactory;
+        let command = crate::cli::Cli::command();
+        match &self.dir {
+            Some(dir) => clap_mangen::generate_to(command, dir)
+                .with_context(|| format!("writing man pages into {}", dir.display()))?,
+            None => {
+                let mut out = io::stdout().lock();
+                clap_mangen::Man::new(command)
+                    .render(&mut out)
+                    .context("writing the man page")?;
+                out.flush().context("writing the man page")?;
+            }
+        }
+        Ok(ExitCode::Success)
     }
 }

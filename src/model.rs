@@ -276,3 +276,49 @@ impl Record for Constant {
         ]
     }
 }
+
+/// `getnameinfo`: the (host, service) pair CPython returns, with the socket address asked about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NameInfo {
+    /// The address as given.
+    pub query: String,
+    /// The port as given (0 when none was).
+    pub port: u16,
+    pub host: String,
+    pub service: String,
+}
+
+impl Record for NameInfo {
+    const KEYS: &'static [&'static str] = &["query", "port"];
+    const COLUMNS: &'static [&'static str] = &["query", "port", "host", "service"];
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.query.clone(),
+            self.port.to_string(),
+            self.host.clone(),
+            self.service.clone(),
+        ]
+    }
+}
+
+/// `getprotobyname` / `getprotobynumber`: the whole protoent (Python's getprotobyname returns
+/// only `number`, and Python has no getprotobynumber).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Protocol {
+    pub query: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub number: i32,
+}
+
+impl Record for Protocol {
+    const COLUMNS: &'static [&'static str] = &["query", "name", "aliases", "number"];
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.query.clone(),
+            self.name.clone(),
+            self.aliases.join(", "),
+            self.number.to_string(),
+        ]
+    }
+}

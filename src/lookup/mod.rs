@@ -3,6 +3,9 @@
 pub mod addrinfo;
 pub mod constants;
 mod constants_table;
+pub mod hostbyaddr;
 pub mod hostbyname;
 pub mod hostname;
+pub mod nameinfo;
+pub mod proto;
 pub mod servent;

@@ -1,5 +1,6 @@
 //! Renderers: each takes the same `Answer`s and writes one output format.
 
+pub mod color;
 mod json;
 mod table;
 
@@ -24,12 +25,24 @@ pub trait Sink<R: Record> {
     fn finish(&mut self) -> io::Result<()>;
 }
 
-/// The renderer for `format`, writing to `out`.
+/// The renderer for `format`, writing to `out`, without colour.
 pub fn sink<'w, R: Record + 'w>(format: Format, out: Box<dyn Write + 'w>) -> Box<dyn Sink<R> + 'w> {
     match format {
         Format::Table => Box::new(table::Table::new(out)),
         Format::Json => Box::new(json::JsonArray::new(out)),
         Format::Jsonl => Box::new(json::JsonLines::new(out)),
+    }
+}
+
+/// The renderer for `format`; `color` applies to tables only, since JSON must stay parseable.
+pub fn sink_with_color<'w, R: Record + 'w>(
+    format: Format,
+    out: Box<dyn Write + 'w>,
+    color: bool,
+) -> Box<dyn Sink<R> + 'w> {
+    match format {
+        Format::Table if color => Box::new(table::Table::with_color(out, true)),
+        _ => sink(format, out),
     }
 }
 
