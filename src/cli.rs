@@ -40,6 +40,11 @@ pub struct OutputArgs {
     /// Short for --format json
     #[arg(long, global = true)]
     pub json: bool,
+
+    /// Show each call: the C call with its arguments, the Python line that makes the same
+    /// call, and notes on the result (above a table; a `call` object in JSON)
+    #[arg(long, global = true)]
+    pub explain: bool,
 }
 
 impl OutputArgs {

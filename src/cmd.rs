@@ -18,6 +18,8 @@ pub struct Ctx {
     pub format: render::Format,
     /// The subcommand's name, for the one-line error messages.
     pub command: &'static str,
+    /// `--explain`: show the call behind each answer.
+    pub explain: bool,
 }
 
 /// One subcommand: does its lookups, writes its output, and says how the run went.
@@ -38,6 +40,7 @@ pub fn run(command: &Command, output: &OutputArgs) -> anyhow::Result<ExitCode> {
     let ctx = Ctx {
         format: output.format(),
         command: name,
+        explain: output.explain,
     };
     runner.run(&ctx)
 }
@@ -49,9 +52,14 @@ pub fn emit<R: Record>(
     answers: impl IntoIterator<Item = Answer<R>>,
 ) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
-    let mut sink = render::sink::<R>(ctx.format, Box::new(stdout.lock()));
+    let mut sink = render::sink_explained::<R>(ctx.format, ctx.explain, Box::new(stdout.lock()));
     let mut worst = ExitCode::Success;
-    for answer in answers {
+    for mut answer in answers {
+        // Lookups always describe their call; the python format needs it to shape its repr,
+        // the others show it only when asked.
+        if !ctx.explain && ctx.format != render::Format::Python {
+            answer.call = None;
+        }
         if let Err(failure) = &answer.result {
             report(ctx.command, &answer.label, &failure.message, &failure.code);
         }

@@ -1,11 +1,12 @@
 //! Renderers: each takes the same `Answer`s and writes one output format.
 
 mod json;
+mod python;
 mod table;
 
 use std::io::{self, Write};
 
-use crate::model::{Answer, Record};
+use crate::model::{Answer, Call, Record};
 
 /// The output formats every subcommand offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -16,6 +17,8 @@ pub enum Format {
     Json,
     /// The same records as `json`, one per line, written as soon as each is ready.
     Jsonl,
+    /// What Python's REPL prints for the same call: one repr, or exception line, per call.
+    Python,
 }
 
 /// Where answers go: a renderer sees each answer in order, then `finish` once at the end.
@@ -24,13 +27,36 @@ pub trait Sink<R: Record> {
     fn finish(&mut self) -> io::Result<()>;
 }
 
-/// The renderer for `format`, writing to `out`.
+/// The renderer for `format`, writing to `out`, with python's own call display off.
+#[cfg(test)]
 pub fn sink<'w, R: Record + 'w>(format: Format, out: Box<dyn Write + 'w>) -> Box<dyn Sink<R> + 'w> {
+    sink_explained(format, false, out)
+}
+
+/// `sink`, telling the renderers that show calls in their own way (python) whether to show them;
+/// the others show a call wherever an answer carries one.
+pub fn sink_explained<'w, R: Record + 'w>(
+    format: Format,
+    explain: bool,
+    out: Box<dyn Write + 'w>,
+) -> Box<dyn Sink<R> + 'w> {
     match format {
         Format::Table => Box::new(table::Table::new(out)),
         Format::Json => Box::new(json::JsonArray::new(out)),
         Format::Jsonl => Box::new(json::JsonLines::new(out)),
+        Format::Python => Box::new(python::Python::new(out, explain)),
     }
+}
+
+/// `--explain` in table mode: the C call, the Python line and the notes, above the results.
+pub fn explain_block(call: &Call) -> String {
+    let mut text = format!("C:      {}\nPython: {}\n", call.c, call.python);
+    for (i, note) in call.notes.iter().enumerate() {
+        let head = if i == 0 { "Notes:  " } else { "        " };
+        text.push_str(&format!("{head}- {note}\n"));
+    }
+    text.push('\n');
+    text
 }
 
 #[cfg(test)]

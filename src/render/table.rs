@@ -69,6 +69,10 @@ impl<R: Record> Sink<R> for Table<'_> {
     fn answer(&mut self, answer: &Answer<R>) -> io::Result<()> {
         self.columns = R::COLUMNS;
         self.keys = R::KEYS;
+        // The table itself waits for every row, so the calls all come out above it.
+        if let Some(call) = &answer.call {
+            self.out.write_all(super::explain_block(call).as_bytes())?;
+        }
         if let Ok(records) = &answer.result {
             self.rows.extend(records.iter().map(Record::cells));
         }
