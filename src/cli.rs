@@ -126,6 +126,22 @@ Examples:
   sockscope constants AF --value 10   # which address family is 10?"
     )]
     Constants(ConstantsArgs),
+
+    /// The sockets lecture, live: each of its calls on this machine, with the Python line, the C call, the result and what to notice
+    #[command(
+        name = "tour",
+        after_help = "\
+Steps: getservbyname, getservbyport, gethostname, gethostbyname(gethostname()),
+gethostbyname_ex, a socket's family/type/proto, the AF_/SOCK_/IPPROTO_ constants,
+getaddrinfo, then a server on 127.0.0.1 and a client talking to it. Nothing leaves this
+machine. A step that fails here says so and the tour goes on.
+
+Examples:
+  sockscope tour                      # every step, one after the other
+  sockscope tour --pause              # wait for Enter between steps, for projecting in class
+  sockscope tour --script > tour.py && python3 tour.py   # the same steps, made by Python"
+    )]
+    Tour(TourArgs),
 }
 
 /// Keys and protocol for servbyname / servbyport.
@@ -217,6 +233,17 @@ impl AddrInfoArgs {
     pub fn service(&self) -> Option<&OsString> {
         self.service_pos.as_ref().or(self.service.as_ref())
     }
+}
+
+#[derive(Debug, Args)]
+pub struct TourArgs {
+    /// Wait for Enter between steps (end of input means go on)
+    #[arg(long, conflicts_with = "script")]
+    pub pause: bool,
+
+    /// Print the same steps as a runnable Python 3 script instead
+    #[arg(long)]
+    pub script: bool,
 }
 
 #[derive(Debug, Args)]

@@ -36,6 +36,7 @@ pub fn run(command: &Command, output: &OutputArgs) -> anyhow::Result<ExitCode> {
         Command::HostByName(args) => ("hostbyname", args),
         Command::AddrInfo(args) => ("addrinfo", args),
         Command::Constants(args) => ("constants", args),
+        Command::Tour(args) => ("tour", args),
     };
     let ctx = Ctx {
         format: output.format(),

@@ -8,6 +8,7 @@ mod model;
 mod pyrepr;
 mod render;
 mod sys;
+mod tour;
 mod validate;
 
 use std::io::{self, Write};

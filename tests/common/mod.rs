@@ -129,3 +129,24 @@ pub fn python_program(program: &str) -> Run {
         .expect("python3 runs");
     finish(output)
 }
+
+/// Run sockscope with these arguments and this text on standard input.
+pub fn run_with_input<I, S>(args: I, input: &str) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    use std::io::Write;
+    let mut child = Command::new(bin())
+        .args(args)
+        .env_remove("RUST_BACKTRACE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sockscope runs");
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(input.as_bytes()).expect("input written");
+    }
+    finish(child.wait_with_output().expect("sockscope finishes"))
+}
