@@ -240,7 +240,7 @@ const STEPS: &[Step] = &[
             "server_socket.listen(1)",
         ],
         python: "server_socket.getsockname()",
-        notice: "Port 0 lets the kernel pick a free port (the lecture's 50000 may be taken); an address is always a (host, port) tuple.",
+        notice: "Port 0 lets the kernel pick a free port (the lecture's 50000 may be taken), and an address is always a (host, port) tuple; sockscope's std listener asks for a backlog of 128 where Python asks for 1.",
         run: |lab| {
             let c = "socket(AF_INET, SOCK_STREAM, 0); bind(fd, {AF_INET, 127.0.0.1, htons(0)}); listen(fd, 128); getsockname(fd, ...)".to_string();
             let result = TcpListener::bind("127.0.0.1:0").and_then(|server| {

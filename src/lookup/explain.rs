@@ -65,7 +65,7 @@ pub fn c_hints(hints: Hints) -> String {
 /// The whole getaddrinfo call as C source.
 pub fn c_getaddrinfo(host: Option<&str>, service: Option<&str>, hints: Hints) -> String {
     format!(
-        "getaddrinfo({}, {}, {}, &res)",
+        "getaddrinfo({}, {}, {})",
         c_str(host),
         c_str(service),
         c_hints(hints)
@@ -148,7 +148,7 @@ mod tests {
         assert_eq!(
             c_getaddrinfo(Some("localhost"), Some("http"), Hints::default()),
             "getaddrinfo(\"localhost\", \"http\", {ai_family=AF_UNSPEC, ai_socktype=0, \
-             ai_protocol=0, ai_flags=0}, &res)"
+             ai_protocol=0, ai_flags=0})"
         );
         let hints = Hints {
             family: libc::AF_INET6,
