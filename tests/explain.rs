@@ -12,7 +12,7 @@ const COMMANDS: &[&str] = &[
     "servbyport 80 53/udp 22 80/udp",
     "hostname",
     "hostname --fqdn --addresses",
-    "hostbyname localhost 127.0.0.1 nosuch.invalid",
+    "hostbyname localhost 127.0.0.1 <broadcast> nosuch.invalid",
     "hostbyname --ex localhost nosuch.invalid",
     "addrinfo localhost http",
     "addrinfo 127.0.0.1 80",

@@ -114,10 +114,11 @@ fn hostname_prints_a_str_or_a_tuple_of_every_call() {
 fn hostbyname_and_ex_print_like_python() {
     check(&[
         case(
-            "hostbyname localhost 127.0.0.1 nosuch.invalid",
+            "hostbyname localhost 127.0.0.1 <broadcast> nosuch.invalid",
             &[
                 "socket.gethostbyname('localhost')",
                 "socket.gethostbyname('127.0.0.1')",
+                "socket.gethostbyname('<broadcast>')",
                 "socket.gethostbyname('nosuch.invalid')",
             ],
         ),

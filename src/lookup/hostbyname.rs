@@ -10,6 +10,9 @@ use super::explain;
 
 /// The getaddrinfo call CPython's `setipaddr` makes for gethostbyname(name), as C source.
 fn c_setipaddr(name: &str) -> String {
+    if is_broadcast(name) {
+        return "(no call: CPython answers <broadcast> itself, and so does sockscope)".to_string();
+    }
     let hints = Hints {
         family: libc::AF_INET,
         ..Hints::default()
@@ -33,10 +36,14 @@ fn common_notes<R>(result: &Result<Vec<R>, Failure>) -> Vec<String> {
     }
 }
 
+fn is_broadcast(name: &str) -> bool {
+    name == "<broadcast>" || name == "255.255.255.255"
+}
+
 /// CPython's `setipaddr(name, AF_INET)`: the first IPv4 address getaddrinfo gives, with the
 /// `<broadcast>` spelling special-cased as CPython does.
 pub fn first_ipv4(name: &str) -> Result<String, Failure> {
-    if name == "<broadcast>" || name == "255.255.255.255" {
+    if is_broadcast(name) {
         return Ok("255.255.255.255".to_string());
     }
     let c_name = netdb::c_string(name)?;
@@ -61,8 +68,15 @@ pub fn address(key: &OsStr) -> Answer<HostAddress> {
         }])
     });
     let mut notes = common_notes(&result);
-    if result.is_ok() {
-        notes.push("the first address of getaddrinfo's list, as CPython takes it".to_string());
+    if result.is_ok() && !is_broadcast(&query) {
+        // A dotted quad is what inet_pton accepts; CPython tries that before any lookup.
+        notes.push(if query.parse::<std::net::Ipv4Addr>().is_ok() {
+            "a numeric IPv4 address: CPython parses it with inet_pton and asks no resolver; \
+             getaddrinfo gives the same answer"
+                .to_string()
+        } else {
+            "the first address of getaddrinfo's list, as CPython takes it".to_string()
+        });
     }
     let call = Call {
         c: c_setipaddr(&query),
