@@ -53,7 +53,11 @@ pub fn emit<R: Record>(
     answers: impl IntoIterator<Item = Answer<R>>,
 ) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
-    let mut sink = render::sink_explained::<R>(ctx.format, ctx.explain, Box::new(stdout.lock()));
+    let out = Box::new(stdout.lock());
+    let mut sink = match ctx.format {
+        render::Format::Python => render::python_sink::<R>(ctx.explain, out),
+        format => render::sink::<R>(format, out),
+    };
     let mut worst = ExitCode::Success;
     for mut answer in answers {
         // Lookups always describe their call; the python format needs it to shape its repr,

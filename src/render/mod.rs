@@ -27,25 +27,23 @@ pub trait Sink<R: Record> {
     fn finish(&mut self) -> io::Result<()>;
 }
 
-/// The renderer for `format`, writing to `out`, with python's own call display off.
-#[cfg(test)]
+/// The renderer for `format`, writing to `out`.
 pub fn sink<'w, R: Record + 'w>(format: Format, out: Box<dyn Write + 'w>) -> Box<dyn Sink<R> + 'w> {
-    sink_explained(format, false, out)
-}
-
-/// `sink`, telling the renderers that show calls in their own way (python) whether to show them;
-/// the others show a call wherever an answer carries one.
-pub fn sink_explained<'w, R: Record + 'w>(
-    format: Format,
-    explain: bool,
-    out: Box<dyn Write + 'w>,
-) -> Box<dyn Sink<R> + 'w> {
     match format {
         Format::Table => Box::new(table::Table::new(out)),
         Format::Json => Box::new(json::JsonArray::new(out)),
         Format::Jsonl => Box::new(json::JsonLines::new(out)),
-        Format::Python => Box::new(python::Python::new(out, explain)),
+        Format::Python => python_sink(false, out),
     }
+}
+
+/// The python renderer, which shows calls in its own way (as a REPL transcript) when `explain`;
+/// the other renderers show a call wherever an answer carries one.
+pub fn python_sink<'w, R: Record + 'w>(
+    explain: bool,
+    out: Box<dyn Write + 'w>,
+) -> Box<dyn Sink<R> + 'w> {
+    Box::new(python::Python::new(out, explain))
 }
 
 /// `--explain` in table mode: the C call, the Python line and the notes, above the results.
