@@ -206,6 +206,18 @@ fn addrinfo_flags_protocols_and_null_arguments() {
             ],
         ),
         case(
+            "addrinfo localhost 80 --flags addrconfig",
+            &["socket.getaddrinfo('localhost', 80, 0, 0, 0, socket.AI_ADDRCONFIG)"],
+        ),
+        case(
+            "addrinfo 127.0.0.1 80 -p 132",
+            &["socket.getaddrinfo('127.0.0.1', 80, 0, 0, 132)"],
+        ),
+        case(
+            "addrinfo ::1 80 -t stream -p udp",
+            &["socket.getaddrinfo('::1', 80, 0, socket.SOCK_STREAM, socket.IPPROTO_UDP)"],
+        ),
+        case(
             "addrinfo 127.0.0.1 80 --flags numericserv,numerichost -t dgram",
             &[
                 "socket.getaddrinfo('127.0.0.1', 80, 0, socket.SOCK_DGRAM, 0, socket.AI_NUMERICSERV | socket.AI_NUMERICHOST)",

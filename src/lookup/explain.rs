@@ -131,7 +131,9 @@ pub fn failure_note(failure: &Failure) -> Option<String> {
         "EAI_ADDRFAMILY" | "EAI_NODATA" => "the name exists but has no address in this family",
         "EAI_AGAIN" => "EAI_AGAIN: a temporary failure (no answer from DNS); retrying may help",
         "EAI_FAMILY" => "EAI_FAMILY: getaddrinfo does not support this address family",
-        "EAI_SOCKTYPE" => "EAI_SOCKTYPE: getaddrinfo does not support this socket type",
+        "EAI_SOCKTYPE" => {
+            "EAI_SOCKTYPE: this socket type is not supported, or does not go with this protocol"
+        }
         "EAI_BADFLAGS" => "EAI_BADFLAGS: this combination of flags is invalid",
         "HOST_NOT_FOUND" => "h_errno HOST_NOT_FOUND: Python raises socket.herror for it",
         _ => return None,
