@@ -48,6 +48,11 @@ pub struct OutputArgs {
     /// NO_COLOR is set), always, never
     #[arg(long, value_enum, global = true, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// Show each call: the C call with its arguments, the Python line that makes the same
+    /// call, and notes on the result (above a table; a `call` object in JSON)
+    #[arg(long, global = true)]
+    pub explain: bool,
 }
 
 impl OutputArgs {
@@ -205,6 +210,22 @@ Examples:
   sockscope man --dir ~/.local/share/man/man1   # sockscope.1 and sockscope-SUBCOMMAND.1"
     )]
     Man(ManArgs),
+
+    /// The sockets lecture, live: each of its calls on this machine, with the Python line, the C call, the result and what to notice
+    #[command(
+        name = "tour",
+        after_help = "\
+Steps: getservbyname, getservbyport, gethostname, gethostbyname(gethostname()),
+gethostbyname_ex, a socket's family/type/proto, the AF_/SOCK_/IPPROTO_ constants,
+getaddrinfo, then a server on 127.0.0.1 and a client talking to it. Nothing leaves this
+machine. A step that fails here says so and the tour goes on.
+
+Examples:
+  sockscope tour                      # every step, one after the other
+  sockscope tour --pause              # wait for Enter between steps, for projecting in class
+  sockscope tour --script > tour.py && python3 tour.py   # the same steps, made by Python"
+    )]
+    Tour(TourArgs),
 }
 
 /// How many lookups `--jobs` runs at once unless told: network lookups spend their time waiting.
@@ -423,6 +444,17 @@ pub struct ManArgs {
     /// Write sockscope.1 and one sockscope-SUBCOMMAND.1 per subcommand into DIR instead
     #[arg(long, value_name = "DIR")]
     pub dir: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TourArgs {
+    /// Wait for Enter between steps (end of input means go on)
+    #[arg(long, conflicts_with = "script")]
+    pub pause: bool,
+
+    /// Print the same steps as a runnable Python 3 script instead
+    #[arg(long)]
+    pub script: bool,
 }
 
 #[derive(Debug, Args)]

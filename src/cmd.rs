@@ -28,6 +28,8 @@ pub struct Ctx {
     /// The same decision for the error lines, made for stderr (which may be a terminal when
     /// stdout is piped into jq, say).
     pub color_errors: bool,
+    /// `--explain`: show the call behind each answer.
+    pub explain: bool,
 }
 
 /// One subcommand: does its lookups, writes its output, and says how the run went.
@@ -50,6 +52,7 @@ pub fn run(command: &Command, output: &OutputArgs) -> anyhow::Result<ExitCode> {
         Command::ProtoByNumber(args) => ("protobynumber", args),
         Command::Completions(args) => ("completions", args),
         Command::Man(args) => ("man", args),
+        Command::Tour(args) => ("tour", args),
     };
     let no_color = std::env::var_os("NO_COLOR");
     let ctx = Ctx {
@@ -61,6 +64,7 @@ pub fn run(command: &Command, output: &OutputArgs) -> anyhow::Result<ExitCode> {
         color_errors: output
             .color
             .enabled(io::stderr().is_terminal(), no_color.as_deref()),
+        explain: output.explain,
     };
     runner.run(&ctx)
 }
@@ -69,6 +73,10 @@ pub fn run(command: &Command, output: &OutputArgs) -> anyhow::Result<ExitCode> {
 /// stderr for each failed key, and keeps the highest exit code seen.
 pub struct Emitter<R: Record + 'static> {
     command: &'static str,
+    /// Lookups always describe their call; the python format needs it to shape its repr,
+    /// the others show it only with `--explain`.
+    explain: bool,
+    python: bool,
     color_errors: bool,
     sink: Box<dyn render::Sink<R>>,
     worst: ExitCode,
@@ -79,16 +87,24 @@ impl<R: Record + 'static> Emitter<R> {
         Emitter {
             command: ctx.command,
             color_errors: ctx.color_errors,
-            sink: render::sink_with_color::<R>(
-                ctx.format,
-                Box::new(io::stdout().lock()),
-                ctx.color,
-            ),
+            sink: match ctx.format {
+                render::Format::Python => {
+                    render::python_sink::<R>(ctx.explain, Box::new(io::stdout().lock()))
+                }
+                format => {
+                    render::sink_with_color::<R>(format, Box::new(io::stdout().lock()), ctx.color)
+                }
+            },
+            explain: ctx.explain,
+            python: ctx.format == render::Format::Python,
             worst: ExitCode::Success,
         }
     }
 
-    pub fn write(&mut self, answer: &Answer<R>) -> anyhow::Result<()> {
+    pub fn write(&mut self, mut answer: Answer<R>) -> anyhow::Result<()> {
+        if !self.explain && !self.python {
+            answer.call = None;
+        }
         if let Err(failure) = &answer.result {
             let code = if self.color_errors {
                 render::color::error_code(&failure.code)
@@ -98,7 +114,7 @@ impl<R: Record + 'static> Emitter<R> {
             report(self.command, &answer.label, &failure.message, &code);
         }
         self.worst = self.worst.max(answer.exit());
-        self.sink.answer(answer).context("writing output")
+        self.sink.answer(&answer).context("writing output")
     }
 
     /// Flush what the renderer holds and return the highest exit code among the answers.
@@ -115,7 +131,7 @@ pub fn emit<R: Record + 'static>(
 ) -> anyhow::Result<ExitCode> {
     let mut emitter = Emitter::new(ctx);
     for answer in answers {
-        emitter.write(&answer)?;
+        emitter.write(answer)?;
     }
     emitter.finish()
 }

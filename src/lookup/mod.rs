@@ -3,6 +3,7 @@
 pub mod addrinfo;
 pub mod constants;
 mod constants_table;
+pub mod explain;
 pub mod hostbyaddr;
 pub mod hostbyname;
 pub mod hostname;

@@ -2,11 +2,12 @@
 
 pub mod color;
 mod json;
+mod python;
 mod table;
 
 use std::io::{self, Write};
 
-use crate::model::{Answer, Record};
+use crate::model::{Answer, Call, Record};
 
 /// The output formats every subcommand offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -17,6 +18,8 @@ pub enum Format {
     Json,
     /// The same records as `json`, one per line, written as soon as each is ready.
     Jsonl,
+    /// What Python's REPL prints for the same call: one repr, or exception line, per call.
+    Python,
 }
 
 /// Where answers go: a renderer sees each answer in order, then `finish` once at the end.
@@ -31,6 +34,7 @@ pub fn sink<'w, R: Record + 'w>(format: Format, out: Box<dyn Write + 'w>) -> Box
         Format::Table => Box::new(table::Table::new(out)),
         Format::Json => Box::new(json::JsonArray::new(out)),
         Format::Jsonl => Box::new(json::JsonLines::new(out)),
+        Format::Python => python_sink(false, out),
     }
 }
 
@@ -44,6 +48,26 @@ pub fn sink_with_color<'w, R: Record + 'w>(
         Format::Table if color => Box::new(table::Table::with_color(out, true)),
         _ => sink(format, out),
     }
+}
+
+/// The python renderer, which shows calls in its own way (as a REPL transcript) when `explain`;
+/// the other renderers show a call wherever an answer carries one.
+pub fn python_sink<'w, R: Record + 'w>(
+    explain: bool,
+    out: Box<dyn Write + 'w>,
+) -> Box<dyn Sink<R> + 'w> {
+    Box::new(python::Python::new(out, explain))
+}
+
+/// `--explain` in table mode: the C call, the Python line and the notes, above the results.
+pub fn explain_block(call: &Call) -> String {
+    let mut text = format!("C:      {}\nPython: {}\n", call.c, call.python);
+    for (i, note) in call.notes.iter().enumerate() {
+        let head = if i == 0 { "Notes:  " } else { "        " };
+        text.push_str(&format!("{head}- {note}\n"));
+    }
+    text.push('\n');
+    text
 }
 
 #[cfg(test)]

@@ -94,6 +94,10 @@ impl<R: Record> Sink<R> for Table<'_> {
         self.columns = R::COLUMNS;
         self.keys = R::KEYS;
         self.answers += 1;
+        // The table itself waits for every row, so the calls all come out above it.
+        if let Some(call) = &answer.call {
+            self.out.write_all(super::explain_block(call).as_bytes())?;
+        }
         if let Ok(records) = &answer.result {
             self.rows.extend(records.iter().map(Record::cells));
         }

@@ -101,3 +101,42 @@ fn empty_outputs() {
     assert_eq!(render(Format::Jsonl, &none), "");
     assert_eq!(render(Format::Table, &none), "");
 }
+
+/// The python renderer needs to know which call made a `Service` (port or name), so these
+/// answers carry the call their lookup would have given them.
+#[test]
+fn python_services_and_addrinfo() {
+    let call = |function| crate::model::Call {
+        function,
+        ..Default::default()
+    };
+    let mut by_name = services();
+    for answer in &mut by_name {
+        answer.call = Some(call("getservbyname"));
+    }
+    assert_eq!(
+        render(Format::Python, &by_name),
+        "22\nOSError: service/proto not found\n80\n"
+    );
+    let mut by_port = services();
+    for answer in &mut by_port {
+        answer.call = Some(call("getservbyport"));
+    }
+    assert_eq!(
+        render(Format::Python, &by_port),
+        "'ssh'\nOSError: service/proto not found\n'http'\n"
+    );
+    assert_eq!(
+        render(Format::Python, &addrinfo()),
+        "[(<AddressFamily.AF_INET6: 10>, <SocketKind.SOCK_STREAM: 1>, 6, '', ('::1', 80, 0, 0)), \
+         (<AddressFamily.AF_INET: 2>, <SocketKind.SOCK_STREAM: 1>, 6, '', ('127.0.0.1', 80))]\n"
+    );
+}
+
+#[test]
+fn python_without_a_known_call_says_so() {
+    assert_eq!(
+        render(Format::Python, &services()[..1]),
+        "# no Python rendering for this call\n"
+    );
+}
