@@ -10,6 +10,7 @@ use crate::batch::Batch;
 use crate::exit::EXIT_CODES_HELP;
 use crate::lookup::constants::parse_symbol;
 use crate::render::Format;
+use crate::render::color::ColorChoice;
 use crate::sys::netdb;
 
 /// Show what the resolver and socket layer answer, as CPython's socket module sees it.
@@ -43,6 +44,16 @@ pub struct OutputArgs {
     /// Short for --format json
     #[arg(long, global = true)]
     pub json: bool,
+
+    /// Colour in tables and error lines (never in JSON): auto (only on a terminal, and not when
+    /// NO_COLOR is set), always, never
+    #[arg(long, value_enum, global = true, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Show each call: the C call with its arguments, the Python line that makes the same
+    /// call, and notes on the result (above a table; a `call` object in JSON)
+    #[arg(long, global = true)]
+    pub explain: bool,
 }
 
 impl OutputArgs {
@@ -124,6 +135,98 @@ Examples:
   sockscope constants AF --value 10   # which address family is 10?"
     )]
     Constants(ConstantsArgs),
+
+    /// Host name and service of a numeric address: getnameinfo(3), like socket.getnameinfo((address, port), flags)
+    #[command(
+        name = "nameinfo",
+        after_help = "\
+ADDRESS must be numeric (CPython passes it to getaddrinfo with AI_NUMERICHOST first);
+PORT is 0 when left out. As with Python's 2-tuple, a %zone on an IPv6 address is dropped:
+give --scope-id (and --flowinfo) to ask like Python's 4-tuple (address, port, flowinfo, scope_id).
+
+Examples:
+  sockscope nameinfo 127.0.0.1 80     # socket.getnameinfo(('127.0.0.1', 80), 0)
+  sockscope nameinfo ::1 53 --flags numerichost,dgram
+  sockscope nameinfo 127.0.0.1 22 --flags namereqd --json"
+    )]
+    NameInfo(NameInfoArgs),
+
+    /// Host entries of addresses: gethostbyaddr_r(3), like socket.gethostbyaddr(address)
+    #[command(
+        name = "hostbyaddr",
+        after_help = "\
+Like Python, a host name is accepted too: it is resolved first (the first address getaddrinfo
+gives), and that address is looked up. A key of dotted digits, or with a colon, that is not a
+valid address is bad input (exit 2).
+
+Examples:
+  sockscope hostbyaddr 127.0.0.1      # socket.gethostbyaddr('127.0.0.1')
+  sockscope hostbyaddr 127.0.0.1 127.1 --json   # 127.1 is 127.0.0.1 to inet_aton
+  sockscope hostbyaddr localhost      # resolves localhost, then looks up its address"
+    )]
+    HostByAddr(HostByAddrArgs),
+
+    /// Protocol entries by name: getprotobyname_r(3), like socket.getprotobyname(name)
+    #[command(
+        name = "protobyname",
+        after_help = "\
+Python returns only the number; sockscope shows the whole /etc/protocols entry.
+
+Examples:
+  sockscope protobyname tcp           # socket.getprotobyname('tcp')
+  sockscope protobyname tcp udp icmp
+  sockscope protobyname ipv6-icmp --format jsonl"
+    )]
+    ProtoByName(ProtoArgs),
+
+    /// Protocol entries by number: getprotobynumber_r(3) (Python's socket module has no such call)
+    #[command(
+        name = "protobynumber",
+        after_help = "\
+Examples:
+  sockscope protobynumber 6           # the entry for IPPROTO_TCP
+  sockscope protobynumber 1 6 17 58
+  sockscope protobynumber 41 --json"
+    )]
+    ProtoByNumber(ProtoNumberArgs),
+
+    /// Print a shell completion script (clap_complete) to stdout
+    #[command(
+        name = "completions",
+        after_help = "\
+Examples:
+  sockscope completions bash > ~/.local/share/bash-completion/completions/sockscope
+  sockscope completions zsh > ~/.zfunc/_sockscope     # with fpath+=~/.zfunc in ~/.zshrc
+  sockscope completions fish > ~/.config/fish/completions/sockscope.fish"
+    )]
+    Completions(CompletionsArgs),
+
+    /// Print the man page (roff, from the same definitions as --help) to stdout, or write one per subcommand
+    #[command(
+        name = "man",
+        after_help = "\
+Examples:
+  sockscope man | man -l -            # read it now
+  sockscope man > ~/.local/share/man/man1/sockscope.1
+  sockscope man --dir ~/.local/share/man/man1   # sockscope.1 and sockscope-SUBCOMMAND.1"
+    )]
+    Man(ManArgs),
+
+    /// The sockets lecture, live: each of its calls on this machine, with the Python line, the C call, the result and what to notice
+    #[command(
+        name = "tour",
+        after_help = "\
+Steps: getservbyname, getservbyport, gethostname, gethostbyname(gethostname()),
+gethostbyname_ex, a socket's family/type/proto, the AF_/SOCK_/IPPROTO_ constants,
+getaddrinfo, then a server on 127.0.0.1 and a client talking to it. Nothing leaves this
+machine. A step that fails here says so and the tour goes on.
+
+Examples:
+  sockscope tour                      # every step, one after the other
+  sockscope tour --pause              # wait for Enter between steps, for projecting in class
+  sockscope tour --script > tour.py && python3 tour.py   # the same steps, made by Python"
+    )]
+    Tour(TourArgs),
 }
 
 /// How many lookups `--jobs` runs at once unless told: network lookups spend their time waiting.
@@ -293,6 +396,99 @@ impl AddrInfoArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct NameInfoArgs {
+    /// Numeric IPv4 or IPv6 address; `-` reads `ADDRESS [PORT]` lines from standard input
+    pub address: OsString,
+
+    /// Port number 0-65535 (0 when left out)
+    pub port: Option<OsString>,
+
+    /// Comma-separated NI_ flags: namereqd, numerichost, numericserv, nofqdn, dgram
+    /// (case-insensitive, NI_ prefix accepted) or a number
+    #[arg(long, default_value = "0", value_parser = parse_ni_flags)]
+    pub flags: i32,
+
+    /// IPv6 flow label 0-1048575, the third element of Python's 4-tuple sockaddr
+    #[arg(long, value_name = "N")]
+    pub flowinfo: Option<u32>,
+
+    /// IPv6 scope (interface index), the fourth element of Python's 4-tuple sockaddr
+    #[arg(long, value_name = "N")]
+    pub scope_id: Option<u32>,
+
+    #[command(flatten)]
+    pub batch: BatchArgs,
+
+    #[command(flatten)]
+    pub resolver: ResolverArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct HostByAddrArgs {
+    /// IPv4 or IPv6 addresses (or host names, which are resolved first, as Python does);
+    /// `-` reads them from standard input
+    #[arg(required_unless_present = "file", value_name = "ADDRESS")]
+    pub addresses: Vec<OsString>,
+
+    #[command(flatten)]
+    pub batch: BatchArgs,
+
+    #[command(flatten)]
+    pub resolver: ResolverArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ProtoArgs {
+    /// Protocol names or aliases from the protocols database (tcp, udp, ICMP, ...); `-` reads
+    /// them from standard input
+    #[arg(required_unless_present = "file", value_name = "NAME")]
+    pub names: Vec<OsString>,
+
+    #[command(flatten)]
+    pub batch: BatchArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ProtoNumberArgs {
+    /// Protocol numbers (0-255 in the IP header; Linux also lists larger ones, such as 262 for
+    /// mptcp); `-` reads them from standard input
+    #[arg(
+        required_unless_present = "file",
+        value_name = "N",
+        allow_negative_numbers = true
+    )]
+    pub numbers: Vec<OsString>,
+
+    #[command(flatten)]
+    pub batch: BatchArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write sockscope.1 and one sockscope-SUBCOMMAND.1 per subcommand into DIR instead
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TourArgs {
+    /// Wait for Enter between steps (end of input means go on)
+    #[arg(long, conflicts_with = "script")]
+    pub pause: bool,
+
+    /// Print the same steps as a runnable Python 3 script instead
+    #[arg(long)]
+    pub script: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct ConstantsArgs {
     /// Prefixes to list (AF_, SOCK_, IPPROTO_, ...; case-insensitive); every group when none
     #[arg(value_name = "PREFIX")]
@@ -347,6 +543,18 @@ fn parse_flags(text: &str) -> Result<i32, String> {
     to_i32(flags)
 }
 
+/// NI_ flags for nameinfo, spelled like the AI_ flags of addrinfo.
+fn parse_ni_flags(text: &str) -> Result<i32, String> {
+    let mut flags: i64 = 0;
+    for part in text.split(',').map(str::trim) {
+        if part.is_empty() {
+            return Err(format!("empty flag in {text:?}"));
+        }
+        flags |= parse_symbol("NI_", part)?;
+    }
+    to_i32(flags)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -378,6 +586,18 @@ mod tests {
         for bad in ["0", "-1", "nan", "inf", "1e300", "", "two", "0x10"] {
             assert!(parse_timeout(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn ni_flags_parse_like_ai_flags() {
+        assert_eq!(
+            parse_ni_flags("namereqd,NI_DGRAM"),
+            Ok(libc::NI_NAMEREQD | libc::NI_DGRAM)
+        );
+        assert_eq!(parse_ni_flags("NumericHost"), Ok(libc::NI_NUMERICHOST));
+        assert_eq!(parse_ni_flags("3"), Ok(3));
+        assert!(parse_ni_flags("canonname").is_err());
+        assert!(parse_ni_flags("nofqdn,").is_err());
     }
 
     #[test]

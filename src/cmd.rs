@@ -1,19 +1,21 @@
 //! Each subcommand's `Run`: turn parsed arguments into lookups and hand the answers to a renderer.
 
-use std::io::{self, Write};
-
 use std::ffi::{OsStr, OsString};
+use std::io::{self, IsTerminal, Write};
 use std::sync::Arc;
 
 use anyhow::Context;
 
 use crate::batch;
 use crate::cli::{
-    AddrInfoArgs, Command, ConstantsArgs, HostByNameArgs, HostnameArgs, OutputArgs, ResolverArgs,
+    AddrInfoArgs, Command, CompletionsArgs, ConstantsArgs, HostByAddrArgs, HostByNameArgs,
+    HostnameArgs, ManArgs, NameInfoArgs, OutputArgs, ProtoArgs, ProtoNumberArgs, ResolverArgs,
     ServArgs,
 };
 use crate::exit::{ExitCode, Fatal};
-use crate::lookup::{addrinfo, constants, hostbyname, hostname, limit, servent};
+use crate::lookup::{
+    addrinfo, constants, hostbyaddr, hostbyname, hostname, limit, nameinfo, proto, servent,
+};
 use crate::model::{Answer, Record};
 use crate::render;
 use crate::sys::netdb::Hints;
@@ -24,6 +26,13 @@ pub struct Ctx {
     pub format: render::Format,
     /// The subcommand's name, for the one-line error messages.
     pub command: &'static str,
+    /// Whether tables may be coloured (`--color`, NO_COLOR and whether stdout is a terminal).
+    pub color: bool,
+    /// The same decision for the error lines, made for stderr (which may be a terminal when
+    /// stdout is piped into jq, say).
+    pub color_errors: bool,
+    /// `--explain`: show the call behind each answer.
+    pub explain: bool,
     /// `--timeout` and `--elapsed` of a resolver subcommand; the defaults elsewhere.
     pub resolver: ResolverArgs,
 }
@@ -34,6 +43,9 @@ impl Ctx {
         Ctx {
             format: self.format,
             command: self.command,
+            color: self.color,
+            color_errors: self.color_errors,
+            explain: self.explain,
             resolver: resolver.clone(),
         }
     }
@@ -78,10 +90,25 @@ pub fn run(command: &Command, output: &OutputArgs) -> anyhow::Result<ExitCode> {
         Command::HostByName(args) => ("hostbyname", args),
         Command::AddrInfo(args) => ("addrinfo", args),
         Command::Constants(args) => ("constants", args),
+        Command::NameInfo(args) => ("nameinfo", args),
+        Command::HostByAddr(args) => ("hostbyaddr", args),
+        Command::ProtoByName(args) => ("protobyname", args),
+        Command::ProtoByNumber(args) => ("protobynumber", args),
+        Command::Completions(args) => ("completions", args),
+        Command::Man(args) => ("man", args),
+        Command::Tour(args) => ("tour", args),
     };
+    let no_color = std::env::var_os("NO_COLOR");
     let ctx = Ctx {
         format: output.format(),
         command: name,
+        color: output
+            .color
+            .enabled(io::stdout().is_terminal(), no_color.as_deref()),
+        color_errors: output
+            .color
+            .enabled(io::stderr().is_terminal(), no_color.as_deref()),
+        explain: output.explain,
         resolver: ResolverArgs::default(),
     };
     runner.run(&ctx)
@@ -91,6 +118,11 @@ pub fn run(command: &Command, output: &OutputArgs) -> anyhow::Result<ExitCode> {
 /// stderr for each failed key, and keeps the highest exit code seen.
 pub struct Emitter<R: Record + 'static> {
     command: &'static str,
+    /// Lookups always describe their call; the python format needs it to shape its repr,
+    /// the others show it only with `--explain`.
+    explain: bool,
+    python: bool,
+    color_errors: bool,
     sink: Box<dyn render::Sink<R>>,
     worst: ExitCode,
 }
@@ -99,23 +131,39 @@ impl<R: Record + 'static> Emitter<R> {
     pub fn new(ctx: &Ctx) -> Self {
         Emitter {
             command: ctx.command,
-            sink: render::sink_with::<R>(
-                ctx.format,
-                Box::new(io::stdout().lock()),
-                render::Options {
-                    elapsed: ctx.resolver.elapsed,
-                },
-            ),
+            color_errors: ctx.color_errors,
+            sink: match ctx.format {
+                render::Format::Python => {
+                    render::python_sink::<R>(ctx.explain, Box::new(io::stdout().lock()))
+                }
+                format => {
+                    let options = render::Options {
+                        color: ctx.color,
+                        elapsed: ctx.resolver.elapsed,
+                    };
+                    render::sink_with::<R>(format, Box::new(io::stdout().lock()), options)
+                }
+            },
+            explain: ctx.explain,
+            python: ctx.format == render::Format::Python,
             worst: ExitCode::Success,
         }
     }
 
-    pub fn write(&mut self, answer: &Answer<R>) -> anyhow::Result<()> {
+    pub fn write(&mut self, mut answer: Answer<R>) -> anyhow::Result<()> {
+        if !self.explain && !self.python {
+            answer.call = None;
+        }
         if let Err(failure) = &answer.result {
-            report(self.command, &answer.label, &failure.message, &failure.code);
+            let code = if self.color_errors {
+                render::color::error_code(&failure.code)
+            } else {
+                failure.code.clone()
+            };
+            report(self.command, &answer.label, &failure.message, &code);
         }
         self.worst = self.worst.max(answer.exit());
-        self.sink.answer(answer).context("writing output")
+        self.sink.answer(&answer).context("writing output")
     }
 
     /// Flush what the renderer holds and return the highest exit code among the answers.
@@ -132,7 +180,7 @@ pub fn emit<R: Record + 'static>(
 ) -> anyhow::Result<ExitCode> {
     let mut emitter = Emitter::new(ctx);
     for answer in answers {
-        emitter.write(&answer)?;
+        emitter.write(answer)?;
     }
     emitter.finish()
 }
@@ -288,6 +336,91 @@ impl Run for ConstantsArgs {
             ),
             None => emit(ctx, prefixes.iter().map(|p| constants::by_prefix(p))),
         }
+    }
+}
+
+impl Run for NameInfoArgs {
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+        let ctx = &ctx.with_resolver(&self.resolver);
+        let batch = self.batch.batch();
+        let addresses = [self.address.clone()];
+        let (flags, flowinfo, scope_id) = (self.flags, self.flowinfo, self.scope_id);
+        if batch::reads_keys(&batch, &addresses) {
+            // Each line is `ADDRESS [PORT]`; PORT from the command line is the default.
+            let default_port = self.port.clone();
+            let lookup = ctx.limited(move |line| {
+                let (address, port) = batch::host_and_service(line);
+                nameinfo::lookup(&nameinfo::Request {
+                    address: &address,
+                    port: port.as_deref().or(default_port.as_deref()),
+                    flags,
+                    flowinfo,
+                    scope_id,
+                })
+            });
+            return batch::run(ctx, &batch, &addresses, lookup);
+        }
+        let (address, port) = (self.address.clone(), self.port.clone());
+        let answer = ctx.lookup(Some(validate::display(&address)), move || {
+            nameinfo::lookup(&nameinfo::Request {
+                address: &address,
+                port: port.as_deref(),
+                flags,
+                flowinfo,
+                scope_id,
+            })
+        });
+        emit(ctx, [answer])
+    }
+}
+
+impl Run for HostByAddrArgs {
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+        let ctx = &ctx.with_resolver(&self.resolver);
+        let lookup = ctx.limited(hostbyaddr::lookup);
+        batch::run(ctx, &self.batch.batch(), &self.addresses, lookup)
+    }
+}
+
+impl Run for ProtoArgs {
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+        batch::run(ctx, &self.batch.batch(), &self.names, proto::by_name)
+    }
+}
+
+impl Run for ProtoNumberArgs {
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+        batch::run(ctx, &self.batch.batch(), &self.numbers, proto::by_number)
+    }
+}
+
+impl Run for CompletionsArgs {
+    fn run(&self, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
+        use clap::CommandFactory;
+        let mut command = crate::cli::Cli::command();
+        let mut out = io::stdout().lock();
+        clap_complete::generate(self.shell, &mut command, "sockscope", &mut out);
+        out.flush().context("writing the completion script")?;
+        Ok(ExitCode::Success)
+    }
+}
+
+impl Run for ManArgs {
+    fn run(&self, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
+        use clap::CommandFactory;
+        let command = crate::cli::Cli::command();
+        match &self.dir {
+            Some(dir) => clap_mangen::generate_to(command, dir)
+                .with_context(|| format!("writing man pages into {}", dir.display()))?,
+            None => {
+                let mut out = io::stdout().lock();
+                clap_mangen::Man::new(command)
+                    .render(&mut out)
+                    .context("writing the man page")?;
+                out.flush().context("writing the man page")?;
+            }
+        }
+        Ok(ExitCode::Success)
     }
 }
 

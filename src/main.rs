@@ -6,8 +6,10 @@ mod cmd;
 mod exit;
 mod lookup;
 mod model;
+mod pyrepr;
 mod render;
 mod sys;
+mod tour;
 mod validate;
 
 use std::io::{self, Write};

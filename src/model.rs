@@ -3,7 +3,9 @@
 use serde::Serialize;
 
 use crate::exit::ExitCode;
+use crate::pyrepr::Py;
 use crate::sys::SysError;
+use crate::sys::error::{errno_of_message, errno_value, gai_value, herrno_value};
 
 /// A record that the table renderer can lay out; JSON comes from `Serialize`.
 pub trait Record: Serialize {
@@ -14,6 +16,26 @@ pub trait Record: Serialize {
     const KEYS: &'static [&'static str] = &["query"];
     /// One cell per column, in `COLUMNS` order; an empty string for an absent value.
     fn cells(&self) -> Vec<String>;
+
+    /// `--format python`: the value Python's call returns, built from one answer's records
+    /// (`call.function` says which call where one record type serves several). `None` when this
+    /// record type has no Python rendering yet; the renderer then says so in a comment.
+    fn python(records: &[Self], call: Option<&Call>) -> Option<Py>
+    where
+        Self: Sized,
+    {
+        let _ = (records, call);
+        None
+    }
+
+    /// `--format python` for a failed call: by default the exception line Python shows.
+    fn python_failure(failure: &Failure, call: Option<&Call>) -> String
+    where
+        Self: Sized,
+    {
+        let _ = call;
+        failure.python_exception()
+    }
 }
 
 /// Why a key got no answer: the symbolic code, the message, and the exit code it implies.
@@ -63,6 +85,39 @@ impl Failure {
     }
 }
 
+impl Failure {
+    /// The last line of the traceback Python shows for the same failure
+    /// (`socket.gaierror: [Errno -2] Name or service not known`), from the symbolic code, or a
+    /// Python comment where sockscope refused the input before any call was made.
+    pub fn python_exception(&self) -> String {
+        // Python carries the C library's text, not sockscope's words for a person.
+        let message = self.strerror.as_deref().unwrap_or(&self.message);
+        let code = self.code.as_str();
+        if code == "EAI_SYSTEM" {
+            // CPython raises OSError from errno for EAI_SYSTEM, as sockscope's message does.
+            return match errno_of_message(message) {
+                Some(errno) => format!("OSError: [Errno {errno}] {message}"),
+                None => format!("OSError: {message}"),
+            };
+        }
+        if let Some(eai) = gai_value(code) {
+            return format!("socket.gaierror: [Errno {eai}] {message}");
+        }
+        if let Some(h) = herrno_value(code) {
+            return format!("socket.herror: [Errno {h}] {message}");
+        }
+        if let Some(errno) = errno_value(code) {
+            return format!("OSError: [Errno {errno}] {message}");
+        }
+        match code {
+            // The netdb lookups' "service/proto not found" is the very text of Python's OSError.
+            "NOT_FOUND" => format!("OSError: {message}"),
+            "INVALID_INPUT" => format!("# not called: {message}"),
+            _ => format!("# {code}: {message}"),
+        }
+    }
+}
+
 impl From<SysError> for Failure {
     fn from(err: SysError) -> Self {
         Failure {
@@ -83,6 +138,10 @@ pub struct Call {
     pub python: String,
     /// What is worth noticing in this result.
     pub notes: Vec<String>,
+    /// The Python function the call mirrors (`getservbyport`): it decides the shape of what
+    /// `--format python` prints where one record type serves several calls.
+    #[serde(skip)]
+    pub function: &'static str,
 }
 
 /// The answer to one key: the records it produced, or why it produced none.
@@ -159,6 +218,16 @@ impl Record for Service {
             self.proto.clone(),
         ]
     }
+
+    /// Python returns only part of the servent: the port for getservbyname, the name for getservbyport.
+    fn python(records: &[Self], call: Option<&Call>) -> Option<Py> {
+        let first = records.first()?;
+        match call?.function {
+            "getservbyname" => Some(Py::Int(i64::from(first.port))),
+            "getservbyport" => Some(Py::str(&first.name)),
+            _ => None,
+        }
+    }
 }
 
 /// `gethostbyname`: the first IPv4 address, as CPython returns it.
@@ -172,6 +241,10 @@ impl Record for HostAddress {
     const COLUMNS: &'static [&'static str] = &["query", "address"];
     fn cells(&self) -> Vec<String> {
         vec![self.query.clone(), self.address.clone()]
+    }
+
+    fn python(records: &[Self], _call: Option<&Call>) -> Option<Py> {
+        Some(Py::str(&records.first()?.address))
     }
 }
 
@@ -193,6 +266,16 @@ impl Record for HostEntry {
             self.aliases.join(", "),
             self.addresses.join(", "),
         ]
+    }
+
+    /// `(name, aliaslist, addresslist)`.
+    fn python(records: &[Self], _call: Option<&Call>) -> Option<Py> {
+        let first = records.first()?;
+        Some(Py::Tuple(vec![
+            Py::str(&first.name),
+            Py::strs(&first.aliases),
+            Py::strs(&first.addresses),
+        ]))
     }
 }
 
@@ -243,6 +326,26 @@ impl Record for AddrInfo {
             opt(self.scope_id),
         ]
     }
+
+    /// The list of `(family, type, proto, canonname, sockaddr)`; the sockaddr is a 2-tuple for
+    /// IPv4 and `(address, port, flowinfo, scope_id)` for IPv6.
+    fn python(records: &[Self], _call: Option<&Call>) -> Option<Py> {
+        let rows = records.iter().map(|r| {
+            let mut sockaddr = vec![Py::str(&r.address), Py::Int(i64::from(r.port))];
+            if let (Some(flowinfo), Some(scope_id)) = (r.flowinfo, r.scope_id) {
+                sockaddr.push(Py::Int(i64::from(flowinfo)));
+                sockaddr.push(Py::Int(i64::from(scope_id)));
+            }
+            Py::Tuple(vec![
+                Py::symbol("AF_", &r.family),
+                Py::symbol("SOCK_", &r.socktype),
+                Py::Int(i64::from(r.proto)),
+                Py::str(&r.canonname),
+                Py::Tuple(sockaddr),
+            ])
+        });
+        Some(Py::List(rows.collect()))
+    }
 }
 
 /// `gethostname`, with what people look up next when asked.
@@ -274,6 +377,21 @@ impl Record for HostName {
                 .unwrap_or_default(),
         ]
     }
+
+    /// `gethostname()` alone is a str; with `--fqdn` or `--addresses` the Python line is a tuple
+    /// of every call made, in the order of the fields.
+    fn python(records: &[Self], _call: Option<&Call>) -> Option<Py> {
+        let first = records.first()?;
+        let mut items = vec![Py::str(&first.hostname)];
+        items.extend(first.fqdn.as_ref().map(Py::str));
+        items.extend(first.address.as_ref().map(Py::str));
+        items.extend(first.addresses.as_ref().map(|a| Py::strs(a)));
+        Some(if items.len() == 1 {
+            items.remove(0)
+        } else {
+            Py::Tuple(items)
+        })
+    }
 }
 
 /// A socket-layer constant and the group (prefix) it belongs to.
@@ -292,6 +410,96 @@ impl Record for Constant {
             self.name.clone(),
             self.value.to_string(),
             self.prefix.clone(),
+        ]
+    }
+
+    /// By prefix, the lecture's `{getattr(socket, n): n for n in dir(socket) if ...}`: names in
+    /// `dir()`'s sorted order, so a value shared by several names keeps the position of the
+    /// first and the name of the last, and its key is the enum member where CPython has one.
+    /// By value, the sorted list of names.
+    fn python(records: &[Self], call: Option<&Call>) -> Option<Py> {
+        let mut sorted: Vec<&Constant> = records
+            .iter()
+            .filter(|c| !crate::lookup::constants::NOT_IN_PYTHON.contains(&c.name.as_str()))
+            .collect();
+        sorted.sort_by(|a, b| a.name.cmp(&b.name));
+        match call?.function {
+            "constants_by_prefix" => {
+                let mut entries: Vec<(i64, Py, Py)> = Vec::new();
+                for c in sorted {
+                    let name = Py::str(&c.name);
+                    match entries.iter_mut().find(|(v, _, _)| *v == c.value) {
+                        Some(entry) => entry.2 = name,
+                        None => entries.push((
+                            c.value,
+                            Py::attribute(&c.prefix, &c.name, c.value),
+                            name,
+                        )),
+                    }
+                }
+                Some(Py::Dict(
+                    entries.into_iter().map(|(_, k, v)| (k, v)).collect(),
+                ))
+            }
+            "constants_by_value" => {
+                Some(Py::List(sorted.iter().map(|c| Py::str(&c.name)).collect()))
+            }
+            _ => None,
+        }
+    }
+
+    /// Nothing matching is an empty dict or list to Python, not an error.
+    fn python_failure(failure: &Failure, call: Option<&Call>) -> String {
+        match (failure.code.as_str(), call.map(|c| c.function)) {
+            ("NOT_FOUND", Some("constants_by_prefix")) => "{}".to_string(),
+            ("NOT_FOUND", Some("constants_by_value")) => "[]".to_string(),
+            _ => failure.python_exception(),
+        }
+    }
+}
+
+/// `getnameinfo`: the (host, service) pair CPython returns, with the socket address asked about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NameInfo {
+    /// The address as given.
+    pub query: String,
+    /// The port as given (0 when none was).
+    pub port: u16,
+    pub host: String,
+    pub service: String,
+}
+
+impl Record for NameInfo {
+    const KEYS: &'static [&'static str] = &["query", "port"];
+    const COLUMNS: &'static [&'static str] = &["query", "port", "host", "service"];
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.query.clone(),
+            self.port.to_string(),
+            self.host.clone(),
+            self.service.clone(),
+        ]
+    }
+}
+
+/// `getprotobyname` / `getprotobynumber`: the whole protoent (Python's getprotobyname returns
+/// only `number`, and Python has no getprotobynumber).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Protocol {
+    pub query: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub number: i32,
+}
+
+impl Record for Protocol {
+    const COLUMNS: &'static [&'static str] = &["query", "name", "aliases", "number"];
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.query.clone(),
+            self.name.clone(),
+            self.aliases.join(", "),
+            self.number.to_string(),
         ]
     }
 }

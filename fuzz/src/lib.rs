@@ -16,9 +16,13 @@ pub mod exit;
 pub mod lookup;
 #[path = "../../src/model.rs"]
 pub mod model;
+#[path = "../../src/pyrepr.rs"]
+pub mod pyrepr;
 #[path = "../../src/render/mod.rs"]
 pub mod render;
 #[path = "../../src/sys/mod.rs"]
 pub mod sys;
+#[path = "../../src/tour.rs"]
+pub mod tour;
 #[path = "../../src/validate.rs"]
 pub mod validate;

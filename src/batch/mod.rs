@@ -142,7 +142,7 @@ where
         |(answer, took): (Answer<R>, Duration)| {
             let code = answer.result.as_ref().err().map(|f| f.code.as_str());
             stats.add(answer.exit(), code, Some(answer.elapsed.unwrap_or(took)));
-            progress.around(|| emitter.write(&answer))
+            progress.around(|| emitter.write(answer))
         },
     )
     .context("reading keys");

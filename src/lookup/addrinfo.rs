@@ -3,11 +3,12 @@
 use std::ffi::OsStr;
 use std::net::SocketAddr;
 
-use crate::model::{AddrInfo, Answer, Failure};
+use crate::model::{AddrInfo, Answer, Call, Failure};
 use crate::sys::netdb::{self, AddrInfoEntry, Hints};
 use crate::validate;
 
 use super::constants;
+use super::explain;
 
 /// One getaddrinfo call as the user asked for it; `None` host or service is passed as NULL.
 #[derive(Debug, Clone)]
@@ -54,8 +55,10 @@ pub fn lookup(req: &Request) -> Answer<AddrInfo> {
         (None, Some(service)) => service.clone(),
         (None, None) => String::new(),
     };
+    let call = call(req, query.as_deref(), service_text.as_deref(), &result);
     let mut answer = Answer::new(query, result);
     answer.label = label;
+    answer.call = Some(call);
     answer
 }
 
@@ -74,6 +77,85 @@ fn numeric_refusal(mut failure: Failure, flags: i32, service: Option<&str>) -> F
             "not a numeric address, and AI_NUMERICHOST forbids looking the name up".to_string();
     }
     failure
+}
+
+/// The C call and Python line for this request, and notes on what its answer shows.
+fn call(
+    req: &Request,
+    host: Option<&str>,
+    service: Option<&str>,
+    result: &Result<Vec<AddrInfo>, Failure>,
+) -> Call {
+    let hints = req.hints;
+    let mut notes = Vec::new();
+    match result {
+        Ok(rows) => notes.extend(row_notes(rows, host, service, hints)),
+        Err(failure) => notes.extend(explain::failure_note(failure)),
+    }
+    Call {
+        c: explain::c_getaddrinfo(host, service, hints),
+        python: explain::py_getaddrinfo(host, service, hints),
+        notes,
+        function: "getaddrinfo",
+    }
+}
+
+fn row_notes(
+    rows: &[AddrInfo],
+    host: Option<&str>,
+    service: Option<&str>,
+    hints: Hints,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    let mut types: Vec<&str> = Vec::new();
+    for row in rows {
+        if !types.contains(&row.socktype.as_str()) {
+            types.push(&row.socktype);
+        }
+    }
+    if hints.socktype == 0 && hints.protocol == 0 {
+        if types.len() > 1 {
+            notes.push(format!(
+                "{} rows per address ({}) because no socket type was given; \
+                 type=socket.SOCK_STREAM asks for one",
+                types.len(),
+                types.join(", ")
+            ));
+        } else if let (Some(service), [only]) = (service, types.as_slice()) {
+            notes.push(format!(
+                "only {only} rows although no socket type was given: the service {service:?} \
+                 is known for one protocol only"
+            ));
+        }
+    }
+    if hints.flags & libc::AI_CANONNAME != 0 {
+        notes.push("AI_CANONNAME: the canonical name is only on the first row".to_string());
+    }
+    if let Some(mapped) = rows.iter().find(|r| r.address.starts_with("::ffff:")) {
+        notes.push(format!(
+            "{} is an IPv4-mapped IPv6 address: an IPv4 answer dressed as IPv6 (AI_V4MAPPED)",
+            mapped.address
+        ));
+    }
+    if rows.iter().any(|r| r.flowinfo.is_some()) {
+        notes.push(
+            "IPv6 addresses are 4-tuples (host, port, flowinfo, scope_id), IPv4 ones 2-tuples"
+                .to_string(),
+        );
+    }
+    match (host, hints.flags & libc::AI_PASSIVE != 0) {
+        (None, true) => notes.push(
+            "no host with AI_PASSIVE: the wildcard addresses, to bind() a server to".to_string(),
+        ),
+        (None, false) => notes.push(
+            "no host without AI_PASSIVE: the loopback addresses, to connect() to".to_string(),
+        ),
+        _ => {}
+    }
+    if service.is_none() {
+        notes.push("no service: every port is 0".to_string());
+    }
+    notes
 }
 
 fn resolve(req: &Request) -> Result<Vec<AddrInfo>, Failure> {

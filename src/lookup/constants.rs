@@ -1,8 +1,13 @@
 //! The socket constants CPython's `socket` module knows on Linux, by prefix, by value and by name.
 
-use crate::model::{Answer, Constant, Failure};
+use crate::model::{Answer, Call, Constant, Failure};
+use crate::pyrepr::{Py, str_repr};
 
 use super::constants_table::{CONSTANTS, ENUM_NAMES};
+
+/// Names sockscope knows that CPython's socket module lacks (scripts/gen-constants.py's EXTRA):
+/// `--format python` leaves them out, because Python's answer does not have them.
+pub const NOT_IN_PYTHON: &[&str] = &["AF_LOCAL"];
 
 /// The groups sockscope knows, in the order `constants` lists them.
 pub fn groups() -> Vec<&'static str> {
@@ -50,7 +55,50 @@ pub fn by_prefix(prefix: &str) -> Answer<Constant> {
     } else {
         Ok(rows)
     };
-    Answer::new(Some(prefix.to_string()), result)
+    let mut notes = vec![NO_C_CALL_NOTE.to_string()];
+    if let Ok(rows) = &result {
+        notes.extend(shared_value_note(rows));
+    }
+    let call = Call {
+        c: NO_C_CALL.to_string(),
+        python: format!(
+            "{{getattr(socket, n): n for n in dir(socket) if n.startswith({})}}",
+            str_repr(prefix)
+        ),
+        notes,
+        function: "constants_by_prefix",
+    };
+    let mut answer = Answer::new(Some(prefix.to_string()), result);
+    answer.call = Some(call);
+    answer
+}
+
+/// Constants are not looked up: the C side is the headers the module was compiled against.
+const NO_C_CALL: &str =
+    "(no call: compile-time constants from <sys/socket.h>, <netinet/in.h> and <netdb.h>)";
+const NO_C_CALL_NOTE: &str = "AF_, SOCK_, AI_ and MSG_ values are enum members in Python 3 \
+     (AddressFamily, SocketKind, AddressInfo, MsgFlag); the other groups are plain ints";
+
+/// The lecture's dict keeps one name per value: say which names it drops.
+fn shared_value_note(rows: &[Constant]) -> Option<String> {
+    let mut shared: Vec<String> = Vec::new();
+    for row in rows {
+        let mut names: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.value == row.value && !NOT_IN_PYTHON.contains(&r.name.as_str()))
+            .map(|r| r.name.as_str())
+            .collect();
+        names.sort_unstable();
+        if names.len() > 1 && names[0] == row.name {
+            shared.push(names.join(" = "));
+        }
+    }
+    (!shared.is_empty()).then(|| {
+        format!(
+            "a dict keeps one name per value, the last in dir() order: {}",
+            shared.join(", ")
+        )
+    })
 }
 
 /// Every constant with this value, within the given prefixes (all groups when none).
@@ -74,7 +122,23 @@ pub fn by_value(value: i64, prefixes: &[String]) -> Answer<Constant> {
     } else {
         Ok(rows)
     };
-    Answer::new(Some(value.to_string()), result)
+    let scope: Vec<Py> = if prefixes.is_empty() {
+        groups().into_iter().map(Py::str).collect()
+    } else {
+        prefixes.iter().map(Py::str).collect()
+    };
+    let call = Call {
+        c: NO_C_CALL.to_string(),
+        python: format!(
+            "[n for n in dir(socket) if n.startswith({}) and getattr(socket, n) == {value}]",
+            Py::Tuple(scope)
+        ),
+        notes: vec![NO_C_CALL_NOTE.to_string()],
+        function: "constants_by_value",
+    };
+    let mut answer = Answer::new(Some(value.to_string()), result);
+    answer.call = Some(call);
+    answer
 }
 
 /// The value of a constant by its full name (`AF_INET6`), if sockscope knows it.

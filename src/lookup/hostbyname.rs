@@ -2,14 +2,48 @@
 
 use std::ffi::OsStr;
 
-use crate::model::{Answer, Failure, HostAddress, HostEntry};
+use crate::model::{Answer, Call, Failure, HostAddress, HostEntry};
 use crate::sys::netdb::{self, Hints};
 use crate::validate;
+
+use super::explain;
+
+/// The getaddrinfo call CPython's `setipaddr` makes for gethostbyname(name), as C source.
+fn c_setipaddr(name: &str) -> String {
+    if is_broadcast(name) {
+        return "(no call: CPython answers <broadcast> itself, and so does sockscope)".to_string();
+    }
+    let hints = Hints {
+        family: libc::AF_INET,
+        ..Hints::default()
+    };
+    explain::c_getaddrinfo(Some(name), None, hints)
+}
+
+/// A host name as the argument of a Python call (bytes where it is not ASCII).
+fn py_name(name: &str) -> String {
+    crate::pyrepr::host_literal(name)
+}
+
+fn common_notes<R>(result: &Result<Vec<R>, Failure>) -> Vec<String> {
+    match result {
+        Ok(_) => vec![
+            "IPv4 only: CPython asks getaddrinfo for AF_INET, so ::1 and other IPv6 \
+             addresses are never seen; use getaddrinfo for those"
+                .to_string(),
+        ],
+        Err(failure) => explain::failure_note(failure).into_iter().collect(),
+    }
+}
+
+fn is_broadcast(name: &str) -> bool {
+    name == "<broadcast>" || name == "255.255.255.255"
+}
 
 /// CPython's `setipaddr(name, AF_INET)`: the first IPv4 address getaddrinfo gives, with the
 /// `<broadcast>` spelling special-cased as CPython does.
 pub fn first_ipv4(name: &str) -> Result<String, Failure> {
-    if name == "<broadcast>" || name == "255.255.255.255" {
+    if is_broadcast(name) {
         return Ok("255.255.255.255".to_string());
     }
     let c_name = netdb::c_string(name)?;
@@ -33,7 +67,26 @@ pub fn address(key: &OsStr) -> Answer<HostAddress> {
             address: first_ipv4(name)?,
         }])
     });
-    Answer::new(Some(query), result)
+    let mut notes = common_notes(&result);
+    if result.is_ok() && !is_broadcast(&query) {
+        // A dotted quad is what inet_pton accepts; CPython tries that before any lookup.
+        notes.push(if query.parse::<std::net::Ipv4Addr>().is_ok() {
+            "a numeric IPv4 address: CPython parses it with inet_pton and asks no resolver; \
+             getaddrinfo gives the same answer"
+                .to_string()
+        } else {
+            "the first address of getaddrinfo's list, as CPython takes it".to_string()
+        });
+    }
+    let call = Call {
+        c: c_setipaddr(&query),
+        python: format!("socket.gethostbyname({})", py_name(&query)),
+        notes,
+        function: "gethostbyname",
+    };
+    let mut answer = Answer::new(Some(query), result);
+    answer.call = Some(call);
+    answer
 }
 
 /// `socket.gethostbyname_ex(name)`: like CPython, resolve with getaddrinfo first (so a missing
@@ -50,5 +103,26 @@ pub fn entry(key: &OsStr) -> Answer<HostEntry> {
             addresses: entry.addresses.iter().map(ToString::to_string).collect(),
         }])
     });
-    Answer::new(Some(query), result)
+    let mut notes = common_notes(&result);
+    if let Ok([entry]) = result.as_deref() {
+        notes.push(format!(
+            "aliases are the other names of the entry ({} here), addresses every IPv4 \
+             address ({})",
+            entry.aliases.len(),
+            entry.addresses.len()
+        ));
+    }
+    let call = Call {
+        c: format!(
+            "{}; gethostbyname_r({}, &ret, buf, 16384, &result, &h_errno)",
+            c_setipaddr(&query),
+            explain::c_str(Some(&query))
+        ),
+        python: format!("socket.gethostbyname_ex({})", py_name(&query)),
+        notes,
+        function: "gethostbyname_ex",
+    };
+    let mut answer = Answer::new(Some(query), result);
+    answer.call = Some(call);
+    answer
 }

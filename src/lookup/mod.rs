@@ -3,7 +3,11 @@
 pub mod addrinfo;
 pub mod constants;
 mod constants_table;
+pub mod explain;
+pub mod hostbyaddr;
 pub mod hostbyname;
 pub mod hostname;
 pub mod limit;
+pub mod nameinfo;
+pub mod proto;
 pub mod servent;

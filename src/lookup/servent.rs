@@ -2,9 +2,11 @@
 
 use std::ffi::OsStr;
 
-use crate::model::{Answer, Failure, Service};
+use crate::model::{Answer, Call, Failure, Service};
 use crate::sys::netdb::{self, ServEntry};
 use crate::validate;
+
+use super::explain;
 
 /// Split `KEY[/PROTO]`; a protocol in the key wins over the `--proto` default.
 fn split_key<'a>(
@@ -47,7 +49,65 @@ pub fn by_name(key: &OsStr, default_proto: Option<&str>) -> Answer<Service> {
         let entry = netdb::getservbyname(&c_name, c_proto.as_deref())?;
         Ok(vec![record(&query, entry)])
     });
-    Answer::new(Some(query), result)
+    let (name, proto) = split_key(&query, default_proto).unwrap_or((&query, default_proto));
+    let mut notes = Vec::new();
+    match &result {
+        Ok(rows) => {
+            if let Some(s) = rows.first() {
+                notes.push(format!(
+                    "Python returns only the port ({}); the C servent also holds the name {:?}, \
+                     aliases [{}] and protocol {:?}",
+                    s.port,
+                    s.name,
+                    s.aliases.join(", "),
+                    s.proto
+                ));
+            }
+            if proto.is_none() {
+                notes.push(
+                    "no protocol given: the first matching line of /etc/services, whatever \
+                     its protocol"
+                        .to_string(),
+                );
+            }
+        }
+        Err(failure) => notes.extend(not_found_note(failure, "name")),
+    }
+    let call = Call {
+        c: format!(
+            "getservbyname({}, {})",
+            explain::c_str(Some(name)),
+            explain::c_str(proto)
+        ),
+        python: format!(
+            "socket.getservbyname({})",
+            py_args(explain::py_str(name), proto)
+        ),
+        notes,
+        function: "getservbyname",
+    };
+    let mut answer = Answer::new(Some(query), result);
+    answer.call = Some(call);
+    answer
+}
+
+/// `name` or `name, 'proto'`: Python's default protocol is the same NULL as leaving it out.
+fn py_args(first: String, proto: Option<&str>) -> String {
+    match proto {
+        Some(p) => format!("{first}, {}", explain::py_str(p)),
+        None => first,
+    }
+}
+
+fn not_found_note(failure: &Failure, what: &str) -> Option<String> {
+    if failure.code == "NOT_FOUND" {
+        Some(format!(
+            "no line of /etc/services (or the NSS services source) has this {what} for this \
+             protocol; Python raises a plain OSError"
+        ))
+    } else {
+        explain::failure_note(failure)
+    }
 }
 
 /// `socket.getservbyport(port, proto)`, returning the whole entry.
@@ -60,7 +120,43 @@ pub fn by_port(key: &OsStr, default_proto: Option<&str>) -> Answer<Service> {
         let entry = netdb::getservbyport(port, c_proto.as_deref())?;
         Ok(vec![record(&query, entry)])
     });
-    Answer::new(Some(query), result)
+    let (port_text, proto) = split_key(&query, default_proto).unwrap_or((&query, default_proto));
+    let port = validate::port(port_text).ok();
+    let mut notes = Vec::new();
+    if let Some(port) = port {
+        notes.push(format!(
+            "the port goes to C in network byte order: htons({port}) = {}",
+            port.to_be()
+        ));
+    }
+    match &result {
+        Ok(rows) => {
+            if let Some(s) = rows.first() {
+                notes.push(format!(
+                    "Python returns only the name ({:?}); the C servent also holds aliases \
+                     [{}] and protocol {:?}",
+                    s.name,
+                    s.aliases.join(", "),
+                    s.proto
+                ));
+            }
+        }
+        Err(failure) => notes.extend(not_found_note(failure, "port")),
+    }
+    let py_port = port.map_or_else(|| explain::py_str(port_text), |p| p.to_string());
+    let call = Call {
+        c: format!(
+            "getservbyport(htons({}), {})",
+            port.map_or_else(|| port_text.to_string(), |p| p.to_string()),
+            explain::c_str(proto)
+        ),
+        python: format!("socket.getservbyport({})", py_args(py_port, proto)),
+        notes,
+        function: "getservbyport",
+    };
+    let mut answer = Answer::new(Some(query), result);
+    answer.call = Some(call);
+    answer
 }
 
 #[cfg(test)]

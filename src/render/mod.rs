@@ -1,11 +1,13 @@
 //! Renderers: each takes the same `Answer`s and writes one output format.
 
+pub mod color;
 mod json;
+mod python;
 mod table;
 
 use std::io::{self, Write};
 
-use crate::model::{Answer, Record};
+use crate::model::{Answer, Call, Record};
 
 /// The output formats every subcommand offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -16,6 +18,8 @@ pub enum Format {
     Json,
     /// The same records as `json`, one per line, written as soon as each is ready.
     Jsonl,
+    /// What Python's REPL prints for the same call: one repr, or exception line, per call.
+    Python,
 }
 
 /// Where answers go: a renderer sees each answer in order, then `finish` once at the end.
@@ -24,31 +28,58 @@ pub trait Sink<R: Record> {
     fn finish(&mut self) -> io::Result<()>;
 }
 
-/// What a renderer may add to its format; JSON always carries what it is given.
+/// The renderer for `format`, writing to `out`, without colour.
+pub fn sink<'w, R: Record + 'w>(format: Format, out: Box<dyn Write + 'w>) -> Box<dyn Sink<R> + 'w> {
+    match format {
+        Format::Table => Box::new(table::Table::new(out)),
+        Format::Json => Box::new(json::JsonArray::new(out)),
+        Format::Jsonl => Box::new(json::JsonLines::new(out)),
+        Format::Python => python_sink(false, out),
+    }
+}
+
+/// What a table may add to its plain form; JSON always carries what it is given.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
-    /// An `elapsed_ms` column in the table (`--elapsed`).
+    /// Colour the header and cells.
+    pub color: bool,
+    /// An `elapsed_ms` column (`--elapsed`).
     pub elapsed: bool,
 }
 
-/// The renderer for `format`, writing to `out`.
-// Only the tests call it today; it stays as the plain entry point for callers without options.
-#[allow(dead_code)]
-pub fn sink<'w, R: Record + 'w>(format: Format, out: Box<dyn Write + 'w>) -> Box<dyn Sink<R> + 'w> {
-    sink_with(format, out, Options::default())
-}
-
-/// The renderer for `format` with `options`, writing to `out`.
+/// The renderer for `format` with `options`, writing to `out`; the options apply to tables
+/// only, since JSON must stay parseable.
 pub fn sink_with<'w, R: Record + 'w>(
     format: Format,
     out: Box<dyn Write + 'w>,
     options: Options,
 ) -> Box<dyn Sink<R> + 'w> {
     match format {
-        Format::Table => Box::new(table::Table::new(out).with_elapsed(options.elapsed)),
-        Format::Json => Box::new(json::JsonArray::new(out)),
-        Format::Jsonl => Box::new(json::JsonLines::new(out)),
+        Format::Table => {
+            Box::new(table::Table::with_color(out, options.color).with_elapsed(options.elapsed))
+        }
+        _ => sink(format, out),
     }
+}
+
+/// The python renderer, which shows calls in its own way (as a REPL transcript) when `explain`;
+/// the other renderers show a call wherever an answer carries one.
+pub fn python_sink<'w, R: Record + 'w>(
+    explain: bool,
+    out: Box<dyn Write + 'w>,
+) -> Box<dyn Sink<R> + 'w> {
+    Box::new(python::Python::new(out, explain))
+}
+
+/// `--explain` in table mode: the C call, the Python line and the notes, above the results.
+pub fn explain_block(call: &Call) -> String {
+    let mut text = format!("C:      {}\nPython: {}\n", call.c, call.python);
+    for (i, note) in call.notes.iter().enumerate() {
+        let head = if i == 0 { "Notes:  " } else { "        " };
+        text.push_str(&format!("{head}- {note}\n"));
+    }
+    text.push('\n');
+    text
 }
 
 #[cfg(test)]

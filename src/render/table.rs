@@ -8,7 +8,7 @@ use tabled::settings::{Padding, Style};
 
 use crate::model::{Answer, Record};
 
-use super::Sink;
+use super::{Sink, color};
 
 /// Collects rows (a table needs every width before it can print) and writes them on `finish`.
 pub struct Table<'w> {
@@ -17,18 +17,25 @@ pub struct Table<'w> {
     keys: &'static [&'static str],
     answers: usize,
     rows: Vec<Vec<String>>,
+    /// Whether to colour the header and cells (decided by the caller from `--color`).
+    color: bool,
     /// Add an `elapsed_ms` column after the record's own.
     elapsed: bool,
 }
 
 impl<'w> Table<'w> {
     pub fn new(out: Box<dyn Write + 'w>) -> Self {
+        Self::with_color(out, false)
+    }
+
+    pub fn with_color(out: Box<dyn Write + 'w>, color: bool) -> Self {
         Table {
             out,
             columns: Vec::new(),
             keys: &[],
             answers: 0,
             rows: Vec::new(),
+            color,
             elapsed: false,
         }
     }
@@ -52,19 +59,36 @@ fn cell(row: &[String], i: usize) -> &str {
 
 /// Lay out `rows` under `columns`, leaving out columns that are empty in every row (no
 /// canonical name asked for, no IPv6 row) and, when only one key was asked, the key columns,
-/// so the table fits an 80-column terminal.
-pub fn layout(columns: &[&str], keys: &[&str], one_key: bool, rows: &[Vec<String>]) -> String {
+/// so the table fits an 80-column terminal. With `color`, the header and some cells are
+/// coloured; widths are those of the plain text, since tabled's `ansi` feature does not count
+/// escape sequences.
+pub fn layout(
+    columns: &[&str],
+    keys: &[&str],
+    one_key: bool,
+    rows: &[Vec<String>],
+    color: bool,
+) -> String {
     let keep: Vec<usize> = (0..columns.len())
         .filter(|&i| rows.iter().any(|row| !cell(row, i).is_empty()))
         .filter(|&i| !(one_key && keys.contains(&columns[i])))
         .collect();
     let mut builder = Builder::default();
-    builder.push_record(keep.iter().map(|&i| columns[i].to_string()));
+    builder.push_record(keep.iter().map(|&i| {
+        if color {
+            color::header(columns[i])
+        } else {
+            columns[i].to_string()
+        }
+    }));
     for row in rows {
-        builder.push_record(
-            keep.iter()
-                .map(|&i| row.get(i).cloned().unwrap_or_default()),
-        );
+        builder.push_record(keep.iter().map(|&i| {
+            if color {
+                color::cell(columns[i], cell(row, i))
+            } else {
+                cell(row, i).to_string()
+            }
+        }));
     }
     let mut table = builder.build();
     table.with(Style::blank().horizontals([(1, HorizontalLine::new('-').intersection(' '))]));
@@ -88,6 +112,10 @@ impl<R: Record> Sink<R> for Table<'_> {
         }
         self.keys = R::KEYS;
         self.answers += 1;
+        // The table itself waits for every row, so the calls all come out above it.
+        if let Some(call) = &answer.call {
+            self.out.write_all(super::explain_block(call).as_bytes())?;
+        }
         if let Ok(records) = &answer.result {
             for record in records {
                 let mut cells = record.cells();
@@ -102,9 +130,9 @@ impl<R: Record> Sink<R> for Table<'_> {
 
     fn finish(&mut self) -> io::Result<()> {
         if !self.rows.is_empty() {
-            self.out.write_all(
-                layout(&self.columns, self.keys, self.answers == 1, &self.rows).as_bytes(),
-            )?;
+            let one_key = self.answers == 1;
+            let text = layout(&self.columns, self.keys, one_key, &self.rows, self.color);
+            self.out.write_all(text.as_bytes())?;
         }
         self.out.flush()
     }

@@ -110,7 +110,10 @@ fn table_elapsed_column_only_when_asked() {
     }
     let mut buf = Vec::new();
     {
-        let options = Options { elapsed: true };
+        let options = Options {
+            elapsed: true,
+            ..Options::default()
+        };
         let mut out = sink_with::<Service>(Format::Table, Box::new(&mut buf), options);
         for answer in &answers {
             out.answer(answer).unwrap();
@@ -122,4 +125,43 @@ fn table_elapsed_column_only_when_asked() {
     assert!(!render(Format::Table, &answers).contains("elapsed_ms"));
     let json = render(Format::Jsonl, &answers);
     assert!(json.lines().all(|line| line.contains("\"elapsed_ms\":")));
+}
+
+/// The python renderer needs to know which call made a `Service` (port or name), so these
+/// answers carry the call their lookup would have given them.
+#[test]
+fn python_services_and_addrinfo() {
+    let call = |function| crate::model::Call {
+        function,
+        ..Default::default()
+    };
+    let mut by_name = services();
+    for answer in &mut by_name {
+        answer.call = Some(call("getservbyname"));
+    }
+    assert_eq!(
+        render(Format::Python, &by_name),
+        "22\nOSError: service/proto not found\n80\n"
+    );
+    let mut by_port = services();
+    for answer in &mut by_port {
+        answer.call = Some(call("getservbyport"));
+    }
+    assert_eq!(
+        render(Format::Python, &by_port),
+        "'ssh'\nOSError: service/proto not found\n'http'\n"
+    );
+    assert_eq!(
+        render(Format::Python, &addrinfo()),
+        "[(<AddressFamily.AF_INET6: 10>, <SocketKind.SOCK_STREAM: 1>, 6, '', ('::1', 80, 0, 0)), \
+         (<AddressFamily.AF_INET: 2>, <SocketKind.SOCK_STREAM: 1>, 6, '', ('127.0.0.1', 80))]\n"
+    );
+}
+
+#[test]
+fn python_without_a_known_call_says_so() {
+    assert_eq!(
+        render(Format::Python, &services()[..1]),
+        "# no Python rendering for this call\n"
+    );
 }

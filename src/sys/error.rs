@@ -104,6 +104,54 @@ impl fmt::Display for SysError {
 
 impl std::error::Error for SysError {}
 
+/// The EAI code for a name `gai_name` gives, so a failure's symbolic code can become Python's
+/// `gaierror` number again.
+pub fn gai_value(name: &str) -> Option<i32> {
+    GAI_CODES
+        .iter()
+        .find(|&&code| gai_name(code) == name)
+        .copied()
+}
+
+const GAI_CODES: &[i32] = &[
+    libc::EAI_AGAIN,
+    libc::EAI_BADFLAGS,
+    libc::EAI_FAIL,
+    libc::EAI_FAMILY,
+    libc::EAI_MEMORY,
+    libc::EAI_NODATA,
+    libc::EAI_NONAME,
+    libc::EAI_SERVICE,
+    libc::EAI_SOCKTYPE,
+    libc::EAI_SYSTEM,
+    libc::EAI_OVERFLOW,
+    EAI_ADDRFAMILY,
+];
+
+/// The h_errno value for a name `herrno_name` gives.
+pub fn herrno_value(name: &str) -> Option<i32> {
+    [HOST_NOT_FOUND, TRY_AGAIN, NO_RECOVERY, NO_DATA]
+        .into_iter()
+        .find(|&h| herrno_name(h) == name)
+}
+
+/// The errno value for a symbolic name (`ECONNREFUSED`).
+pub fn errno_value(name: &str) -> Option<i32> {
+    ERRNO_NAMES
+        .iter()
+        .find(|(_, n)| *n == name)
+        .map(|(value, _)| *value)
+}
+
+/// The errno whose strerror text this is: EAI_SYSTEM failures keep only the text, and Python
+/// shows the number too.
+pub fn errno_of_message(message: &str) -> Option<i32> {
+    ERRNO_NAMES
+        .iter()
+        .find(|(value, _)| errno_message(*value) == message)
+        .map(|(value, _)| *value)
+}
+
 fn gai_name(code: i32) -> String {
     let name = match code {
         libc::EAI_AGAIN => "EAI_AGAIN",
@@ -151,7 +199,7 @@ fn gai_message(code: i32) -> Option<&'static str> {
         libc::EAI_SERVICE => "no such service for this socket type",
         libc::EAI_FAMILY => "address family not supported",
         libc::EAI_SOCKTYPE => "socket type not supported",
-        libc::EAI_BADFLAGS => "invalid combination of AI_ flags",
+        libc::EAI_BADFLAGS => "invalid flags or combination of flags",
         libc::EAI_MEMORY => "out of memory",
         // glibc says "Argument buffer overflow", which names neither buffer nor cause.
         libc::EAI_OVERFLOW => "the answer did not fit in the buffer for the host or service name",
@@ -304,6 +352,13 @@ mod tests {
         assert_eq!(
             Some(SysError::Herrno(99).message()),
             SysError::Herrno(99).strerror()
+        );
+        assert_eq!(gai_value("EAI_NONAME"), Some(libc::EAI_NONAME));
+        assert_eq!(herrno_value("HOST_NOT_FOUND"), Some(HOST_NOT_FOUND));
+        assert_eq!(errno_value("ECONNREFUSED"), Some(libc::ECONNREFUSED));
+        assert_eq!(
+            errno_of_message("Connection refused"),
+            Some(libc::ECONNREFUSED)
         );
     }
 }

@@ -1,6 +1,6 @@
 //! The few glibc declarations the libc crate lacks, in one place.
 
-use libc::{c_char, c_int, hostent, size_t};
+use libc::{c_char, c_int, hostent, protoent, size_t};
 
 // h_errno values from glibc's <netdb.h>.
 pub const HOST_NOT_FOUND: c_int = 1;
@@ -20,5 +20,37 @@ unsafe extern "C" {
         buflen: size_t,
         result: *mut *mut hostent,
         h_errnop: *mut c_int,
+    ) -> c_int;
+}
+
+unsafe extern "C" {
+    /// glibc's reentrant gethostbyaddr: `addr` is `len` bytes of an in_addr or in6_addr of `family`.
+    pub fn gethostbyaddr_r(
+        addr: *const libc::c_void,
+        len: libc::socklen_t,
+        family: c_int,
+        ret: *mut hostent,
+        buf: *mut c_char,
+        buflen: size_t,
+        result: *mut *mut hostent,
+        h_errnop: *mut c_int,
+    ) -> c_int;
+
+    /// glibc's reentrant getprotobyname; ERANGE in the return value means "give me a bigger buffer".
+    pub fn getprotobyname_r(
+        name: *const c_char,
+        result_buf: *mut protoent,
+        buf: *mut c_char,
+        buflen: size_t,
+        result: *mut *mut protoent,
+    ) -> c_int;
+
+    /// glibc's reentrant getprotobynumber, with the same buffer convention.
+    pub fn getprotobynumber_r(
+        proto: c_int,
+        result_buf: *mut protoent,
+        buf: *mut c_char,
+        buflen: size_t,
+        result: *mut *mut protoent,
     ) -> c_int;
 }

@@ -3,5 +3,6 @@
 pub mod error;
 mod ffi;
 pub mod netdb;
+pub mod probe;
 
 pub use error::SysError;

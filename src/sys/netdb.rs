@@ -1,7 +1,7 @@
 //! Safe wrappers around the resolver's C calls: each copies its answer out before returning.
 
 use std::ffi::{CStr, CString};
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::os::raw::c_char;
 use std::ptr;
 use std::sync::{Mutex, MutexGuard};
@@ -9,8 +9,8 @@ use std::sync::{Mutex, MutexGuard};
 use super::error::SysError;
 use super::ffi;
 
-/// getservbyname, getservbyport and getprotobyname return pointers into one static buffer:
-/// every call to them holds this lock until its answer has been copied out.
+/// getservbyname and getservbyport return pointers into one static buffer (the protocol calls use
+/// their `_r` forms instead): every call to them holds this lock until its answer has been copied out.
 static NETDB_STATIC: Mutex<()> = Mutex::new(());
 
 fn netdb_lock() -> MutexGuard<'static, ()> {
@@ -143,60 +143,239 @@ pub fn getservbyport(port: u16, proto: Option<&CStr>) -> Result<ServEntry, SysEr
     }
 }
 
-/// getprotobyname(3): the protocols database entry for a name.
-pub fn getprotobyname(name: &CStr) -> Result<ProtoEntry, SysError> {
-    let _guard = netdb_lock();
-    // SAFETY: name is a valid C string; the static result is copied out while the lock is held.
-    unsafe {
-        let p = libc::getprotobyname(name.as_ptr());
-        if p.is_null() {
-            return Err(SysError::NotFound("protocol not found"));
+/// The `_r` calls' buffer: CPython's 16 KiB to start with, doubled on ERANGE up to this cap.
+const BUF_START: usize = 16 * 1024;
+const BUF_LIMIT: usize = 16 * 1024 * 1024;
+
+/// Run a glibc `_r` call with a scratch buffer, doubling the buffer while the call answers
+/// `Err(SysError::Errno(ERANGE))` (an entry with many aliases or addresses does not fit), so
+/// every `_r` wrapper shares one growing policy.
+fn with_growing_buffer<T>(
+    mut call: impl FnMut(&mut [c_char]) -> Result<T, SysError>,
+) -> Result<T, SysError> {
+    let mut buf: Vec<c_char> = vec![0; BUF_START];
+    loop {
+        match call(&mut buf) {
+            Err(SysError::Errno(libc::ERANGE)) if buf.len() < BUF_LIMIT => {
+                let bigger = buf.len() * 2;
+                buf.resize(bigger, 0);
+            }
+            other => return other,
         }
-        let p = &*p;
-        Ok(ProtoEntry {
-            name: owned_string(p.p_name),
-            aliases: owned_strings(p.p_aliases),
-            number: p.p_proto,
-        })
     }
+}
+
+/// What a getproto*_r call's return value and result pointer mean.
+///
+/// # Safety
+/// `result` must be null or point to a protoent whose pointers are valid for reading.
+unsafe fn protoent_result(
+    rc: libc::c_int,
+    result: *const libc::protoent,
+) -> Result<ProtoEntry, SysError> {
+    if rc == libc::ERANGE {
+        return Err(SysError::Errno(rc));
+    }
+    if result.is_null() {
+        // glibc says "no such entry" with 0 or ENOENT and a NULL result; Python's text for it.
+        return Err(if rc == 0 || rc == libc::ENOENT {
+            SysError::NotFound("protocol not found")
+        } else {
+            SysError::Errno(rc)
+        });
+    }
+    // SAFETY: result is non-null and valid per the caller.
+    let p = unsafe { &*result };
+    Ok(ProtoEntry {
+        // SAFETY: the entry's strings point into the caller's live buffer.
+        name: unsafe { owned_string(p.p_name) },
+        aliases: unsafe { owned_strings(p.p_aliases) },
+        number: p.p_proto,
+    })
+}
+
+/// getprotobyname(3) through getprotobyname_r: the protocols database entry for a name.
+pub fn getprotobyname(name: &CStr) -> Result<ProtoEntry, SysError> {
+    with_growing_buffer(|buf| {
+        // SAFETY: protoent is plain old data; zeroed is a valid (empty) value the call fills in.
+        let mut entry: libc::protoent = unsafe { std::mem::zeroed() };
+        let mut result: *mut libc::protoent = ptr::null_mut();
+        // SAFETY: name is a valid C string; every pointer is valid for the call and buf.len() is
+        // the buffer's size; the answer is copied out while buf is still alive.
+        unsafe {
+            let rc = ffi::getprotobyname_r(
+                name.as_ptr(),
+                &mut entry,
+                buf.as_mut_ptr(),
+                buf.len(),
+                &mut result,
+            );
+            protoent_result(rc, result)
+        }
+    })
+}
+
+/// getprotobynumber(3) through getprotobynumber_r: the protocols database entry for a number.
+pub fn getprotobynumber(number: i32) -> Result<ProtoEntry, SysError> {
+    with_growing_buffer(|buf| {
+        // SAFETY: protoent is plain old data; zeroed is a valid (empty) value the call fills in.
+        let mut entry: libc::protoent = unsafe { std::mem::zeroed() };
+        let mut result: *mut libc::protoent = ptr::null_mut();
+        // SAFETY: every pointer is valid for the call and buf.len() is the buffer's size; the
+        // answer is copied out while buf is still alive.
+        unsafe {
+            let rc = ffi::getprotobynumber_r(
+                number,
+                &mut entry,
+                buf.as_mut_ptr(),
+                buf.len(),
+                &mut result,
+            );
+            protoent_result(rc, result)
+        }
+    })
+}
+
+/// What a gethostby*_r call's return value, h_errno and result pointer mean.
+///
+/// # Safety
+/// `result` must be null or point to a hostent whose pointers are valid for reading.
+unsafe fn hostent_result(
+    rc: libc::c_int,
+    herr: libc::c_int,
+    result: *const libc::hostent,
+) -> Result<HostEntry, SysError> {
+    if rc == libc::ERANGE {
+        return Err(SysError::Errno(rc));
+    }
+    if result.is_null() {
+        return Err(if rc != 0 && herr == 0 {
+            SysError::Errno(rc)
+        } else {
+            SysError::Herrno(herr)
+        });
+    }
+    // SAFETY: result is non-null and valid per the caller.
+    Ok(unsafe { copy_hostent(&*result) })
 }
 
 /// gethostbyname_r(3), starting from CPython's 16 KiB buffer and doubling it on ERANGE.
 pub fn gethostbyname_r(name: &CStr) -> Result<HostEntry, SysError> {
-    const START: usize = 16 * 1024;
-    const LIMIT: usize = 16 * 1024 * 1024;
-    let mut buf: Vec<c_char> = vec![0; START];
-    loop {
+    with_growing_buffer(|buf| {
         // SAFETY: hostent is plain old data; zeroed is a valid (empty) value that the call fills in.
         let mut host: libc::hostent = unsafe { std::mem::zeroed() };
         let mut result: *mut libc::hostent = ptr::null_mut();
         let mut herr: libc::c_int = 0;
-        // SAFETY: every pointer is valid for the duration of the call and buf.len() is its size.
-        let rc = unsafe {
-            ffi::gethostbyname_r(
+        // SAFETY: every pointer is valid for the duration of the call and buf.len() is its size;
+        // on success result points to `host`, whose pointers point into buf, copied out here.
+        unsafe {
+            let rc = ffi::gethostbyname_r(
                 name.as_ptr(),
                 &mut host,
                 buf.as_mut_ptr(),
                 buf.len(),
                 &mut result,
                 &mut herr,
-            )
-        };
-        if rc == libc::ERANGE && buf.len() < LIMIT {
-            buf.resize(buf.len() * 2, 0);
-            continue;
+            );
+            hostent_result(rc, herr, result)
         }
-        if result.is_null() {
-            return Err(if rc != 0 && herr == 0 {
-                SysError::Errno(rc)
-            } else {
-                SysError::Herrno(herr)
-            });
+    })
+}
+
+/// gethostbyaddr_r(3): the hosts database entry for an address, as CPython's gethostbyaddr asks.
+pub fn gethostbyaddr_r(addr: IpAddr) -> Result<HostEntry, SysError> {
+    // The address in network byte order, which is how octets() already orders it.
+    let (bytes, family): (Vec<u8>, libc::c_int) = match addr {
+        IpAddr::V4(v4) => (v4.octets().to_vec(), libc::AF_INET),
+        IpAddr::V6(v6) => (v6.octets().to_vec(), libc::AF_INET6),
+    };
+    let len = bytes.len() as libc::socklen_t;
+    with_growing_buffer(|buf| {
+        // SAFETY: hostent is plain old data; zeroed is a valid (empty) value that the call fills in.
+        let mut host: libc::hostent = unsafe { std::mem::zeroed() };
+        let mut result: *mut libc::hostent = ptr::null_mut();
+        let mut herr: libc::c_int = 0;
+        // SAFETY: bytes holds `len` bytes of an address of `family`; every other pointer is valid
+        // for the call, buf.len() is its size, and the answer is copied out while buf is alive.
+        unsafe {
+            let rc = ffi::gethostbyaddr_r(
+                bytes.as_ptr().cast(),
+                len,
+                family,
+                &mut host,
+                buf.as_mut_ptr(),
+                buf.len(),
+                &mut result,
+                &mut herr,
+            );
+            hostent_result(rc, herr, result)
         }
-        // SAFETY: on success result points to `host`, whose pointers all point into `buf`,
-        // which is alive until the end of this function.
-        return Ok(unsafe { copy_hostent(&*result) });
+    })
+}
+
+/// getnameinfo(3) on a socket address with `flags`: the (host, service) pair CPython returns.
+pub fn getnameinfo(addr: &SocketAddr, flags: i32) -> Result<(String, String), SysError> {
+    // Sizes from glibc's <netdb.h> (NI_MAXHOST, NI_MAXSERV), the buffers CPython passes.
+    let mut host: [c_char; 1025] = [0; 1025];
+    let mut service: [c_char; 32] = [0; 32];
+    let (storage, len) = raw_sockaddr(addr);
+    // SAFETY: storage holds `len` bytes of a sockaddr_in or sockaddr_in6; both buffers are valid
+    // for their stated lengths, and getnameinfo NUL-terminates what it writes.
+    let rc = unsafe {
+        libc::getnameinfo(
+            (&raw const storage).cast(),
+            len,
+            host.as_mut_ptr(),
+            host.len() as libc::socklen_t,
+            service.as_mut_ptr(),
+            service.len() as libc::socklen_t,
+            flags,
+        )
+    };
+    if rc != 0 {
+        let errno = (rc == libc::EAI_SYSTEM)
+            .then(|| std::io::Error::last_os_error().raw_os_error())
+            .flatten();
+        return Err(SysError::Gai { code: rc, errno });
     }
+    // SAFETY: on success both buffers hold NUL-terminated strings (they were zeroed before).
+    unsafe { Ok((owned_string(host.as_ptr()), owned_string(service.as_ptr()))) }
+}
+
+/// std's socket address as the C sockaddr_in / sockaddr_in6 that getnameinfo reads.
+fn raw_sockaddr(addr: &SocketAddr) -> (libc::sockaddr_storage, libc::socklen_t) {
+    // SAFETY: sockaddr_storage is plain old data; all-zero is its unset value.
+    let mut storage: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+    let len = match addr {
+        SocketAddr::V4(v4) => {
+            let sin = libc::sockaddr_in {
+                sin_family: libc::AF_INET as libc::sa_family_t,
+                sin_port: v4.port().to_be(),
+                sin_addr: libc::in_addr {
+                    s_addr: u32::from(*v4.ip()).to_be(),
+                },
+                sin_zero: [0; 8],
+            };
+            // SAFETY: sockaddr_storage is large and aligned enough for any sockaddr.
+            unsafe { ptr::write((&raw mut storage).cast(), sin) };
+            std::mem::size_of::<libc::sockaddr_in>()
+        }
+        SocketAddr::V6(v6) => {
+            let sin6 = libc::sockaddr_in6 {
+                sin6_family: libc::AF_INET6 as libc::sa_family_t,
+                sin6_port: v6.port().to_be(),
+                sin6_flowinfo: v6.flowinfo().to_be(),
+                sin6_addr: libc::in6_addr {
+                    s6_addr: v6.ip().octets(),
+                },
+                sin6_scope_id: v6.scope_id(),
+            };
+            // SAFETY: sockaddr_storage is large and aligned enough for any sockaddr.
+            unsafe { ptr::write((&raw mut storage).cast(), sin6) };
+            std::mem::size_of::<libc::sockaddr_in6>()
+        }
+    };
+    (storage, len as libc::socklen_t)
 }
 
 /// # Safety

@@ -106,3 +106,63 @@ pub fn python_json(expr: &str) -> serde_json::Value {
     );
     serde_json::from_slice(&output.stdout).expect("python3 printed JSON")
 }
+
+/// What Python's REPL shows for each expression, one line each: the repr of its value, or the
+/// last line of the traceback (`socket.gaierror: [Errno -2] Name or service not known`).
+pub fn python_reprs(exprs: &[String]) -> Vec<String> {
+    const PROGRAM: &str = "\
+import socket, sys, traceback
+for expr in sys.argv[1:]:
+    try:
+        print(repr(eval(expr)))
+    except Exception as exc:
+        print(traceback.format_exception_only(exc)[-1].rstrip())
+";
+    let output = Command::new("python3")
+        .arg("-c")
+        .arg(PROGRAM)
+        .args(exprs)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        output.status.success(),
+        "python3 failed on {exprs:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// Run a whole Python 3 program from stdin-free `-c`, returning the finished run.
+pub fn python_program(program: &str) -> Run {
+    let output = Command::new("python3")
+        .arg("-c")
+        .arg(program)
+        .stdin(Stdio::null())
+        .output()
+        .expect("python3 runs");
+    finish(output)
+}
+
+/// Run sockscope with these arguments and this text on standard input.
+pub fn run_with_input<I, S>(args: I, input: &str) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    use std::io::Write;
+    let mut child = Command::new(bin())
+        .args(args)
+        .env_remove("RUST_BACKTRACE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sockscope runs");
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(input.as_bytes()).expect("input written");
+    }
+    finish(child.wait_with_output().expect("sockscope finishes"))
+}

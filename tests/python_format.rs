@@ -1,0 +1,340 @@
+//! `--format python` against python3 itself: the same calls, written independently in Python, must print the same lines.
+
+mod common;
+
+/// One case: sockscope's arguments, and one Python expression per answer sockscope gives.
+struct Case {
+    args: Vec<String>,
+    exprs: Vec<String>,
+}
+
+fn case(args: &str, exprs: &[&str]) -> Case {
+    Case {
+        args: args.split_whitespace().map(str::to_string).collect(),
+        exprs: exprs.iter().map(|e| (*e).to_string()).collect(),
+    }
+}
+
+/// Run every case and report all mismatches at once, so one run shows the whole picture.
+fn check(cases: &[Case]) {
+    let mut failures = Vec::new();
+    for c in cases {
+        let mut args = c.args.clone();
+        args.extend(["--format".to_string(), "python".to_string()]);
+        let run = common::run(&args);
+        let ours: Vec<&str> = run.stdout.lines().collect();
+        let theirs = common::python_reprs(&c.exprs);
+        if ours != theirs {
+            failures.push(format!(
+                "sockscope {}\n  sockscope: {ours:?}\n  python3:   {theirs:?}\n  stderr: {}",
+                args.join(" "),
+                run.stderr
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn servbyname_prints_the_port_or_the_oserror() {
+    check(&[
+        case("servbyname ssh", &["socket.getservbyname('ssh')"]),
+        case(
+            "servbyname http/tcp domain/udp",
+            &[
+                "socket.getservbyname('http', 'tcp')",
+                "socket.getservbyname('domain', 'udp')",
+            ],
+        ),
+        case("servbyname www", &["socket.getservbyname('www')"]),
+        case(
+            "servbyname domain -p udp",
+            &["socket.getservbyname('domain', 'udp')"],
+        ),
+        case(
+            "servbyname nosuchservice ssh/udp",
+            &[
+                "socket.getservbyname('nosuchservice')",
+                "socket.getservbyname('ssh', 'udp')",
+            ],
+        ),
+    ]);
+}
+
+#[test]
+fn servbyport_prints_the_name_or_the_oserror() {
+    check(&[
+        case("servbyport 80", &["socket.getservbyport(80)"]),
+        case(
+            "servbyport 53/udp 22",
+            &[
+                "socket.getservbyport(53, 'udp')",
+                "socket.getservbyport(22)",
+            ],
+        ),
+        case(
+            "servbyport 443 -p tcp",
+            &["socket.getservbyport(443, 'tcp')"],
+        ),
+        case(
+            "servbyport 1 80/udp",
+            &["socket.getservbyport(1)", "socket.getservbyport(80, 'udp')"],
+        ),
+    ]);
+}
+
+#[test]
+fn hostname_prints_a_str_or_a_tuple_of_every_call() {
+    let canon =
+        "socket.getaddrinfo(socket.gethostname(), None, 0, 0, 0, socket.AI_CANONNAME)[0][3]";
+    let all =
+        "list(dict.fromkeys(a[4][0] for a in socket.getaddrinfo(socket.gethostname(), None)))";
+    check(&[
+        case("hostname", &["socket.gethostname()"]),
+        case(
+            "hostname --fqdn",
+            &[&format!("(socket.gethostname(), {canon})")],
+        ),
+        case(
+            "hostname --addresses",
+            &[&format!(
+                "(socket.gethostname(), socket.gethostbyname(socket.gethostname()), {all})"
+            )],
+        ),
+        case(
+            "hostname --fqdn --addresses",
+            &[&format!(
+                "(socket.gethostname(), {canon}, socket.gethostbyname(socket.gethostname()), {all})"
+            )],
+        ),
+    ]);
+}
+
+#[test]
+fn hostbyname_and_ex_print_like_python() {
+    check(&[
+        case(
+            "hostbyname localhost 127.0.0.1 <broadcast> nosuch.invalid",
+            &[
+                "socket.gethostbyname('localhost')",
+                "socket.gethostbyname('127.0.0.1')",
+                "socket.gethostbyname('<broadcast>')",
+                "socket.gethostbyname('nosuch.invalid')",
+            ],
+        ),
+        case(
+            "hostbyname --ex localhost 127.0.0.1 nosuch.invalid",
+            &[
+                "socket.gethostbyname_ex('localhost')",
+                "socket.gethostbyname_ex('127.0.0.1')",
+                "socket.gethostbyname_ex('nosuch.invalid')",
+            ],
+        ),
+    ]);
+}
+
+#[test]
+fn addrinfo_every_family_and_type_on_loopback() {
+    let families = [
+        ("unspec", "0"),
+        ("inet", "socket.AF_INET"),
+        ("inet6", "socket.AF_INET6"),
+    ];
+    let types = [
+        ("0", "0"),
+        ("stream", "socket.SOCK_STREAM"),
+        ("dgram", "socket.SOCK_DGRAM"),
+        ("raw", "socket.SOCK_RAW"),
+    ];
+    let mut cases = Vec::new();
+    for host in ["127.0.0.1", "::1", "localhost"] {
+        for (family, py_family) in families {
+            for (socktype, py_type) in types {
+                cases.push(case(
+                    &format!("addrinfo {host} 80 --family {family} --type {socktype}"),
+                    &[&format!(
+                        "socket.getaddrinfo('{host}', 80, {py_family}, {py_type})"
+                    )],
+                ));
+            }
+        }
+    }
+    check(&cases);
+}
+
+#[test]
+fn addrinfo_flags_protocols_and_null_arguments() {
+    check(&[
+        case(
+            "addrinfo localhost http",
+            &["socket.getaddrinfo('localhost', 'http')"],
+        ),
+        case(
+            "addrinfo 127.0.0.1 80 -p udp",
+            &["socket.getaddrinfo('127.0.0.1', 80, 0, 0, socket.IPPROTO_UDP)"],
+        ),
+        case(
+            "addrinfo localhost 80 --flags canonname",
+            &["socket.getaddrinfo('localhost', 80, 0, 0, 0, socket.AI_CANONNAME)"],
+        ),
+        case(
+            "addrinfo ::1 domain --flags canonname,numerichost",
+            &[
+                "socket.getaddrinfo('::1', 'domain', 0, 0, 0, socket.AI_CANONNAME | socket.AI_NUMERICHOST)",
+            ],
+        ),
+        case(
+            "addrinfo --service 8080 --flags passive",
+            &["socket.getaddrinfo(None, 8080, 0, 0, 0, socket.AI_PASSIVE)"],
+        ),
+        case(
+            "addrinfo --service 8080 -t stream",
+            &["socket.getaddrinfo(None, 8080, 0, socket.SOCK_STREAM)"],
+        ),
+        case(
+            "addrinfo localhost",
+            &["socket.getaddrinfo('localhost', None)"],
+        ),
+        case(
+            "addrinfo 127.0.0.1 80 -6 --flags v4mapped",
+            &["socket.getaddrinfo('127.0.0.1', 80, socket.AF_INET6, 0, 0, socket.AI_V4MAPPED)"],
+        ),
+        case(
+            "addrinfo localhost 80 -6 -t stream --flags v4mapped,all",
+            &[
+                "socket.getaddrinfo('localhost', 80, socket.AF_INET6, socket.SOCK_STREAM, 0, socket.AI_V4MAPPED | socket.AI_ALL)",
+            ],
+        ),
+        case(
+            "addrinfo localhost 80 --flags addrconfig",
+            &["socket.getaddrinfo('localhost', 80, 0, 0, 0, socket.AI_ADDRCONFIG)"],
+        ),
+        case(
+            "addrinfo 127.0.0.1 80 -p 132",
+            &["socket.getaddrinfo('127.0.0.1', 80, 0, 0, 132)"],
+        ),
+        case(
+            "addrinfo ::1 80 -t stream -p udp",
+            &["socket.getaddrinfo('::1', 80, 0, socket.SOCK_STREAM, socket.IPPROTO_UDP)"],
+        ),
+        case(
+            "addrinfo 127.0.0.1 80 --flags numericserv,numerichost -t dgram",
+            &[
+                "socket.getaddrinfo('127.0.0.1', 80, 0, socket.SOCK_DGRAM, 0, socket.AI_NUMERICSERV | socket.AI_NUMERICHOST)",
+            ],
+        ),
+    ]);
+}
+
+#[test]
+fn addrinfo_failures_print_the_gaierror() {
+    check(&[
+        case(
+            "addrinfo nosuch.invalid 80",
+            &["socket.getaddrinfo('nosuch.invalid', 80)"],
+        ),
+        case(
+            "addrinfo localhost nosuchservice",
+            &["socket.getaddrinfo('localhost', 'nosuchservice')"],
+        ),
+        case(
+            "addrinfo localhost 80 --flags numerichost",
+            &["socket.getaddrinfo('localhost', 80, 0, 0, 0, socket.AI_NUMERICHOST)"],
+        ),
+        case(
+            "addrinfo 127.0.0.1 http --flags numericserv",
+            &["socket.getaddrinfo('127.0.0.1', 'http', 0, 0, 0, socket.AI_NUMERICSERV)"],
+        ),
+        case(
+            "addrinfo 127.0.0.1 80 -6",
+            &["socket.getaddrinfo('127.0.0.1', 80, socket.AF_INET6)"],
+        ),
+        case(
+            "addrinfo ::1 80 -4",
+            &["socket.getaddrinfo('::1', 80, socket.AF_INET)"],
+        ),
+        case(
+            "addrinfo 127.0.0.1 80 --family 99",
+            &["socket.getaddrinfo('127.0.0.1', 80, 99)"],
+        ),
+        case(
+            "addrinfo 127.0.0.1 80 --type 99",
+            &["socket.getaddrinfo('127.0.0.1', 80, 0, 99)"],
+        ),
+    ]);
+}
+
+/// Names CPython has that sockscope's table lacks (scripts/gen-constants.py's SKIP): Python's
+/// own answer is compared without them.
+const NOT_IN_SOCKSCOPE: &str = "('EAI_ADDRFAMILY', 'SO_VM_SOCKETS_BUFFER_MAX_SIZE', \
+     'SO_VM_SOCKETS_BUFFER_MIN_SIZE', 'SO_VM_SOCKETS_BUFFER_SIZE', 'IP_MAX_MEMBERSHIPS', \
+     'IP_RECVRETOPTS', 'IPV6_RTHDR_TYPE_0', 'AF_QIPCRTR', 'NI_MAXSERV')";
+
+#[test]
+fn constants_print_the_lectures_dict() {
+    let groups = [
+        "AF_", "SOCK_", "IPPROTO_", "AI_", "NI_", "EAI_", "SOL_", "SO_", "MSG_", "SHUT_", "TCP_",
+        "IP_", "IPV6_",
+    ];
+    let dict = |prefix: &str| {
+        format!(
+            "{{getattr(socket, n): n for n in dir(socket) if n.startswith('{prefix}') \
+             and n not in {NOT_IN_SOCKSCOPE}}}"
+        )
+    };
+    let mut cases: Vec<Case> = groups
+        .iter()
+        .map(|g| case(&format!("constants {g}"), &[&dict(g)]))
+        .collect();
+    let all: Vec<String> = groups.iter().map(|g| dict(g)).collect();
+    let all: Vec<&str> = all.iter().map(String::as_str).collect();
+    cases.push(case("constants", &all));
+    cases.push(case("constants af_inet", &[&dict("AF_INET")]));
+    let by_value = |value: i64, prefixes: &str| {
+        format!(
+            "[n for n in dir(socket) if n.startswith({prefixes}) and n not in {NOT_IN_SOCKSCOPE} \
+             and getattr(socket, n) == {value}]"
+        )
+    };
+    let every = format!(
+        "({})",
+        groups
+            .iter()
+            .map(|g| format!("'{g}'"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    cases.push(case("constants --value 10", &[&by_value(10, &every)]));
+    cases.push(case(
+        "constants --value 1 AF_ SOCK_",
+        &[&by_value(1, "('AF_', 'SOCK_')")],
+    ));
+    cases.push(case("constants --value 9999", &[&by_value(9999, &every)]));
+    cases.push(case("constants NOSUCH_", &["{}"]));
+    check(&cases);
+}
+
+#[test]
+fn bad_input_is_a_comment_and_exit_2() {
+    let run = common::run(["servbyport", "70000", "--format", "python"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stdout,
+        "# not called: port must be 0-65535, not 70000\n"
+    );
+}
+
+#[test]
+fn python_format_keeps_the_exit_codes() {
+    let run = common::run([
+        "hostbyname",
+        "localhost",
+        "nosuch.invalid",
+        "--format",
+        "python",
+    ]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stderr_lines().len(), 1, "{}", run.stderr);
+    let ok = common::run(["servbyname", "ssh", "--format", "python"]);
+    assert_eq!((ok.code, ok.stdout.as_str()), (0, "22\n"));
+}
