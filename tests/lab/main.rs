@@ -510,3 +510,35 @@ fn delayed_answers_overlap_in_a_batch() {
     assert_eq!(out.field("address"), expected, "input order kept");
     assert!(out.millis < 2000, "took {} ms", out.millis);
 }
+
+/// Reverse lookups wait on the server too: `--timeout` ends them the same way.
+#[test]
+fn timeout_covers_reverse_lookups() {
+    let scenario = Scenario {
+        resolv_conf: "nameserver 127.0.0.1\noptions timeout:5 attempts:2\n".to_string(),
+        ..Scenario::default()
+    };
+    let drop = Rule {
+        drop: true,
+        ..Rule::default()
+    };
+    let Some(report) = lab(scenario
+        .name("1.2.0.192.in-addr.arpa", drop)
+        .run(&["hostbyaddr", "192.0.2.1", "--timeout", "0.5", "--json"])
+        .run(&["nameinfo", "192.0.2.1", "80", "--timeout", "0.5", "--json"]))
+    else {
+        return;
+    };
+    for out in &report.outcomes {
+        assert_failure(out, 3, "TIMEOUT");
+        assert!(out.millis < 3000, "took {} ms: {out:#?}", out.millis);
+    }
+    assert!(
+        report
+            .queries
+            .iter()
+            .any(|q| q.starts_with("1.2.0.192.in-addr.arpa")),
+        "{:?}",
+        report.queries
+    );
+}
