@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, Ipv6Addr, TcpListener, TcpStream, UdpSocket};
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -230,9 +229,4 @@ fn build_with(
     let mut reply = reply.clone();
     reply.answers = answers;
     reply.build_bytes_vec().ok()
-}
-
-/// Where the child writes the query log for the parent to read.
-pub fn log_path(dir: &std::path::Path) -> PathBuf {
-    dir.join("queries.log")
 }

@@ -1,5 +1,6 @@
-//! Hostile arguments to every subcommand, run in the lab so names that reach DNS get a fast,
-//! private answer: no panic, a documented exit code, and one stderr line per failed key.
+//! Hostile arguments to every subcommand: no panic, a documented exit code, one stderr line per failed key.
+//!
+//! They run in the lab so that names which reach DNS get a fast, private answer.
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;

@@ -1,5 +1,7 @@
-//! A private world per scenario: `unshare` makes new mount, network and UTS namespaces, and this
-//! same test binary, re-run inside them, sets up /etc, `lo` and the DNS server, then runs sockscope.
+//! A private world per scenario: new mount, network and UTS namespaces with their own /etc and DNS.
+//!
+//! `unshare` makes the namespaces, and this same test binary, re-run inside them, sets up /etc,
+//! `lo` and the DNS server, then runs sockscope.
 //!
 //! The test process itself never unshares: it is multi-threaded, and unshare(2) of a mount
 //! namespace is refused there. It spawns `unshare ... -- <this test binary> lab_child_process`
@@ -187,7 +189,7 @@ fn unshare_cmd(entry: &Entry) -> Command {
 }
 
 fn probe() -> Result<Entry, String> {
-    // SAFETY-free check for root: the uid of /proc/self is ours.
+    // Root needs no user namespace; /proc/self belongs to our uid, which saves an unsafe geteuid.
     let is_root = std::fs::metadata("/proc/self")
         .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
         .unwrap_or(false);
@@ -339,7 +341,6 @@ pub fn child(dir: &Path) -> Result<(), String> {
     };
     let bytes = serde_json::to_vec(&report).map_err(|e| e.to_string())?;
     std::fs::write(dir.join("report.json"), bytes).map_err(|e| e.to_string())?;
-    let _ = std::fs::write(dns::log_path(dir), server.log().join("\n"));
     Ok(())
 }
 
