@@ -34,6 +34,9 @@ pub fn run(command: &Command, output: &OutputArgs) -> anyhow::Result<ExitCode> {
         Command::HostByName(args) => ("hostbyname", args),
         Command::AddrInfo(args) => ("addrinfo", args),
         Command::Constants(args) => ("constants", args),
+        Command::Socket(args) => ("socket", args),
+        Command::Connect(args) => ("connect", args),
+        Command::Serve(args) => ("serve", args),
     };
     let ctx = Ctx {
         format: output.format(),

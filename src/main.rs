@@ -5,6 +5,7 @@ mod cmd;
 mod exit;
 mod lookup;
 mod model;
+mod net;
 mod render;
 mod sys;
 mod validate;

@@ -3,5 +3,6 @@
 pub mod error;
 mod ffi;
 pub mod netdb;
+pub mod socket;
 
 pub use error::SysError;
