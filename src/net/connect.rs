@@ -86,7 +86,7 @@ pub fn run(plan: &Plan) -> Exchange {
         }
     };
     summary.resolve_ms = ms(started.elapsed());
-    summary.addresses = addrs.iter().map(|a| netdb::numeric_host(a)).collect();
+    summary.addresses = addrs.iter().map(netdb::numeric_host).collect();
 
     let (stream, last_failure) = connect_first(&addrs, plan.timeout, &mut summary.attempts);
     let Some((stream, addr, connected_at)) = stream else {

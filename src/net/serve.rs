@@ -500,7 +500,12 @@ fn write_events(
                         out,
                         &ServeEvent::COLUMNS
                             .iter()
-                            .map(|c| "-".repeat(width(c).max(6)))
+                            .map(|c| {
+                                "-".repeat(match width(c) {
+                                    0 => 6,
+                                    w => w,
+                                })
+                            })
                             .collect::<Vec<_>>(),
                     )?;
                 }
