@@ -197,6 +197,16 @@ fn exchange(
     connected_at: Instant,
 ) -> Result<(), Failure> {
     let io_failure = |err: io::Error| failure_of(&err);
+    // The errno name stays the kernel's; the message says which step it interrupted.
+    let during = |step: &str, err: io::Error| {
+        let mut failure = failure_of(&err);
+        failure.message = if failure.code == "ETIMEDOUT" {
+            format!("{step}: timed out after {} s", plan.timeout.as_secs_f64())
+        } else {
+            format!("{step}: {}", failure.message)
+        };
+        failure
+    };
     let mut writer = stream;
     if let Some(request) = &plan.request {
         stream
@@ -206,7 +216,10 @@ fn exchange(
         while offset < request.len() {
             summary.send_calls += 1;
             match writer.write(&request[offset..]) {
-                Ok(0) => return Err(Failure::from(crate::sys::SysError::Errno(libc::EPIPE))),
+                Ok(0) => {
+                    summary.end = End::Error;
+                    return Err(Failure::from(crate::sys::SysError::Errno(libc::EPIPE)));
+                }
                 Ok(n) => {
                     offset += n;
                     summary.bytes_sent = offset as u64;
@@ -214,12 +227,14 @@ fn exchange(
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
                 Err(err) => {
                     summary.end = End::Error;
-                    return Err(io_failure(err));
+                    return Err(during("sending the request", err));
                 }
             }
         }
         if plan.half_close && !request.is_empty() {
-            stream.shutdown(Shutdown::Write).map_err(io_failure)?;
+            stream
+                .shutdown(Shutdown::Write)
+                .map_err(|err| during("half-closing after the request", err))?;
             summary.half_closed = true;
         }
     }
@@ -235,7 +250,10 @@ fn exchange(
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             summary.end = End::Timeout;
-            return Err(failure_of(&io::Error::from(io::ErrorKind::TimedOut)));
+            return Err(during(
+                "waiting for the reply",
+                io::Error::from(io::ErrorKind::TimedOut),
+            ));
         }
         stream.set_read_timeout(Some(left)).map_err(io_failure)?;
         let want = plan.recv_size.min(plan.max_bytes - reply.len());
@@ -258,7 +276,7 @@ fn exchange(
                 } else {
                     End::Error
                 };
-                return Err(io_failure(err));
+                return Err(during("reading the reply", err));
             }
         }
     }

@@ -174,7 +174,10 @@ pub fn run(config: Config, format: Format) -> anyhow::Result<ExitCode> {
     let writer = {
         let stop = Arc::clone(&stop);
         let output_closed = Arc::clone(&output_closed);
-        thread::spawn(move || write_events(rx, format, &stop, &output_closed))
+        thread::Builder::new()
+            .name("events".to_string())
+            .spawn(move || write_events(rx, format, &stop, &output_closed))
+            .context("starting the event writer")?
     };
     let shared = Arc::new(Shared {
         config,
@@ -256,10 +259,27 @@ fn accept_loop(
                 let shared_for_conn = Arc::clone(shared);
                 let conn = next_conn;
                 workers.retain(|w| !w.is_finished());
-                workers.push(thread::spawn(move || {
-                    let _guard = guard;
-                    serve_conn(&shared_for_conn, conn, peer, stream);
-                }));
+                let spawned =
+                    thread::Builder::new()
+                        .name(format!("conn-{conn}"))
+                        .spawn(move || {
+                            let _guard = guard;
+                            serve_conn(&shared_for_conn, conn, peer, stream);
+                        });
+                match spawned {
+                    Ok(worker) => workers.push(worker),
+                    // Out of threads: the closure (with the stream and the slot) is dropped,
+                    // which closes this connection and frees its slot; the server goes on.
+                    Err(err) => {
+                        let failure = failure_of(&err);
+                        let mut ev = event(shared.started, "closed");
+                        ev.conn = Some(conn);
+                        ev.peer = Some(show_addr(&peer));
+                        ev.reason = Some("error".to_string());
+                        ev.code = Some(failure.code);
+                        shared.send(ev);
+                    }
+                }
                 if shared.config.once {
                     break ("once", ExitCode::Success);
                 }
