@@ -157,6 +157,7 @@ Examples:
   sockscope serve 50000                # on 127.0.0.1:50000, answers \"message received\"
   sockscope serve 0 --echo --format jsonl    # port 0: the kernel picks one, see `listening`
   sockscope serve [::1]:50000 --reply 'HTTP/1.0 200 OK\\r\\n\\r\\nhi\\n' --once
+
 Ctrl-C (SIGINT) or SIGTERM stops accepting, closes every connection and prints a summary."
     )]
     Serve(crate::net::args::ServeArgs),
