@@ -678,3 +678,99 @@ fn send_escapes_are_checked() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("unknown escape"), "{}", run.stderr);
 }
+
+#[test]
+fn raw_socket_without_privileges_is_eperm_exit_4() {
+    // setpriv drops CAP_NET_RAW even for root; without setpriv there is nothing to test here.
+    let dropped = Command::new("setpriv")
+        .args(["--inh-caps=-all", "--bounding-set=-net_raw"])
+        .arg(common::bin())
+        .args(["socket", "-t", "raw", "-p", "icmp"])
+        .stdin(Stdio::null())
+        .output();
+    let Ok(output) = dropped else {
+        eprintln!("skipped: no setpriv");
+        return;
+    };
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if stderr.contains("setpriv:") {
+        eprintln!("skipped: setpriv cannot drop capabilities here: {stderr}");
+        return;
+    }
+    assert_eq!(output.status.code(), Some(4), "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        "sockscope: socket: AF_INET, SOCK_RAW, IPPROTO_ICMP: Operation not permitted (EPERM)"
+    );
+}
+
+#[test]
+fn raw_socket_needs_a_protocol() {
+    let run = common::run(["socket", "-t", "raw"]);
+    assert_eq!(run.code, 4);
+    assert_eq!(
+        run.stderr_lines(),
+        ["sockscope: socket: AF_INET, SOCK_RAW, 0: Protocol not supported (EPROTONOSUPPORT)"]
+    );
+}
+
+#[test]
+fn serve_streams_table_rows_as_events_happen() {
+    let mut child = Command::new(common::bin())
+        .args(["serve", "0", "--once", "--reply", "ok"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    // The listening row must come out before any client exists: the table is not buffered.
+    let port: u16 = loop {
+        let line = lines.next().expect("a line").expect("text");
+        if let Some(at) = line.find("port=") {
+            break line[at + 5..].trim().parse().expect("a port number");
+        }
+    };
+    let (summary, run) = connect_json(&["127.0.0.1", &port.to_string(), "--send", "hi"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(summary["reply"], "ok");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = child.wait().expect("serve exits");
+    assert!(status.success());
+    let events: Vec<&str> = rest
+        .iter()
+        .filter_map(|l| l.split_whitespace().nth(1))
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "accepted", "received", "sent", "closed", "stopping", "summary"
+        ],
+        "{rest:#?}"
+    );
+    assert!(
+        rest.last()
+            .unwrap()
+            .contains("connections=1 bytes_in=2 bytes_out=2")
+    );
+}
+
+#[test]
+fn echo_closes_a_connection_at_max_bytes() {
+    let mut server = Server::start("0", &["--echo", "--max-bytes", "10", "--recv-size", "4"]);
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    stream.write_all(b"0123456789abcdef").expect("write");
+    let closed = server.wait_for(|e| e["event"] == "closed");
+    assert_eq!(closed["reason"], "max_bytes");
+    assert_eq!(closed["bytes_in"], 10);
+    let received: Vec<u64> = server
+        .seen
+        .iter()
+        .filter(|e| e["event"] == "received")
+        .filter_map(|e| e["bytes"].as_u64())
+        .collect();
+    assert!(
+        received.iter().all(|&n| n <= 4),
+        "--recv-size caps each recv: {received:?}"
+    );
+}

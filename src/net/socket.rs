@@ -13,6 +13,16 @@ fn symbol(group: &str, value: i32) -> String {
     constants::name_of(group, i64::from(value)).map_or_else(|| value.to_string(), str::to_string)
 }
 
+/// A protocol by name, except 0: IPPROTO_IP and IPPROTO_HOPOPTS share it, and to socket(2)
+/// it means neither but "the default for this type", so it stays a number, as Python shows it.
+fn proto_symbol(proto: i32) -> String {
+    if proto == 0 {
+        "0".to_string()
+    } else {
+        symbol("IPPROTO_", proto)
+    }
+}
+
 /// Create the socket, describe it, and close it again.
 pub fn describe(family: i32, socktype: i32, proto: i32) -> Answer<SocketInfo> {
     let c_call = format!(
@@ -28,7 +38,7 @@ pub fn describe(family: i32, socktype: i32, proto: i32) -> Answer<SocketInfo> {
         "{}, {}, {}",
         symbol("AF_", family),
         symbol("SOCK_", socktype),
-        symbol("IPPROTO_", proto)
+        proto_symbol(proto)
     );
     let mut notes = Vec::new();
     if let Ok([info]) = answer.result.as_deref()
@@ -102,9 +112,7 @@ fn read_back(fd: BorrowedFd<'_>, requested_proto: i32) -> SocketInfo {
         family: symbol("AF_", family),
         socktype: symbol("SOCK_", socktype),
         proto,
-        proto_name: constants::name_of("IPPROTO_", i64::from(proto))
-            .filter(|_| is_ip)
-            .map(str::to_string),
+        proto_name: (is_ip && proto != 0).then(|| proto_symbol(proto)),
         requested_proto,
         fd: fd.as_raw_fd(),
         options,
