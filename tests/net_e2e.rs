@@ -774,3 +774,26 @@ fn echo_closes_a_connection_at_max_bytes() {
         "--recv-size caps each recv: {received:?}"
     );
 }
+
+#[test]
+fn reset_by_the_peer_is_econnreset_exit_4() {
+    // Closing a socket with unread data makes the kernel send a RST instead of a FIN.
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let server = thread::spawn(move || {
+        let (conn, _) = listener.accept().expect("accept");
+        thread::sleep(Duration::from_millis(300));
+        drop(conn);
+    });
+    let (summary, run) = connect_json(&["127.0.0.1", &port.to_string(), "--send", "unread"]);
+    server.join().expect("server");
+    assert_eq!(run.code, 4, "{}", run.stderr);
+    assert_eq!(summary["error"]["code"], "ECONNRESET");
+    assert_eq!(summary["end"], "error");
+    assert_eq!(
+        run.stderr_lines(),
+        [format!(
+            "sockscope: connect: 127.0.0.1 port {port}: reading the reply: Connection reset by peer (ECONNRESET)"
+        )]
+    );
+}
