@@ -470,6 +470,19 @@ impl Record for NameInfo {
         ]
     }
 
+    /// A host name fails in getaddrinfo(AI_NUMERICHOST) in Python too: show its gaierror,
+    /// although sockscope counts the name as bad input.
+    fn python_failure(failure: &Failure, _call: Option<&Call>) -> String {
+        if failure.message == crate::lookup::nameinfo::NOT_NUMERIC {
+            let eai = SysError::Gai {
+                code: libc::EAI_NONAME,
+                errno: None,
+            };
+            return Failure::from(eai).python_exception();
+        }
+        failure.python_exception()
+    }
+
     /// `(host, service)`, the pair of strings getnameinfo wrote.
     fn python(records: &[Self], _call: Option<&Call>) -> Option<Py> {
         let first = records.first()?;
