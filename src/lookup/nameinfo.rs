@@ -106,7 +106,7 @@ fn sockaddr(req: &Request, port: u16) -> Result<SocketAddr, Failure> {
 }
 
 /// The hints of CPython's first step, which sockscope's `numeric` repeats.
-const NUMERIC_HINTS: Hints = Hints {
+pub const NUMERIC_HINTS: Hints = Hints {
     family: libc::AF_UNSPEC,
     socktype: libc::SOCK_DGRAM,
     protocol: 0,
