@@ -4,8 +4,7 @@ mod common;
 
 use serde_json::Value;
 
-/// Commands whose every call is checked. Constants stay with groups where sockscope's table and
-/// this CPython agree name for name (AF_ has AF_QIPCRTR in CPython only; see python_format.rs).
+/// Commands whose every call is checked.
 const COMMANDS: &[&str] = &[
     "servbyname ssh http/tcp domain/udp nosuchservice",
     "servbyname www -p tcp",
@@ -31,6 +30,8 @@ const COMMANDS: &[&str] = &[
     // Quotes inside keys pick Python's other quote or an escape.
     "servbyname it's a\"b",
     "constants SOCK_ IPPROTO_ AI_ MSG_ TCP_ SHUT_ SOL_",
+    // Groups with names the libc crate lacks, valued from the C headers by build.rs.
+    "constants AF_ NI_ EAI_ SO_ IP_ IPV6_",
     "constants --value 10",
     "constants --value 1 AF_ SOCK_",
     "constants --value 9999",

@@ -468,12 +468,6 @@ fn protobynumber_has_no_python_value_and_says_so() {
     );
 }
 
-/// Names CPython has that sockscope's table lacks (scripts/gen-constants.py's SKIP): Python's
-/// own answer is compared without them.
-const NOT_IN_SOCKSCOPE: &str = "('EAI_ADDRFAMILY', 'SO_VM_SOCKETS_BUFFER_MAX_SIZE', \
-     'SO_VM_SOCKETS_BUFFER_MIN_SIZE', 'SO_VM_SOCKETS_BUFFER_SIZE', 'IP_MAX_MEMBERSHIPS', \
-     'IP_RECVRETOPTS', 'IPV6_RTHDR_TYPE_0', 'AF_QIPCRTR', 'NI_MAXSERV')";
-
 #[test]
 fn constants_print_the_lectures_dict() {
     let groups = [
@@ -481,10 +475,7 @@ fn constants_print_the_lectures_dict() {
         "IP_", "IPV6_",
     ];
     let dict = |prefix: &str| {
-        format!(
-            "{{getattr(socket, n): n for n in dir(socket) if n.startswith('{prefix}') \
-             and n not in {NOT_IN_SOCKSCOPE}}}"
-        )
+        format!("{{getattr(socket, n): n for n in dir(socket) if n.startswith('{prefix}')}}")
     };
     let mut cases: Vec<Case> = groups
         .iter()
@@ -496,8 +487,7 @@ fn constants_print_the_lectures_dict() {
     cases.push(case("constants af_inet", &[&dict("AF_INET")]));
     let by_value = |value: i64, prefixes: &str| {
         format!(
-            "[n for n in dir(socket) if n.startswith({prefixes}) and n not in {NOT_IN_SOCKSCOPE} \
-             and getattr(socket, n) == {value}]"
+            "[n for n in dir(socket) if n.startswith({prefixes}) and getattr(socket, n) == {value}]"
         )
     };
     let every = format!(

@@ -6,3 +6,5 @@ pub mod netdb;
 pub mod probe;
 
 pub use error::SysError;
+/// The constants build.rs reads from the C headers, for the constants table.
+pub use ffi::headers;
