@@ -133,7 +133,8 @@ fn notes(query: &str, ip: Option<IpAddr>, result: &Result<Vec<HostEntry>, Failur
             "{query} is {ip} to getaddrinfo (inet_pton alone would refuse this spelling)"
         )),
         (Step::Pton, _) => notes.push(
-            "a numeric address: CPython parses it with inet_pton, without asking any resolver"
+            "a numeric address: CPython parses it with inet_pton (sockscope with Rust's parser, \
+             which takes the same spellings), without asking any resolver"
                 .to_string(),
         ),
         _ => {}
