@@ -7,3 +7,5 @@ pub mod probe;
 pub mod socket;
 
 pub use error::SysError;
+/// The constants build.rs reads from the C headers, for the constants table.
+pub use ffi::headers;
