@@ -227,6 +227,46 @@ Examples:
   sockscope tour --script > tour.py && python3 tour.py   # the same steps, made by Python"
     )]
     Tour(TourArgs),
+
+    /// Create a socket and show what the kernel made: like socket.socket(family, type, proto)
+    #[command(
+        name = "socket",
+        after_help = "\
+Examples:
+  sockscope socket                    # socket.socket(): AF_INET, SOCK_STREAM, 0
+  sockscope socket -f inet6 -t dgram  # socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+  sockscope socket -f inet6 -t stream -p udp   # EPROTONOSUPPORT, exit 4"
+    )]
+    Socket(crate::net::args::SocketArgs),
+
+    /// Connect to a server, send a request and read the whole reply: like the lecture's client
+    #[command(
+        name = "connect",
+        after_help = "\
+Reads until the peer closes, --max-bytes or --timeout, whichever comes first (a short recv
+is not the end of a reply). Connection errors print their errno name on stderr and exit 4,
+except timeouts (ETIMEDOUT), which exit 3: retrying may help.
+
+Examples:
+  sockscope connect localhost 8080 --http /            # GET / HTTP/1.1, Host, Connection: close
+  sockscope connect localhost 8080 --http / --raw > page
+  sockscope connect 127.0.0.1 50000 --send 'hello\\r\\n'
+  sockscope connect ::1 7 --stdin < request.bin --json"
+    )]
+    Connect(crate::net::args::ConnectArgs),
+
+    /// Be the lecture's server: bind, listen, accept, recv, reply (or echo), close; one event per line
+    #[command(
+        name = "serve",
+        after_help = "\
+Examples:
+  sockscope serve 50000                # on 127.0.0.1:50000, answers \"message received\"
+  sockscope serve 0 --echo --format jsonl    # port 0: the kernel picks one, see `listening`
+  sockscope serve [::1]:50000 --reply 'HTTP/1.0 200 OK\\r\\n\\r\\nhi\\n' --once
+
+Ctrl-C (SIGINT) or SIGTERM stops accepting, closes every connection and prints a summary."
+    )]
+    Serve(crate::net::args::ServeArgs),
 }
 
 /// How many lookups `--jobs` runs at once unless told: network lookups spend their time waiting.
@@ -513,16 +553,16 @@ fn to_i32(value: i64) -> Result<i32, String> {
     i32::try_from(value).map_err(|_| format!("{value} does not fit in a C int"))
 }
 
-fn parse_family(text: &str) -> Result<i32, String> {
+pub(crate) fn parse_family(text: &str) -> Result<i32, String> {
     parse_symbol("AF_", text).and_then(to_i32)
 }
 
-fn parse_socktype(text: &str) -> Result<i32, String> {
+pub(crate) fn parse_socktype(text: &str) -> Result<i32, String> {
     parse_symbol("SOCK_", text).and_then(to_i32)
 }
 
 /// IPPROTO_ names first (tcp, udp, icmpv6), then the protocols database (getprotobyname).
-fn parse_proto(text: &str) -> Result<i32, String> {
+pub(crate) fn parse_proto(text: &str) -> Result<i32, String> {
     if let Ok(value) = parse_symbol("IPPROTO_", text) {
         return to_i32(value);
     }

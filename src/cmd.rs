@@ -97,6 +97,9 @@ pub fn run(command: &Command, output: &OutputArgs) -> anyhow::Result<ExitCode> {
         Command::Completions(args) => ("completions", args),
         Command::Man(args) => ("man", args),
         Command::Tour(args) => ("tour", args),
+        Command::Socket(args) => ("socket", args),
+        Command::Connect(args) => ("connect", args),
+        Command::Serve(args) => ("serve", args),
     };
     let no_color = std::env::var_os("NO_COLOR");
     let ctx = Ctx {

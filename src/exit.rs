@@ -11,7 +11,7 @@ pub enum ExitCode {
     NotFound = 1,
     /// Usage error or bad input: nothing was (or could be) asked of the system for it.
     Usage = 2,
-    /// Temporary failure (EAI_AGAIN, TRY_AGAIN): retrying may help.
+    /// Temporary failure (EAI_AGAIN, TRY_AGAIN, ETIMEDOUT from `connect`): retrying may help.
     Temporary = 3,
     /// Any other system failure (EAI_FAIL, EAI_SYSTEM, errno, I/O).
     System = 4,
@@ -29,7 +29,7 @@ Exit codes:
   0  every key answered
   1  at least one key not found (EAI_NONAME, EAI_NODATA, no such service, port or constant)
   2  usage error or bad input (nothing was passed to libc for it)
-  3  temporary failure (EAI_AGAIN, TRY_AGAIN, TIMEOUT): retrying may help
+  3  temporary failure (EAI_AGAIN, TRY_AGAIN, TIMEOUT, a connection timing out): retrying may help
   4  any other system failure (EAI_FAIL, EAI_SYSTEM, errno, I/O)
 When some keys succeed and others fail, the successes are printed and the exit code is the
 highest among the failures.";

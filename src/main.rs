@@ -6,6 +6,7 @@ mod cmd;
 mod exit;
 mod lookup;
 mod model;
+mod net;
 mod pyrepr;
 mod render;
 mod sys;

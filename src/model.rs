@@ -28,6 +28,16 @@ pub trait Record: Serialize {
         None
     }
 
+    /// `--format python` for a successful call `python` has no value for: a Python comment, so
+    /// that a transcript stays valid Python. Record types whose call Python lacks say so here.
+    fn python_absent(records: &[Self], call: Option<&Call>) -> String
+    where
+        Self: Sized,
+    {
+        let _ = (records, call);
+        "# no Python rendering for this call".to_string()
+    }
+
     /// `--format python` for a failed call: by default the exception line Python shows.
     fn python_failure(failure: &Failure, call: Option<&Call>) -> String
     where
@@ -480,6 +490,28 @@ impl Record for NameInfo {
             self.service.clone(),
         ]
     }
+
+    /// A host name fails in getaddrinfo(AI_NUMERICHOST) in Python too: show its gaierror,
+    /// although sockscope counts the name as bad input.
+    fn python_failure(failure: &Failure, _call: Option<&Call>) -> String {
+        if failure.message == crate::lookup::nameinfo::NOT_NUMERIC {
+            let eai = SysError::Gai {
+                code: libc::EAI_NONAME,
+                errno: None,
+            };
+            return Failure::from(eai).python_exception();
+        }
+        failure.python_exception()
+    }
+
+    /// `(host, service)`, the pair of strings getnameinfo wrote.
+    fn python(records: &[Self], _call: Option<&Call>) -> Option<Py> {
+        let first = records.first()?;
+        Some(Py::Tuple(vec![
+            Py::str(&first.host),
+            Py::str(&first.service),
+        ]))
+    }
 }
 
 /// `getprotobyname` / `getprotobynumber`: the whole protoent (Python's getprotobyname returns
@@ -501,5 +533,43 @@ impl Record for Protocol {
             self.aliases.join(", "),
             self.number.to_string(),
         ]
+    }
+
+    /// getprotobyname returns the number; getprotobynumber has no Python value at all.
+    fn python(records: &[Self], call: Option<&Call>) -> Option<Py> {
+        let first = records.first()?;
+        match call?.function {
+            "getprotobyname" => Some(Py::Int(i64::from(first.number))),
+            _ => None,
+        }
+    }
+
+    /// For getprotobynumber, a comment with what C found and the Python call that goes back.
+    fn python_absent(records: &[Self], call: Option<&Call>) -> String {
+        match (records.first(), call.map(|c| c.function)) {
+            (Some(p), Some("getprotobynumber")) => format!(
+                "# no Python equivalent (socket has no getprotobynumber); C found {} (aliases \
+                 {}); the way back is socket.getprotobyname({}) == {}",
+                crate::pyrepr::str_repr(&p.name),
+                Py::strs(&p.aliases),
+                crate::pyrepr::str_repr(&p.name),
+                p.number
+            ),
+            _ => "# no Python rendering for this call".to_string(),
+        }
+    }
+
+    /// For getprotobynumber, what C said, as a comment: Python has no call to raise anything.
+    fn python_failure(failure: &Failure, call: Option<&Call>) -> String {
+        let by_number = call.is_some_and(|c| c.function == "getprotobynumber");
+        if by_number && failure.code != "INVALID_INPUT" {
+            format!(
+                "# no Python equivalent (socket has no getprotobynumber); C found nothing: {} \
+                 ({})",
+                failure.message, failure.code
+            )
+        } else {
+            failure.python_exception()
+        }
     }
 }

@@ -212,6 +212,11 @@ pub fn constant_literal(group: &str, value: i64) -> String {
 
 /// AI_ flags as Python source: `socket.AI_CANONNAME | socket.AI_PASSIVE`, leftover bits as a number.
 pub fn flags_literal(flags: i32) -> String {
+    group_flags_literal("AI_", flags)
+}
+
+/// Flags of any group (AI_, NI_) as Python source, each known bit by its name.
+pub fn group_flags_literal(group: &str, flags: i32) -> String {
     let mut parts = Vec::new();
     let mut rest = i64::from(flags);
     for bit in 0..31 {
@@ -219,7 +224,7 @@ pub fn flags_literal(flags: i32) -> String {
         if rest & value == 0 {
             continue;
         }
-        if let Some(name) = constants::name_of("AI_", value) {
+        if let Some(name) = constants::name_of(group, value) {
             parts.push(format!("socket.{name}"));
             rest &= !value;
         }
@@ -284,5 +289,9 @@ mod tests {
         );
         assert_eq!(flags_literal(0), "0");
         assert_eq!(flags_literal(0x4000), "16384");
+        assert_eq!(
+            group_flags_literal("NI_", libc::NI_NAMEREQD | libc::NI_DGRAM),
+            "socket.NI_NAMEREQD | socket.NI_DGRAM"
+        );
     }
 }

@@ -4,8 +4,7 @@ mod common;
 
 use serde_json::Value;
 
-/// Commands whose every call is checked. Constants stay with groups where sockscope's table and
-/// this CPython agree name for name (AF_ has AF_QIPCRTR in CPython only; see python_format.rs).
+/// Commands whose every call is checked.
 const COMMANDS: &[&str] = &[
     "servbyname ssh http/tcp domain/udp nosuchservice",
     "servbyname www -p tcp",
@@ -31,10 +30,28 @@ const COMMANDS: &[&str] = &[
     // Quotes inside keys pick Python's other quote or an escape.
     "servbyname it's a\"b",
     "constants SOCK_ IPPROTO_ AI_ MSG_ TCP_ SHUT_ SOL_",
+    // Groups with names the libc crate lacks, valued from the C headers by build.rs.
+    "constants AF_ NI_ EAI_ SO_ IP_ IPV6_",
     "constants --value 10",
     "constants --value 1 AF_ SOCK_",
     "constants --value 9999",
+    // Reverse lookups: names only for 127.0.0.1 (in /etc/hosts), NI_NUMERICHOST for the rest,
+    // so nothing reaches DNS.
+    "nameinfo 127.0.0.1 80",
+    "nameinfo 127.0.0.1 4 --flags namereqd,dgram",
+    "nameinfo 127.0.0.1 53 --flags numericserv,nofqdn",
+    "nameinfo ::1 53 --flags numerichost",
+    "nameinfo fe80::1%lo 7 --flags numerichost,numericserv",
+    "nameinfo fe80::1 7 --scope-id 1 --flowinfo 3 --flags numerichost",
+    "nameinfo ::1 --flags numerichost,namereqd",
+    "nameinfo 127.0.0.1 80 --flags 4096",
+    "nameinfo localhost 80",
+    "hostbyaddr 127.0.0.1 127.1 localhost",
+    "protobyname tcp TCP ipv6-icmp nosuchproto",
 ];
+
+/// Commands whose keys hold spaces or quotes, given argument by argument.
+const SPACED: &[&[&str]] = &[&["hostbyaddr", "a b", "it's", "localhost"]];
 
 fn args(command: &str, extra: &[&str]) -> Vec<String> {
     command
@@ -67,27 +84,132 @@ fn text(call: &Value, key: &str) -> String {
         .to_string()
 }
 
+/// Run one command with `--explain`, run its Python lines in python3, and compare with what
+/// `--format python` shows; a mismatch is described in the returned text.
+fn python_lines_agree(command: &[String]) -> Option<String> {
+    let with = |extra: &[&str]| -> Vec<String> {
+        command
+            .iter()
+            .cloned()
+            .chain(extra.iter().map(|e| (*e).to_string()))
+            .collect()
+    };
+    let (records, _) = common::json(with(&["--explain"]));
+    let calls = calls(&records);
+    for call in &calls {
+        assert!(!text(call, "c").is_empty(), "{command:?}: empty C call");
+        assert!(call["notes"].is_array(), "{command:?}: notes");
+    }
+    let lines: Vec<String> = calls.iter().map(|c| text(c, "python")).collect();
+    let python = common::python_reprs(&lines);
+    let shown = common::run(with(&["--format", "python"]));
+    let shown: Vec<String> = shown.stdout.lines().map(str::to_string).collect();
+    (python != shown).then(|| {
+        format!(
+            "sockscope {command:?}\n  lines:     {lines:?}\n  python3:   {python:?}\n  sockscope: {shown:?}"
+        )
+    })
+}
+
 #[test]
 fn every_python_line_gives_what_sockscope_shows() {
-    let mut failures = Vec::new();
-    for command in COMMANDS {
-        let (records, _) = common::json(args(command, &["--explain"]));
-        let calls = calls(&records);
-        for call in &calls {
-            assert!(!text(call, "c").is_empty(), "{command}: empty C call");
-            assert!(call["notes"].is_array(), "{command}: notes");
-        }
-        let lines: Vec<String> = calls.iter().map(|c| text(c, "python")).collect();
-        let python = common::python_reprs(&lines);
-        let shown = common::run(args(command, &["--format", "python"]));
-        let shown: Vec<String> = shown.stdout.lines().map(str::to_string).collect();
-        if python != shown {
-            failures.push(format!(
-                "sockscope {command}\n  lines:     {lines:?}\n  python3:   {python:?}\n  sockscope: {shown:?}"
-            ));
-        }
-    }
+    let mut commands: Vec<Vec<String>> = COMMANDS.iter().map(|c| args(c, &[])).collect();
+    commands.extend(
+        SPACED
+            .iter()
+            .map(|c| c.iter().map(|a| (*a).to_string()).collect()),
+    );
+    let failures: Vec<String> = commands
+        .iter()
+        .filter_map(|c| python_lines_agree(c))
+        .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn reverse_lookups_show_every_c_call() {
+    let (records, _) = common::json(["hostbyaddr", "localhost", "127.0.0.1", "--explain"]);
+    let by_name = text(&calls(&records)[0], "c");
+    assert!(
+        by_name.starts_with("getaddrinfo(\"localhost\", NULL, {ai_family=AF_UNSPEC")
+            && by_name.contains("; gethostbyaddr_r(&(in_addr){127.0.0.1}, 4, AF_INET, "),
+        "{by_name}"
+    );
+    let notes = calls(&records)[0]["notes"].to_string();
+    assert!(notes.contains("forward then a reverse lookup"), "{notes}");
+    let by_address = text(&calls(&records)[1], "c");
+    assert!(
+        by_address.starts_with("inet_pton(AF_INET, \"127.0.0.1\", &addr); gethostbyaddr_r("),
+        "{by_address}"
+    );
+    let (records, _) = common::json([
+        "nameinfo",
+        "::1",
+        "53",
+        "--flags",
+        "numerichost,dgram",
+        "--explain",
+    ]);
+    let call = &calls(&records)[0];
+    assert_eq!(
+        text(call, "c"),
+        "getaddrinfo(\"::1\", \"53\", {ai_family=AF_UNSPEC, ai_socktype=SOCK_DGRAM, \
+         ai_protocol=0, ai_flags=AI_NUMERICHOST}); getnameinfo({sin6_family=AF_INET6, \
+         sin6_port=htons(53), sin6_flowinfo=0, sin6_addr=::1, sin6_scope_id=0}, 28, host, 1025, \
+         serv, 32, NI_NUMERICHOST|NI_DGRAM)"
+    );
+    assert_eq!(
+        text(call, "python"),
+        "socket.getnameinfo(('::1', 53), socket.NI_NUMERICHOST | socket.NI_DGRAM)"
+    );
+    let (records, _) = common::json(["protobyname", "tcp", "--explain"]);
+    let call = &calls(&records)[0];
+    assert_eq!(
+        text(call, "c"),
+        "getprotobyname_r(\"tcp\", &ret, buf, 16384, &result)"
+    );
+    assert!(
+        call["notes"].to_string().contains("only the number"),
+        "{call}"
+    );
+}
+
+#[test]
+fn protobynumber_says_python_has_no_such_call() {
+    let (records, run) = common::json(["protobynumber", "6", "99999", "--explain"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let calls = calls(&records);
+    assert_eq!(calls.len(), 2);
+    assert_eq!(
+        text(&calls[0], "c"),
+        "getprotobynumber_r(6, &ret, buf, 16384, &result)"
+    );
+    for call in &calls {
+        let line = text(call, "python");
+        assert!(line.starts_with("# no Python equivalent"), "{line}");
+        // A comment is valid Python that does nothing, so a pasted transcript still runs.
+        let ran = common::python_program(&format!("import socket\n{line}"));
+        assert_eq!((ran.code, ran.stdout.as_str()), (0, ""), "{}", ran.stderr);
+    }
+    // The note's way back from the name is a real Python call with the number C gave.
+    let notes = calls[0]["notes"].to_string();
+    assert!(
+        notes.contains("socket.getprotobyname('tcp') returns 6"),
+        "{notes}"
+    );
+    assert_eq!(
+        common::python_reprs(&["socket.getprotobyname('tcp')".to_string()]),
+        ["6"]
+    );
+    let transcript = common::run(["protobynumber", "6", "--format", "python", "--explain"]);
+    let lines: Vec<&str> = transcript.stdout.lines().collect();
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.starts_with('#') || l.starts_with(">>> #")),
+        "{}",
+        transcript.stdout
+    );
 }
 
 #[test]

@@ -15,6 +15,14 @@ fn case(args: &str, exprs: &[&str]) -> Case {
     }
 }
 
+/// A case whose arguments may hold spaces.
+fn case_args(args: &[&str], exprs: &[&str]) -> Case {
+    Case {
+        args: args.iter().map(|a| (*a).to_string()).collect(),
+        exprs: exprs.iter().map(|e| (*e).to_string()).collect(),
+    }
+}
+
 /// Run every case and report all mismatches at once, so one run shows the whole picture.
 fn check(cases: &[Case]) {
     let mut failures = Vec::new();
@@ -264,11 +272,201 @@ fn addrinfo_failures_print_the_gaierror() {
     ]);
 }
 
-/// Names CPython has that sockscope's table lacks (scripts/gen-constants.py's SKIP): Python's
-/// own answer is compared without them.
-const NOT_IN_SOCKSCOPE: &str = "('EAI_ADDRFAMILY', 'SO_VM_SOCKETS_BUFFER_MAX_SIZE', \
-     'SO_VM_SOCKETS_BUFFER_MIN_SIZE', 'SO_VM_SOCKETS_BUFFER_SIZE', 'IP_MAX_MEMBERSHIPS', \
-     'IP_RECVRETOPTS', 'IPV6_RTHDR_TYPE_0', 'AF_QIPCRTR', 'NI_MAXSERV')";
+// No case below reaches DNS: names are looked up only for 127.0.0.1 (in every /etc/hosts), and
+// every other address (::1 has no line in some /etc/hosts) is asked with NI_NUMERICHOST.
+
+/// NI_ flags as sockscope spells them and as Python source.
+const NI_FLAGS: &[(&str, &str)] = &[
+    ("0", "0"),
+    ("namereqd", "socket.NI_NAMEREQD"),
+    ("numerichost", "socket.NI_NUMERICHOST"),
+    ("numericserv", "socket.NI_NUMERICSERV"),
+    // NI_NOFQDN makes glibc look up this machine's own host name, which /etc/hosts answers here.
+    ("nofqdn", "socket.NI_NOFQDN"),
+    ("dgram", "socket.NI_DGRAM"),
+    (
+        "numerichost,numericserv",
+        "socket.NI_NUMERICHOST | socket.NI_NUMERICSERV",
+    ),
+    ("namereqd,dgram", "socket.NI_NAMEREQD | socket.NI_DGRAM"),
+];
+
+#[test]
+fn nameinfo_prints_the_pair_for_every_flag() {
+    let mut cases = Vec::new();
+    for (flags, py_flags) in NI_FLAGS {
+        // Port 1 is tcpmux (tcp only), 512 exec/tcp but biff/udp, 4 has no service at all.
+        for port in [0, 1, 4, 22, 53, 80, 512] {
+            cases.push(case(
+                &format!("nameinfo 127.0.0.1 {port} --flags {flags}"),
+                &[&format!(
+                    "socket.getnameinfo(('127.0.0.1', {port}), {py_flags})"
+                )],
+            ));
+        }
+    }
+    for (flags, py_flags) in [
+        ("numerichost", "socket.NI_NUMERICHOST"),
+        (
+            "numerichost,dgram",
+            "socket.NI_NUMERICHOST | socket.NI_DGRAM",
+        ),
+        (
+            "numerichost,numericserv",
+            "socket.NI_NUMERICHOST | socket.NI_NUMERICSERV",
+        ),
+    ] {
+        for address in [
+            "::1",
+            "127.0.0.2",
+            "::ffff:127.0.0.1",
+            "10.1.2.3",
+            "2001:db8::1",
+        ] {
+            cases.push(case(
+                &format!("nameinfo {address} 53 --flags {flags}"),
+                &[&format!(
+                    "socket.getnameinfo(('{address}', 53), {py_flags})"
+                )],
+            ));
+        }
+    }
+    check(&cases);
+}
+
+#[test]
+fn nameinfo_spellings_tuples_and_default_port() {
+    let numeric = "socket.NI_NUMERICHOST | socket.NI_NUMERICSERV";
+    check(&[
+        case(
+            "nameinfo 127.0.0.1",
+            &["socket.getnameinfo(('127.0.0.1', 0), 0)"],
+        ),
+        case(
+            "nameinfo 127.1 22",
+            &["socket.getnameinfo(('127.1', 22), 0)"],
+        ),
+        // The 2-tuple drops the zone; the 4-tuple's scope_id puts it back.
+        case(
+            "nameinfo fe80::1%lo 7 --flags numerichost,numericserv",
+            &[&format!("socket.getnameinfo(('fe80::1%lo', 7), {numeric})")],
+        ),
+        case(
+            "nameinfo fe80::1 7 --scope-id 1 --flags numerichost,numericserv",
+            &[&format!(
+                "socket.getnameinfo(('fe80::1', 7, 0, 1), {numeric})"
+            )],
+        ),
+        case(
+            "nameinfo ::1 80 --flowinfo 5 --flags numerichost",
+            &["socket.getnameinfo(('::1', 80, 5, 0), socket.NI_NUMERICHOST)"],
+        ),
+    ]);
+}
+
+#[test]
+fn nameinfo_failures_print_the_gaierror() {
+    check(&[
+        // NI_NAMEREQD with NI_NUMERICHOST: glibc refuses without looking anything up.
+        case(
+            "nameinfo ::1 53 --flags numerichost,namereqd",
+            &["socket.getnameinfo(('::1', 53), socket.NI_NUMERICHOST | socket.NI_NAMEREQD)"],
+        ),
+        case(
+            "nameinfo 127.0.0.1 80 --flags 4096",
+            &["socket.getnameinfo(('127.0.0.1', 80), 4096)"],
+        ),
+        // A name never resolves here (AI_NUMERICHOST), in Python as in sockscope.
+        case(
+            "nameinfo localhost 80",
+            &["socket.getnameinfo(('localhost', 80), 0)"],
+        ),
+        case(
+            "nameinfo 999.1.1.1 80",
+            &["socket.getnameinfo(('999.1.1.1', 80), 0)"],
+        ),
+    ]);
+}
+
+#[test]
+fn hostbyaddr_prints_the_triple_or_the_exception() {
+    check(&[
+        case(
+            "hostbyaddr 127.0.0.1 127.1 localhost",
+            &[
+                "socket.gethostbyaddr('127.0.0.1')",
+                "socket.gethostbyaddr('127.1')",
+                "socket.gethostbyaddr('localhost')",
+            ],
+        ),
+        // glibc will not send a name that is no valid host name (res_hnok) to DNS: the failure
+        // comes from /etc/hosts alone.
+        case_args(
+            &["hostbyaddr", "a b", "localhost", "it's"],
+            &[
+                "socket.gethostbyaddr('a b')",
+                "socket.gethostbyaddr('localhost')",
+                "socket.gethostbyaddr(\"it's\")",
+            ],
+        ),
+    ]);
+}
+
+#[test]
+fn protobyname_prints_the_number_or_the_oserror() {
+    check(&[
+        case(
+            "protobyname tcp udp icmp ipv6-icmp TCP",
+            &[
+                "socket.getprotobyname('tcp')",
+                "socket.getprotobyname('udp')",
+                "socket.getprotobyname('icmp')",
+                "socket.getprotobyname('ipv6-icmp')",
+                "socket.getprotobyname('TCP')",
+            ],
+        ),
+        case(
+            "protobyname nosuchproto tcpé",
+            &[
+                "socket.getprotobyname('nosuchproto')",
+                "socket.getprotobyname('tcpé')",
+            ],
+        ),
+    ]);
+}
+
+#[test]
+fn protobynumber_has_no_python_value_and_says_so() {
+    // The claim the comments make: this CPython has no getprotobynumber.
+    assert_eq!(
+        common::python_reprs(&["hasattr(socket, 'getprotobynumber')".to_string()]),
+        ["False"]
+    );
+    // No protocols database has an entry numbered 99999 (IP header numbers stop at 255).
+    let run = common::run(["protobynumber", "6", "99999", "--format", "python"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "# no Python equivalent (socket has no getprotobynumber); C found 'tcp' (aliases \
+             ['TCP']); the way back is socket.getprotobyname('tcp') == 6",
+            "# no Python equivalent (socket has no getprotobynumber); C found nothing: protocol \
+             not found (NOT_FOUND)",
+        ]
+    );
+    // The way back it names is true in Python.
+    assert_eq!(
+        common::python_reprs(&["socket.getprotobyname('tcp') == 6".to_string()]),
+        ["True"]
+    );
+    let bad = common::run(["protobynumber", "-1", "--format", "python"]);
+    assert_eq!(bad.code, 2);
+    assert_eq!(
+        bad.stdout,
+        "# not called: protocol number must not be negative: -1\n"
+    );
+}
 
 #[test]
 fn constants_print_the_lectures_dict() {
@@ -277,10 +475,7 @@ fn constants_print_the_lectures_dict() {
         "IP_", "IPV6_",
     ];
     let dict = |prefix: &str| {
-        format!(
-            "{{getattr(socket, n): n for n in dir(socket) if n.startswith('{prefix}') \
-             and n not in {NOT_IN_SOCKSCOPE}}}"
-        )
+        format!("{{getattr(socket, n): n for n in dir(socket) if n.startswith('{prefix}')}}")
     };
     let mut cases: Vec<Case> = groups
         .iter()
@@ -292,8 +487,7 @@ fn constants_print_the_lectures_dict() {
     cases.push(case("constants af_inet", &[&dict("AF_INET")]));
     let by_value = |value: i64, prefixes: &str| {
         format!(
-            "[n for n in dir(socket) if n.startswith({prefixes}) and n not in {NOT_IN_SOCKSCOPE} \
-             and getattr(socket, n) == {value}]"
+            "[n for n in dir(socket) if n.startswith({prefixes}) and getattr(socket, n) == {value}]"
         )
     };
     let every = format!(

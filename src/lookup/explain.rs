@@ -32,14 +32,14 @@ fn c_symbol(group: &str, value: i32) -> String {
     constants::name_of(group, i64::from(value)).map_or_else(|| value.to_string(), str::to_string)
 }
 
-/// AI_ flags as C source: `AI_CANONNAME|AI_PASSIVE`.
-fn c_flags(flags: i32) -> String {
+/// Flags of a group (AI_, NI_) as C source: `AI_CANONNAME|AI_PASSIVE`.
+pub fn c_flags(group: &str, flags: i32) -> String {
     let mut parts = Vec::new();
     let mut rest = flags;
     for bit in 0..31 {
         let value = 1_i32 << bit;
         if rest & value != 0
-            && let Some(name) = constants::name_of("AI_", i64::from(value))
+            && let Some(name) = constants::name_of(group, i64::from(value))
         {
             parts.push(name.to_string());
             rest &= !value;
@@ -58,7 +58,7 @@ pub fn c_hints(hints: Hints) -> String {
         c_symbol("AF_", hints.family),
         c_symbol("SOCK_", hints.socktype),
         c_symbol("IPPROTO_", hints.protocol),
-        c_flags(hints.flags)
+        c_flags("AI_", hints.flags)
     )
 }
 

@@ -3,11 +3,12 @@
 use std::ffi::OsStr;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use crate::model::{Answer, Failure, HostEntry};
+use crate::model::{Answer, Call, Failure, HostEntry};
+use crate::pyrepr;
 use crate::sys::netdb::{self, Hints};
 use crate::validate;
 
-use super::nameinfo;
+use super::{explain, nameinfo};
 
 /// A key that can only be meant as a numeric address: dotted digits or anything with a colon.
 /// No DNS name is all digits (top-level domains are not numeric), so such a key that is not a
@@ -39,11 +40,65 @@ fn setipaddr(name: &str) -> Result<IpAddr, Failure> {
         .ok_or_else(|| Failure::not_found("getaddrinfo returned no address"))
 }
 
+/// How CPython's `setipaddr` gets from the key to an address, for the C line and the notes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// `<broadcast>` or `255.255.255.255`: no call at all.
+    Broadcast,
+    /// A plain dotted quad or IPv6 address: inet_pton, no resolver.
+    Pton,
+    /// Another numeric spelling (`127.1`, `fe80::1%lo`): getaddrinfo with AI_NUMERICHOST.
+    Numeric,
+    /// A host name: getaddrinfo, which may ask /etc/hosts and DNS.
+    Name,
+}
+
+fn step(name: &str) -> Step {
+    if name == "255.255.255.255" || name == "<broadcast>" {
+        Step::Broadcast
+    } else if name.parse::<IpAddr>().is_ok() {
+        Step::Pton
+    } else if looks_numeric(name) {
+        Step::Numeric
+    } else {
+        Step::Name
+    }
+}
+
+/// The first C call, the one that turns the key into an address, as C source.
+fn c_setipaddr(name: &str) -> String {
+    match step(name) {
+        Step::Broadcast => "(no call: CPython takes <broadcast> as INADDR_BROADCAST)".to_string(),
+        Step::Pton => {
+            let family = if name.contains(':') {
+                "AF_INET6"
+            } else {
+                "AF_INET"
+            };
+            format!("inet_pton({family}, {}, &addr)", explain::c_str(Some(name)))
+        }
+        Step::Numeric => explain::c_getaddrinfo(Some(name), Some("0"), nameinfo::NUMERIC_HINTS),
+        Step::Name => explain::c_getaddrinfo(Some(name), None, Hints::default()),
+    }
+}
+
+/// gethostbyaddr_r's call as C source: the address in its in_addr, its size and family.
+fn c_gethostbyaddr(ip: IpAddr) -> String {
+    let (kind, size, family) = match ip {
+        IpAddr::V4(_) => ("in_addr", 4, "AF_INET"),
+        IpAddr::V6(_) => ("in6_addr", 16, "AF_INET6"),
+    };
+    format!(
+        "gethostbyaddr_r(&({kind}){{{ip}}}, {size}, {family}, &ret, buf, 16384, &result, &h_errno)"
+    )
+}
+
 /// `socket.gethostbyaddr(address)`.
 pub fn lookup(key: &OsStr) -> Answer<HostEntry> {
     let query = validate::display(key);
-    let result = validate::host(key).and_then(|name| {
-        let entry = netdb::gethostbyaddr_r(setipaddr(name)?)?;
+    let ip = validate::host(key).and_then(setipaddr);
+    let result = ip.clone().and_then(|ip| {
+        let entry = netdb::gethostbyaddr_r(ip)?;
         Ok(vec![HostEntry {
             query: query.clone(),
             name: entry.name,
@@ -51,7 +106,62 @@ pub fn lookup(key: &OsStr) -> Answer<HostEntry> {
             addresses: entry.addresses.iter().map(ToString::to_string).collect(),
         }])
     });
-    Answer::new(Some(query), result)
+    let mut c = c_setipaddr(&query);
+    if let Ok(ip) = &ip {
+        c.push_str("; ");
+        c.push_str(&c_gethostbyaddr(*ip));
+    }
+    let call = Call {
+        c,
+        python: format!("socket.gethostbyaddr({})", pyrepr::host_literal(&query)),
+        notes: notes(&query, ip.ok(), &result),
+        function: "gethostbyaddr",
+    };
+    let mut answer = Answer::new(Some(query), result);
+    answer.call = Some(call);
+    answer
+}
+
+fn notes(query: &str, ip: Option<IpAddr>, result: &Result<Vec<HostEntry>, Failure>) -> Vec<String> {
+    let mut notes = Vec::new();
+    match (step(query), ip) {
+        (Step::Name, Some(ip)) => notes.push(format!(
+            "a host name is resolved first: CPython looks up the first address getaddrinfo \
+             gives ({ip}), so this is a forward then a reverse lookup"
+        )),
+        (Step::Numeric, Some(ip)) => notes.push(format!(
+            "{query} is {ip} to getaddrinfo (inet_pton alone would refuse this spelling)"
+        )),
+        (Step::Pton, _) => notes.push(
+            "a numeric address: CPython parses it with inet_pton (sockscope with Rust's parser, \
+             which takes the same spellings), without asking any resolver"
+                .to_string(),
+        ),
+        _ => {}
+    }
+    match result {
+        Ok(_) => notes.push(
+            "the name and aliases come from /etc/hosts or DNS (a PTR record), as \
+             /etc/nsswitch.conf says; Python returns (name, aliases, addresses)"
+                .to_string(),
+        ),
+        Err(f) if f.code == "HOST_NOT_FOUND" => {
+            if let Some(ip) = ip {
+                notes.push(format!(
+                    "neither /etc/hosts nor DNS has a name for {ip}: h_errno HOST_NOT_FOUND, \
+                     which Python raises as socket.herror"
+                ));
+            }
+        }
+        Err(f) if f.message == nameinfo::NOT_NUMERIC => notes.push(
+            "getaddrinfo with AI_NUMERICHOST refused this spelling: it looks numeric but is no \
+             address. Python would send it on to the resolver as a name (a DNS query); \
+             sockscope calls it bad input"
+                .to_string(),
+        ),
+        Err(f) => notes.extend(explain::failure_note(f)),
+    }
+    notes
 }
 
 #[cfg(test)]

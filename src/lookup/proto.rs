@@ -2,9 +2,11 @@
 
 use std::ffi::OsStr;
 
-use crate::model::{Answer, Failure, Protocol};
+use crate::model::{Answer, Call, Failure, Protocol};
 use crate::sys::netdb::{self, ProtoEntry};
 use crate::validate;
+
+use super::explain;
 
 fn record(query: &str, entry: ProtoEntry) -> Protocol {
     Protocol {
@@ -15,6 +17,32 @@ fn record(query: &str, entry: ProtoEntry) -> Protocol {
     }
 }
 
+/// The `_r` call's trailing arguments as C source; the buffer starts at CPython's 16 KiB.
+const C_REST: &str = "&ret, buf, 16384, &result";
+
+/// What the C protoent holds beyond what Python returns, or why there was none.
+fn notes(result: &Result<Vec<Protocol>, Failure>, what: &str) -> Vec<String> {
+    match result {
+        Ok(rows) => rows
+            .first()
+            .map(|p| {
+                format!(
+                    "the C protoent holds the name {:?}, aliases [{}] and number {}: the first \
+                     line of /etc/protocols (or the NSS protocols source) with this {what}",
+                    p.name,
+                    p.aliases.join(", "),
+                    p.number
+                )
+            })
+            .into_iter()
+            .collect(),
+        Err(f) if f.code == "NOT_FOUND" => vec![format!(
+            "no line of /etc/protocols (or the NSS protocols source) has this {what}"
+        )],
+        Err(f) => explain::failure_note(f).into_iter().collect(),
+    }
+}
+
 /// `socket.getprotobyname(name)`, returning the whole entry (Python keeps only the number).
 pub fn by_name(key: &OsStr) -> Answer<Protocol> {
     let query = validate::display(key);
@@ -22,17 +50,56 @@ pub fn by_name(key: &OsStr) -> Answer<Protocol> {
         let entry = netdb::getprotobyname(&netdb::c_string(name)?)?;
         Ok(vec![record(&query, entry)])
     });
-    Answer::new(Some(query), result)
+    let mut notes = notes(&result, "name or alias");
+    match &result {
+        Ok(_) => notes.insert(0, "Python returns only the number".to_string()),
+        Err(f) if f.code == "NOT_FOUND" => {
+            notes.push("Python raises a plain OSError(\"protocol not found\")".to_string());
+        }
+        Err(_) => {}
+    }
+    let call = Call {
+        c: format!(
+            "getprotobyname_r({}, {C_REST})",
+            explain::c_str(Some(&query))
+        ),
+        // CPython takes the name as str ("s" format) and passes its UTF-8 bytes, as sockscope does.
+        python: format!("socket.getprotobyname({})", explain::py_str(&query)),
+        notes,
+        function: "getprotobyname",
+    };
+    let mut answer = Answer::new(Some(query), result);
+    answer.call = Some(call);
+    answer
 }
 
-/// getprotobynumber(3), which Python's socket module does not offer.
+/// getprotobynumber(3), which Python's socket module does not offer: the Python line is a
+/// comment saying so, never a made-up call.
 pub fn by_number(key: &OsStr) -> Answer<Protocol> {
     let query = validate::display(key);
-    let result = validate::text(key, "protocol number").and_then(|text| {
-        let entry = netdb::getprotobynumber(protocol_number(text)?)?;
+    let number = validate::text(key, "protocol number").and_then(protocol_number);
+    let result = number.clone().and_then(|number| {
+        let entry = netdb::getprotobynumber(number)?;
         Ok(vec![record(&query, entry)])
     });
-    Answer::new(Some(query), result)
+    let mut notes = notes(&result, "number");
+    if let Ok([p]) = result.as_deref() {
+        notes.push(format!(
+            "Python can only go the other way: socket.getprotobyname({}) returns {}",
+            explain::py_str(&p.name),
+            p.number
+        ));
+    }
+    let c_number = number.map_or_else(|_| explain::c_str(Some(&query)), |n| n.to_string());
+    let call = Call {
+        c: format!("getprotobynumber_r({c_number}, {C_REST})"),
+        python: "# no Python equivalent: the socket module has no getprotobynumber".to_string(),
+        notes,
+        function: "getprotobynumber",
+    };
+    let mut answer = Answer::new(Some(query), result);
+    answer.call = Some(call);
+    answer
 }
 
 /// A protocol number: a non-negative C int in decimal. Not just the IP header's 0-255, since

@@ -31,7 +31,7 @@ impl<R: Record> Sink<R> for Python<'_> {
         }
         let line = match &answer.result {
             Ok(records) => R::python(records, call).map_or_else(
-                || "# no Python rendering for this call".to_string(),
+                || R::python_absent(records, call),
                 |value| value.to_string(),
             ),
             Err(failure) => R::python_failure(failure, call),

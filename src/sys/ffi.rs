@@ -8,8 +8,14 @@ pub const TRY_AGAIN: c_int = 2;
 pub const NO_RECOVERY: c_int = 3;
 pub const NO_DATA: c_int = 4;
 
+/// Socket constants the libc crate lacks, valued from this platform's C headers by build.rs.
+pub mod headers {
+    include!(concat!(env!("OUT_DIR"), "/header_constants.rs"));
+}
+
 /// glibc's EAI_ADDRFAMILY (a GNU extension): the host has no address in the requested family.
-pub const EAI_ADDRFAMILY: c_int = -9;
+// The headers' value is a small negative number, so it fits a C int.
+pub const EAI_ADDRFAMILY: c_int = headers::EAI_ADDRFAMILY as c_int;
 
 unsafe extern "C" {
     /// glibc's reentrant gethostbyname; ERANGE in the return value means "give me a bigger buffer".

@@ -4,5 +4,8 @@ pub mod error;
 mod ffi;
 pub mod netdb;
 pub mod probe;
+pub mod socket;
 
 pub use error::SysError;
+/// The constants build.rs reads from the C headers, for the constants table.
+pub use ffi::headers;

@@ -1,0 +1,308 @@
+//! The records `socket`, `connect` and `serve` print: the same `Record` model as the lookups, so every format works.
+
+use serde::Serialize;
+
+use crate::model::{Failure, Record};
+
+/// A name/value row: how one record with many fields (a socket, a connection summary) is shown
+/// as a table that fits a terminal, where the JSON keeps the nested record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Field {
+    pub field: String,
+    pub value: String,
+}
+
+impl Field {
+    pub fn new(field: impl Into<String>, value: impl ToString) -> Self {
+        Field {
+            field: field.into(),
+            value: value.to_string(),
+        }
+    }
+}
+
+impl Record for Field {
+    const KEYS: &'static [&'static str] = &[];
+    const COLUMNS: &'static [&'static str] = &["field", "value"];
+    fn cells(&self) -> Vec<String> {
+        vec![self.field.clone(), self.value.clone()]
+    }
+}
+
+/// SO_LINGER as the kernel stores it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Linger {
+    pub l_onoff: i32,
+    pub l_linger: i32,
+}
+
+/// Default option values of a fresh socket, named like the constants; an option that does not
+/// apply to the socket's family or protocol is left out. Integers as Python's
+/// `sock.getsockopt(level, name)` returns them (flags are 0 or 1, not booleans).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SocketOptions {
+    #[serde(rename = "SO_RCVBUF", skip_serializing_if = "Option::is_none")]
+    pub rcvbuf: Option<i32>,
+    #[serde(rename = "SO_SNDBUF", skip_serializing_if = "Option::is_none")]
+    pub sndbuf: Option<i32>,
+    #[serde(rename = "SO_RCVLOWAT", skip_serializing_if = "Option::is_none")]
+    pub rcvlowat: Option<i32>,
+    #[serde(rename = "SO_SNDLOWAT", skip_serializing_if = "Option::is_none")]
+    pub sndlowat: Option<i32>,
+    #[serde(rename = "SO_RCVTIMEO", skip_serializing_if = "Option::is_none")]
+    pub rcvtimeo: Option<f64>,
+    #[serde(rename = "SO_SNDTIMEO", skip_serializing_if = "Option::is_none")]
+    pub sndtimeo: Option<f64>,
+    #[serde(rename = "SO_REUSEADDR", skip_serializing_if = "Option::is_none")]
+    pub reuseaddr: Option<i32>,
+    #[serde(rename = "SO_REUSEPORT", skip_serializing_if = "Option::is_none")]
+    pub reuseport: Option<i32>,
+    #[serde(rename = "SO_KEEPALIVE", skip_serializing_if = "Option::is_none")]
+    pub keepalive: Option<i32>,
+    #[serde(rename = "SO_BROADCAST", skip_serializing_if = "Option::is_none")]
+    pub broadcast: Option<i32>,
+    #[serde(rename = "SO_OOBINLINE", skip_serializing_if = "Option::is_none")]
+    pub oobinline: Option<i32>,
+    #[serde(rename = "SO_LINGER", skip_serializing_if = "Option::is_none")]
+    pub linger: Option<Linger>,
+    #[serde(rename = "SO_ERROR", skip_serializing_if = "Option::is_none")]
+    pub error: Option<i32>,
+    #[serde(rename = "TCP_NODELAY", skip_serializing_if = "Option::is_none")]
+    pub tcp_nodelay: Option<i32>,
+    #[serde(rename = "TCP_MAXSEG", skip_serializing_if = "Option::is_none")]
+    pub tcp_maxseg: Option<i32>,
+    #[serde(rename = "IP_TTL", skip_serializing_if = "Option::is_none")]
+    pub ip_ttl: Option<i32>,
+    #[serde(rename = "IPV6_V6ONLY", skip_serializing_if = "Option::is_none")]
+    pub ipv6_v6only: Option<i32>,
+    #[serde(rename = "IPV6_UNICAST_HOPS", skip_serializing_if = "Option::is_none")]
+    pub ipv6_unicast_hops: Option<i32>,
+}
+
+/// `socket`: a socket as the kernel describes it right after socket(2).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SocketInfo {
+    /// SO_DOMAIN, by name (`AF_INET`), like Python's `sock.family`.
+    pub family: String,
+    /// SO_TYPE, by name (`SOCK_STREAM`), like Python's `sock.type`.
+    #[serde(rename = "type")]
+    pub socktype: String,
+    /// SO_PROTOCOL: the protocol the kernel chose (6 for TCP even when 0 was asked).
+    pub proto: i32,
+    /// The IPPROTO_ name of `proto`, where there is one.
+    pub proto_name: Option<String>,
+    /// The protocol number passed to socket(2), which is what Python's `sock.proto` shows.
+    pub requested_proto: i32,
+    /// The file descriptor, like `sock.fileno()`.
+    pub fd: i32,
+    pub options: SocketOptions,
+}
+
+impl Record for SocketInfo {
+    const KEYS: &'static [&'static str] = &[];
+    const COLUMNS: &'static [&'static str] = &["family", "type", "proto", "fd"];
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.family.clone(),
+            self.socktype.clone(),
+            self.proto.to_string(),
+            self.fd.to_string(),
+        ]
+    }
+}
+
+/// One connect(2) attempt of `connect`, in getaddrinfo's order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Attempt {
+    pub family: String,
+    pub address: String,
+    pub port: u16,
+    /// `connected`, or the errno name of the failure (`ECONNREFUSED`, `ETIMEDOUT`).
+    pub outcome: String,
+    /// strerror's text for a failure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    pub elapsed_ms: f64,
+}
+
+impl Record for Attempt {
+    const KEYS: &'static [&'static str] = &[];
+    const COLUMNS: &'static [&'static str] = &[
+        "family",
+        "address",
+        "port",
+        "outcome",
+        "message",
+        "elapsed_ms",
+    ];
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.family.clone(),
+            self.address.clone(),
+            self.port.to_string(),
+            self.outcome.clone(),
+            self.message.clone().unwrap_or_default(),
+            format!("{:.3}", self.elapsed_ms),
+        ]
+    }
+}
+
+/// Why `connect` stopped reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum End {
+    /// recv returned 0: the peer closed its side, so the reply is complete.
+    PeerClosed,
+    /// `--max-bytes` were read; the reply may go on.
+    MaxBytes,
+    /// `--timeout` passed before the peer closed.
+    Timeout,
+    /// The connection failed (reset, ...) before the peer closed.
+    Error,
+    /// No connection was made, so nothing was read.
+    NotConnected,
+}
+
+impl End {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            End::PeerClosed => "peer_closed",
+            End::MaxBytes => "max_bytes",
+            End::Timeout => "timeout",
+            End::Error => "error",
+            End::NotConnected => "not_connected",
+        }
+    }
+}
+
+/// `connect`: the whole exchange, from resolving to the last byte.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConnectSummary {
+    pub host: String,
+    pub service: String,
+    /// Every SOCK_STREAM address getaddrinfo gave, in its order (`127.0.0.1`, `::1`).
+    pub addresses: Vec<String>,
+    pub attempts: Vec<Attempt>,
+    /// The address that accepted the connection.
+    pub connected: Option<String>,
+    pub port: Option<u16>,
+    pub local_address: Option<String>,
+    pub local_port: Option<u16>,
+    pub bytes_sent: u64,
+    pub send_calls: u64,
+    /// Whether shutdown(SHUT_WR) told the peer the request was complete.
+    pub half_closed: bool,
+    pub bytes_received: u64,
+    /// recv calls made, counting the last one that returned 0 at end of stream.
+    pub recv_calls: u64,
+    pub recv_size: usize,
+    pub end: End,
+    pub resolve_ms: f64,
+    pub connect_ms: Option<f64>,
+    /// From the connection being established to the first byte of the reply.
+    pub first_byte_ms: Option<f64>,
+    pub total_ms: f64,
+    /// The reply as text (bytes that are not UTF-8 shown as U+FFFD); absent with `--raw`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply: Option<String>,
+    /// False when the reply had bytes that are not UTF-8, so `reply` is not exact.
+    pub reply_is_utf8: bool,
+    pub error: Option<Failure>,
+}
+
+impl Record for ConnectSummary {
+    const KEYS: &'static [&'static str] = &[];
+    const COLUMNS: &'static [&'static str] = &[
+        "connected",
+        "port",
+        "bytes_sent",
+        "bytes_received",
+        "recv_calls",
+        "end",
+        "total_ms",
+    ];
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.connected.clone().unwrap_or_default(),
+            self.port.map(|p| p.to_string()).unwrap_or_default(),
+            self.bytes_sent.to_string(),
+            self.bytes_received.to_string(),
+            self.recv_calls.to_string(),
+            self.end.as_str().to_string(),
+            format!("{:.3}", self.total_ms),
+        ]
+    }
+}
+
+/// One thing that happened in `serve`, printed as it happens.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ServeEvent {
+    /// listening, accepted, received, sent, closed, full, error, stopping, summary.
+    pub event: String,
+    /// Milliseconds since the server started listening.
+    pub t_ms: f64,
+    /// Connection number, from 1 in order of accept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conn: Option<u64>,
+    /// The client, as `address:port` (`[::1]:40000` for IPv6).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peer: Option<String>,
+    /// The bound address (on `listening`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// The bound port (on `listening`): the one the kernel chose when 0 was asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// Bytes in this recv or send.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<u64>,
+    /// Why a connection closed or the server stopped; or what went wrong.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Errno name of a failure (`ECONNRESET`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Per connection (on `closed`) or for the whole run (on `summary`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes_in: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes_out: Option<u64>,
+    /// Connections accepted in the whole run (on `summary`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connections: Option<u64>,
+}
+
+impl Record for ServeEvent {
+    const KEYS: &'static [&'static str] = &[];
+    const COLUMNS: &'static [&'static str] = &["t_ms", "event", "conn", "peer", "bytes", "detail"];
+    fn cells(&self) -> Vec<String> {
+        let opt = |v: Option<u64>| v.map(|n| n.to_string()).unwrap_or_default();
+        let mut detail = Vec::new();
+        if let (Some(address), Some(port)) = (&self.address, self.port) {
+            detail.push(format!("address={address} port={port}"));
+        }
+        if let Some(reason) = &self.reason {
+            detail.push(format!("reason={reason}"));
+        }
+        if let Some(code) = &self.code {
+            detail.push(format!("code={code}"));
+        }
+        if let Some(n) = self.connections {
+            detail.push(format!("connections={n}"));
+        }
+        if let Some(n) = self.bytes_in {
+            detail.push(format!("bytes_in={n}"));
+        }
+        if let Some(n) = self.bytes_out {
+            detail.push(format!("bytes_out={n}"));
+        }
+        vec![
+            format!("{:.3}", self.t_ms),
+            self.event.clone(),
+            opt(self.conn),
+            self.peer.clone().unwrap_or_default(),
+            opt(self.bytes),
+            detail.join(" "),
+        ]
+    }
+}
