@@ -16,6 +16,8 @@ pub mod exit;
 pub mod lookup;
 #[path = "../../src/model.rs"]
 pub mod model;
+#[path = "../../src/net/mod.rs"]
+pub mod net;
 #[path = "../../src/pyrepr.rs"]
 pub mod pyrepr;
 #[path = "../../src/render/mod.rs"]

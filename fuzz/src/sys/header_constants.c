@@ -1,0 +1,1 @@
+../../../src/sys/header_constants.c
