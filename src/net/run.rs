@@ -20,10 +20,12 @@ use super::text::unescape;
 /// `sockscope: connect: 127.0.0.1 port 1: Connection refused (ECONNREFUSED)`.
 fn report(command: &str, label: &str, failure: &Failure) {
     // Nothing useful can be done if stderr itself is gone.
+    // One line whatever the key holds: control characters escaped, long keys cut.
     let _ = writeln!(
         io::stderr().lock(),
-        "sockscope: {command}: {label}: {} ({})",
-        failure.message,
+        "sockscope: {command}: {}: {} ({})",
+        crate::cmd::printable(label, 200),
+        crate::cmd::printable(&failure.message, 1000),
         failure.code
     );
 }

@@ -101,6 +101,13 @@ const TEMPLATES: &[&[&str]] = &[
     &["protobyname", "X"],
     &["protobynumber", "X"],
     &["completions", "X"],
+    &["socket", "-f", "X"],
+    &["socket", "-t", "X"],
+    &["socket", "-p", "X"],
+    // Inside the lab's network namespace only loopback exists: a connection fails at once or is
+    // refused. (`serve` is left out: a valid port would make it wait for a client for ever.)
+    &["connect", "X", "80", "--timeout", "1"],
+    &["connect", "127.0.0.1", "X", "--timeout", "1"],
     &["constants", "X"],
     &["constants", "--value", "X"],
     &["X"],
