@@ -542,3 +542,20 @@ fn timeout_covers_reverse_lookups() {
         report.queries
     );
 }
+
+/// What glibc 2.36 makes of the rarer RCODEs, pinned so a change shows: NOTIMP is a temporary
+/// failure like SERVFAIL, but FORMERR comes out as EAI_NONAME, which sockscope (seeing only the
+/// code) reports as "no such name" although the name was never judged.
+#[test]
+fn formerr_and_notimp_as_glibc_reports_them() {
+    let Some(report) = lab(Scenario::default()
+        .name("formerr.lab.test", rcode(1))
+        .name("notimp.lab.test", rcode(4))
+        .run(&["addrinfo", "formerr.lab.test", "--json"])
+        .run(&["addrinfo", "notimp.lab.test", "--json"]))
+    else {
+        return;
+    };
+    assert_failure(&report.outcomes[0], 1, "EAI_NONAME");
+    assert_failure(&report.outcomes[1], 3, "EAI_AGAIN");
+}
