@@ -15,7 +15,8 @@ use crate::model::{Answer, Record};
 use crate::pyrepr::{Py, str_repr};
 use crate::render::Format;
 use crate::sys::netdb::Hints;
-use crate::sys::probe;
+use crate::sys::{SysError, socket as sock};
+use std::os::fd::AsFd;
 
 /// What the lecture's client sends and the server answers (bytes in Python 3, str in the lecture's Python 2).
 const REQUEST: &[u8] = b"hello, server";
@@ -151,16 +152,13 @@ const STEPS: &[Step] = &[
         notice: "socket() defaults to AF_INET and SOCK_STREAM; foo.proto is the 0 it was given, though the kernel chose IPPROTO_TCP (6).",
         run: |_| {
             let c = "socket(AF_INET, SOCK_STREAM, 0); getsockopt(fd, SOL_SOCKET, SO_DOMAIN/SO_TYPE/SO_PROTOCOL, ...)".to_string();
-            match probe::socket_info(libc::AF_INET, libc::SOCK_STREAM, 0) {
+            match socket_triple(libc::AF_INET, libc::SOCK_STREAM, 0) {
                 Ok(info) => Outcome {
-                    c: format!(
-                        "{c} -> {}, {}, {}",
-                        info.family, info.socktype, info.protocol
-                    ),
+                    c: format!("{c} -> {}, {}, {}", info.0, info.1, info.2),
                     // Python reports the protocol it was asked for, not the kernel's choice.
                     result: Ok(Py::Tuple(vec![
-                        Py::constant("AF_", i64::from(info.family)),
-                        Py::constant("SOCK_", i64::from(info.socktype)),
+                        Py::constant("AF_", i64::from(info.0)),
+                        Py::constant("SOCK_", i64::from(info.1)),
                         Py::Int(0),
                     ])
                     .to_string()),
@@ -457,6 +455,18 @@ impl Run for TourArgs {
         }
         Ok(worst)
     }
+}
+
+/// socket(family, socktype, protocol) and what the kernel made of it (SO_DOMAIN, SO_TYPE,
+/// SO_PROTOCOL); the socket is closed again on return.
+fn socket_triple(family: i32, socktype: i32, protocol: i32) -> Result<(i32, i32, i32), SysError> {
+    let fd = sock::socket(family, socktype, protocol)?;
+    let get = |name| sock::getsockopt_int(fd.as_fd(), libc::SOL_SOCKET, name);
+    Ok((
+        get(libc::SO_DOMAIN)?,
+        get(libc::SO_TYPE)?,
+        get(libc::SO_PROTOCOL)?,
+    ))
 }
 
 #[cfg(test)]

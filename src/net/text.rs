@@ -94,12 +94,7 @@ pub fn errno_of(err: &io::Error) -> i32 {
 /// An I/O error as sockscope reports failures: errno name, strerror text, documented exit code.
 /// A timeout is exit 3 (retrying may help); every other errno is exit 4.
 pub fn failure_of(err: &io::Error) -> Failure {
-    let errno = errno_of(err);
-    let mut failure = Failure::from(SysError::Errno(errno));
-    if errno == libc::ETIMEDOUT {
-        failure.exit = crate::exit::ExitCode::Temporary;
-    }
-    failure
+    Failure::from(SysError::Errno(errno_of(err)))
 }
 
 /// An address as a person types it: `127.0.0.1:80`, `[::1]:80`.

@@ -90,6 +90,8 @@ impl SysError {
                 TRY_AGAIN => ExitCode::Temporary,
                 _ => ExitCode::System,
             },
+            // A timeout is the one errno where trying again may well work.
+            SysError::Errno(libc::ETIMEDOUT) => ExitCode::Temporary,
             SysError::Errno(_) => ExitCode::System,
             SysError::NotFound(_) => ExitCode::NotFound,
         }

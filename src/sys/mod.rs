@@ -3,7 +3,6 @@
 pub mod error;
 mod ffi;
 pub mod netdb;
-pub mod probe;
 pub mod socket;
 
 pub use error::SysError;
