@@ -122,20 +122,20 @@ fn hostname_prints_a_str_or_a_tuple_of_every_call() {
 fn hostbyname_and_ex_print_like_python() {
     check(&[
         case(
-            "hostbyname localhost 127.0.0.1 <broadcast> nosuch.invalid",
+            "hostbyname localhost 127.0.0.1 <broadcast> nosuch!.invalid",
             &[
                 "socket.gethostbyname('localhost')",
                 "socket.gethostbyname('127.0.0.1')",
                 "socket.gethostbyname('<broadcast>')",
-                "socket.gethostbyname('nosuch.invalid')",
+                "socket.gethostbyname('nosuch!.invalid')",
             ],
         ),
         case(
-            "hostbyname --ex localhost 127.0.0.1 nosuch.invalid",
+            "hostbyname --ex localhost 127.0.0.1 nosuch!.invalid",
             &[
                 "socket.gethostbyname_ex('localhost')",
                 "socket.gethostbyname_ex('127.0.0.1')",
-                "socket.gethostbyname_ex('nosuch.invalid')",
+                "socket.gethostbyname_ex('nosuch!.invalid')",
             ],
         ),
     ]);
@@ -157,6 +157,11 @@ fn addrinfo_every_family_and_type_on_loopback() {
     let mut cases = Vec::new();
     for host in ["127.0.0.1", "::1", "localhost"] {
         for (family, py_family) in families {
+            // /etc/hosts has no IPv6 line for localhost, so asking for its AF_INET6 addresses
+            // would go to DNS, which no test may use; the resolver lab covers that question.
+            if host == "localhost" && family == "inet6" {
+                continue;
+            }
             for (socktype, py_type) in types {
                 cases.push(case(
                     &format!("addrinfo {host} 80 --family {family} --type {socktype}"),
@@ -238,8 +243,8 @@ fn addrinfo_flags_protocols_and_null_arguments() {
 fn addrinfo_failures_print_the_gaierror() {
     check(&[
         case(
-            "addrinfo nosuch.invalid 80",
-            &["socket.getaddrinfo('nosuch.invalid', 80)"],
+            "addrinfo nosuch!.invalid 80",
+            &["socket.getaddrinfo('nosuch!.invalid', 80)"],
         ),
         case(
             "addrinfo localhost nosuchservice",
@@ -523,7 +528,7 @@ fn python_format_keeps_the_exit_codes() {
     let run = common::run([
         "hostbyname",
         "localhost",
-        "nosuch.invalid",
+        "nosuch!.invalid",
         "--format",
         "python",
     ]);
