@@ -16,7 +16,7 @@ use crate::exit::{ExitCode, Fatal};
 use crate::lookup::{
     addrinfo, constants, hostbyaddr, hostbyname, hostname, limit, nameinfo, proto, servent,
 };
-use crate::model::{Answer, Record};
+use crate::model::{Answer, Failure, Record};
 use crate::render;
 use crate::sys::netdb::Hints;
 use crate::validate;
@@ -158,12 +158,7 @@ impl<R: Record + 'static> Emitter<R> {
             answer.call = None;
         }
         if let Err(failure) = &answer.result {
-            let code = if self.color_errors {
-                render::color::error_code(&failure.code)
-            } else {
-                failure.code.clone()
-            };
-            report(self.command, &answer.label, &failure.message, &code);
+            report(self.command, &answer.label, failure, self.color_errors);
         }
         self.worst = self.worst.max(answer.exit());
         self.sink.answer(&answer).context("writing output")
@@ -189,13 +184,18 @@ pub fn emit<R: Record + 'static>(
 }
 
 /// `sockscope: addrinfo: nosuch.invalid: no such name (NXDOMAIN) (EAI_NONAME)`.
-fn report(command: &str, label: &str, message: &str, code: &str) {
+pub fn report(command: &str, label: &str, failure: &Failure, color: bool) {
+    let code = if color {
+        render::color::error_code(&failure.code)
+    } else {
+        failure.code.clone()
+    };
     let label = if label.is_empty() {
         String::new()
     } else {
         format!("{}: ", printable(label, MAX_LABEL_SHOWN))
     };
-    let message = printable(message, MAX_MESSAGE_SHOWN);
+    let message = printable(&failure.message, MAX_MESSAGE_SHOWN);
     // Nothing useful can be done if stderr itself is gone.
     let _ = writeln!(
         io::stderr().lock(),

@@ -4,7 +4,7 @@ use std::io::{self, Read, Write};
 
 use anyhow::Context;
 
-use crate::cmd::{Ctx, Run, emit};
+use crate::cmd::{Ctx, Run, emit, report};
 use crate::exit::{ExitCode, Fatal};
 use crate::model::{Answer, Failure};
 use crate::render::{self, Format};
@@ -16,19 +16,6 @@ use super::model::{ConnectSummary, Field};
 use super::serve::{self, Config, Mode};
 use super::socket;
 use super::text::unescape;
-
-/// `sockscope: connect: 127.0.0.1 port 1: Connection refused (ECONNREFUSED)`.
-fn report(command: &str, label: &str, failure: &Failure) {
-    // Nothing useful can be done if stderr itself is gone.
-    // One line whatever the key holds: control characters escaped, long keys cut.
-    let _ = writeln!(
-        io::stderr().lock(),
-        "sockscope: {command}: {}: {} ({})",
-        crate::cmd::printable(label, 200),
-        crate::cmd::printable(&failure.message, 1000),
-        failure.code
-    );
-}
 
 impl Run for SocketArgs {
     fn run(&self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
@@ -137,7 +124,7 @@ impl Run for ConnectArgs {
         }
         Ok(match failure {
             Some(failure) => {
-                report(ctx.command, &label, &failure);
+                report(ctx.command, &label, &failure, ctx.color_errors);
                 failure.exit
             }
             None => ExitCode::Success,
