@@ -420,13 +420,7 @@ pub struct AddrInfoArgs {
 impl AddrInfoArgs {
     /// The family after -4/-6 have been applied.
     pub fn family(&self) -> i32 {
-        if self.inet {
-            libc::AF_INET
-        } else if self.inet6 {
-            libc::AF_INET6
-        } else {
-            self.family
-        }
+        family_shortcut(self.inet, self.inet6, self.family)
     }
 
     /// SERVICE from the positional argument or from --service.
@@ -547,6 +541,17 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
         return Err(invalid());
     }
     Duration::try_from_secs_f64(seconds).map_err(|_| invalid())
+}
+
+/// `-4` or `-6` where given, else `otherwise`: the shortcuts every family-taking command shares.
+pub fn family_shortcut(inet: bool, inet6: bool, otherwise: i32) -> i32 {
+    if inet {
+        libc::AF_INET
+    } else if inet6 {
+        libc::AF_INET6
+    } else {
+        otherwise
+    }
 }
 
 fn to_i32(value: i64) -> Result<i32, String> {

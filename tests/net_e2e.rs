@@ -291,17 +291,7 @@ fn the_lectures_recv_loop_truncates_what_connect_reads_whole() {
          \x20   response += part\n\
          print(len(response))\n"
     );
-    let output = Command::new("python3")
-        .arg("-c")
-        .arg(&program)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let got: usize = String::from_utf8_lossy(&output.stdout)
+    let got: usize = common::python_stdout(&program)
         .trim()
         .parse()
         .expect("a length");

@@ -8,24 +8,12 @@
 
 mod common;
 
-use std::process::Command;
-
 use serde_json::{Value, json};
 
 /// Run a Python 3 program (with `socket` and `json` imported) and parse what it prints as JSON.
 fn python(program: &str) -> Value {
-    let full = format!("import json, socket\n{program}");
-    let output = Command::new("python3")
-        .arg("-c")
-        .arg(&full)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        output.status.success(),
-        "python3 failed: {}\n{full}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("python3 printed JSON")
+    let printed = common::python_stdout(&format!("import json, socket\n{program}"));
+    serde_json::from_str(&printed).expect("python3 printed JSON")
 }
 
 /// Python helper: the outcome of a call as JSON, with the EAI_ or h_errno name of an error.

@@ -81,13 +81,7 @@ pub struct ConnectArgs {
 
 impl ConnectArgs {
     pub fn family(&self) -> i32 {
-        if self.inet {
-            libc::AF_INET
-        } else if self.inet6 {
-            libc::AF_INET6
-        } else {
-            libc::AF_UNSPEC
-        }
+        crate::cli::family_shortcut(self.inet, self.inet6, libc::AF_UNSPEC)
     }
 }
 

@@ -91,20 +91,25 @@ where
     (run.json(), run)
 }
 
-/// Evaluate a Python 3 expression with `socket` imported and return its JSON encoding.
-pub fn python_json(expr: &str) -> serde_json::Value {
-    let program = format!("import json, socket\nprint(json.dumps({expr}))");
+/// Run a Python 3 program and return what it printed; a failing program fails the test.
+pub fn python_stdout(program: &str) -> String {
     let output = Command::new("python3")
         .arg("-c")
-        .arg(&program)
+        .arg(program)
         .output()
         .expect("python3 runs");
     assert!(
         output.status.success(),
-        "python3 failed on {expr}: {}",
+        "python3 failed: {}\n{program}",
         String::from_utf8_lossy(&output.stderr)
     );
-    serde_json::from_slice(&output.stdout).expect("python3 printed JSON")
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Evaluate a Python 3 expression with `socket` imported and return its JSON encoding.
+pub fn python_json(expr: &str) -> serde_json::Value {
+    let printed = python_stdout(&format!("import json, socket\nprint(json.dumps({expr}))"));
+    serde_json::from_str(&printed).expect("python3 printed JSON")
 }
 
 /// What Python's REPL shows for each expression, one line each: the repr of its value, or the
