@@ -87,9 +87,15 @@ impl Server {
         grow_receive_buffer(&udp);
         let udp = Arc::new(udp);
         let (s, sock) = (Arc::clone(&server), Arc::clone(&udp));
-        std::thread::spawn(move || s.send_when_due(&sock));
+        std::thread::spawn(move || {
+            raise_priority();
+            s.send_when_due(&sock);
+        });
         let s = Arc::clone(&server);
-        std::thread::spawn(move || s.serve_udp(&udp));
+        std::thread::spawn(move || {
+            raise_priority();
+            s.serve_udp(&udp);
+        });
         if tcp {
             let listener = TcpListener::bind("127.0.0.1:53")?;
             let s = Arc::clone(&server);
@@ -279,6 +285,16 @@ impl Server {
         };
         build_with(&mut reply, &names, &final_rule, question.qtype)
     }
+}
+
+/// Put the calling thread (Linux nice values are per thread) ahead of the client under test.
+/// The server stands in for one on another machine, but here shares the cores with the client:
+/// in the benchmark, 256 client threads left its one receiving thread so little CPU that queries
+/// waited 12 ms in its queue, and the numbers measured the server. Where the lab may not (not
+/// real root), the thread keeps its priority.
+fn raise_priority() {
+    // SAFETY: setpriority only reads its integer arguments; 0 means the calling thread.
+    let _ = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, -15) };
 }
 
 /// Room for thousands of queries in the socket's queue. With the default (about 200 small
