@@ -215,8 +215,8 @@ def startup():
 
 
 def main():
-    # Outputs (up to 3 MB a run) go to memory: on disk, another process's writes can throttle
-    # sockscope's and stall a whole batch behind its writer (seen: 0.85 s runs taking 3 s).
+    # Outputs (up to 3 MB a run) go to memory, to keep the disk out of the measurement. (A
+    # stall first blamed on the disk was the batch pool's, fixed there.)
     if os.path.isdir("/dev/shm"):
         os.chdir(tempfile.mkdtemp(prefix="sockscope-bench-", dir="/dev/shm"))
     if not os.access("/usr/bin/time", os.X_OK):
