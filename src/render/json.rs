@@ -104,10 +104,15 @@ impl<'w> JsonLines<'w> {
 
 impl<R: Record> Sink<R> for JsonLines<'_> {
     fn answer(&mut self, answer: &Answer<R>) -> io::Result<()> {
+        // An answer's records (addrinfo gives one per address and socket type) go out in one
+        // write: line-buffered stdout would otherwise make a system call per line.
+        let mut lines = String::new();
         for_each_record(answer, |record| {
-            let text = record.to_compact().map_err(io_err)?;
-            writeln!(self.out, "{text}")
+            lines.push_str(&record.to_compact().map_err(io_err)?);
+            lines.push('\n');
+            Ok(())
         })?;
+        self.out.write_all(lines.as_bytes())?;
         self.out.flush()
     }
 

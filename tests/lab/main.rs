@@ -559,3 +559,67 @@ fn formerr_and_notimp_as_glibc_reports_them() {
     assert_failure(&report.outcomes[0], 1, "EAI_NONAME");
     assert_failure(&report.outcomes[1], 3, "EAI_AGAIN");
 }
+
+/// Not a test: the entry point of `bench/batch.sh`. Every name gets one A record (192.0.2.1)
+/// after `SOCKSCOPE_BENCH_DELAY_MS` (AAAA: no data, after the same delay), and
+/// `SOCKSCOPE_BENCH_COMMAND` runs in that world; its output is printed.
+#[test]
+#[ignore = "a benchmark, run by bench/batch.sh"]
+fn lab_bench() {
+    let Ok(command) = std::env::var("SOCKSCOPE_BENCH_COMMAND") else {
+        panic!("set SOCKSCOPE_BENCH_COMMAND (bench/batch.sh does)");
+    };
+    let delay_ms = std::env::var("SOCKSCOPE_BENCH_DELAY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    let scenario = Scenario {
+        default_rule: Some(Rule {
+            a: vec![v4("192.0.2.1")],
+            delay_ms,
+            ..Rule::default()
+        }),
+        shell: Some(command),
+        ..Scenario::default()
+    };
+    let Some(report) = lab(scenario) else {
+        panic!("the lab cannot run here, so neither can the benchmark");
+    };
+    let Some(shell) = report.shell else {
+        panic!("no shell outcome: {:?}", report.outcomes);
+    };
+    print!("{}", shell.stdout);
+    eprint!("{}", shell.stderr);
+    assert_eq!(shell.code, 0, "the benchmark command failed");
+}
+
+/// Names no rule lists get the default rule; the shell command sees the world's DNS too.
+#[test]
+fn default_rule_answers_any_name_and_shell_runs_inside() {
+    let scenario = Scenario {
+        default_rule: Some(a(&["192.0.2.99"])),
+        shell: Some("getent hosts any.where.test; \"$SOCKSCOPE\" hostbyname other.test".into()),
+        ..Scenario::default()
+    };
+    let Some(report) = lab(scenario.name("listed.lab.test", a(&["192.0.2.1"])).run(&[
+        "hostbyname",
+        "unlisted.lab.test",
+        "listed.lab.test",
+        "--json",
+    ])) else {
+        return;
+    };
+    let out = &report.outcomes[0];
+    assert_eq!(
+        out.field("address"),
+        ["192.0.2.99", "192.0.2.1"],
+        "{out:#?}"
+    );
+    let shell = report.shell.expect("the shell ran");
+    assert_eq!(shell.code, 0, "{shell:#?}");
+    assert!(
+        shell.stdout.contains("192.0.2.99      any.where.test"),
+        "{shell:#?}"
+    );
+    assert_eq!(shell.stdout.matches("192.0.2.99").count(), 2, "{shell:#?}");
+}

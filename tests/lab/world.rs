@@ -58,12 +58,17 @@ pub struct Scenario {
     /// The UTS host name; "lab" by default (no dot, so glibc derives no search domain from it).
     pub hostname: String,
     pub zone: Zone,
+    /// The rule for every name the zone does not list (a wildcard); None: NXDOMAIN for them.
+    pub default_rule: Option<Rule>,
     /// Whether the server also listens on TCP (for truncated answers).
     pub tcp: bool,
     /// sockscope's argument lists, one run each, in order.
     pub runs: Vec<Vec<Arg>>,
     /// Files written into the run's working directory first (key files for `--file`).
     pub files: BTreeMap<String, Vec<u8>>,
+    /// A `sh -c` command run after the sockscope runs, in the same directory, with
+    /// `SOCKSCOPE` set to the binary's path (for benchmarks that drive other tools too).
+    pub shell: Option<String>,
 }
 
 /// One argument: text where it is text, bytes where it is not (invalid UTF-8), so JSON can
@@ -99,9 +104,11 @@ impl Default for Scenario {
             resolv_conf: RESOLV_CONF.to_string(),
             hostname: "lab".to_string(),
             zone: BTreeMap::new(),
+            default_rule: None,
             tcp: true,
             runs: Vec::new(),
             files: BTreeMap::new(),
+            shell: None,
         }
     }
 }
@@ -168,6 +175,8 @@ impl Outcome {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Report {
     pub outcomes: Vec<Outcome>,
+    /// What the scenario's shell command did, when it had one.
+    pub shell: Option<Outcome>,
     /// Every query the DNS server saw: `name TYPE udp|tcp`.
     pub queries: Vec<String>,
 }
@@ -304,8 +313,12 @@ pub fn child(dir: &Path) -> Result<(), String> {
     }
     sh(Command::new("ip").args(["link", "set", "lo", "up"]))?;
     sh(Command::new("hostname").arg(&scenario.hostname))?;
-    let server = dns::Server::start(scenario.zone.clone(), scenario.tcp)
-        .map_err(|e| format!("DNS server on 127.0.0.1:53: {e}"))?;
+    let server = dns::Server::start(
+        scenario.zone.clone(),
+        scenario.default_rule.clone(),
+        scenario.tcp,
+    )
+    .map_err(|e| format!("DNS server on 127.0.0.1:53: {e}"))?;
     let work = dir.join("work");
     std::fs::create_dir_all(&work).map_err(|e| format!("{work:?}: {e}"))?;
     for (name, bytes) in &scenario.files {
@@ -333,15 +346,39 @@ pub fn child(dir: &Path) -> Result<(), String> {
             millis: start.elapsed().as_millis(),
         });
     }
+    let shell = match &scenario.shell {
+        Some(command) => Some(run_shell(command, &work)?),
+        None => None,
+    };
     // Let late answers (delays) land in the log before it is read.
     std::thread::sleep(Duration::from_millis(50));
     let report = Report {
         outcomes,
+        shell,
         queries: server.log(),
     };
     let bytes = serde_json::to_vec(&report).map_err(|e| e.to_string())?;
     std::fs::write(dir.join("report.json"), bytes).map_err(|e| e.to_string())?;
     Ok(())
+}
+
+/// Run `command` with `sh -c` in `work`, with `SOCKSCOPE` naming the binary under test.
+fn run_shell(command: &str, work: &Path) -> Result<Outcome, String> {
+    let start = Instant::now();
+    let out = Command::new("sh")
+        .args(["-c", command])
+        .current_dir(work)
+        .env("SOCKSCOPE", env!("CARGO_BIN_EXE_sockscope"))
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("sh: {e}"))?;
+    Ok(Outcome {
+        args: vec!["sh".to_string(), "-c".to_string(), command.to_string()],
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        millis: start.elapsed().as_millis(),
+    })
 }
 
 /// Only files and DNS: no systemd-resolved, mDNS or myhostname module to answer instead.

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Benchmark batch lookups (issue 6): sockscope --jobs against getent loops, xargs -P and a Python
+# thread pool, side by side inside the resolver lab, whose DNS server answers after a fixed delay.
+#
+# Not run in CI: it builds in release mode and loads the machine for a few minutes. Needs what
+# the lab needs (root or user namespaces, unshare, ip, mount, hostname) plus getent, xargs and
+# python3 and GNU time. Prints the Markdown tables of README.md on stdout. About 7 minutes.
+# Knobs (environment): BENCH_DELAY_MS=20 BENCH_SIZES=1000,10000 BENCH_JOBS=16,64,256
+# BENCH_LOOP_MAX=1000 BENCH_REPEAT=3 BENCH_STARTUP_RUNS=100 (see bench/batch_driver.py).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+for tool in python3 getent xargs unshare; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "bench/batch.sh: please install $tool" >&2; exit 1; }
+done
+[ -x /usr/bin/time ] || { echo "bench/batch.sh: please install GNU time (/usr/bin/time)" >&2; exit 1; }
+# The real interpreter, not a version manager's shim script, so its start-up is Python's own.
+python=$(python3 -c 'import sys; print(sys.executable)')
+
+# The lab's world runs this command with SOCKSCOPE set to the release binary.
+export SOCKSCOPE_BENCH_DELAY_MS=${BENCH_DELAY_MS:-20}
+export SOCKSCOPE_BENCH_COMMAND="\"$python\" \"$PWD/bench/batch_driver.py\""
+export SOCKSCOPE_LAB_REQUIRED=1
+cargo build --release --quiet
+# The driver's table comes out on stdout and its progress log on stderr (both once it is done:
+# the lab captures them); the test harness's own lines are dropped.
+cargo test --release --quiet --test lab -- --ignored --exact lab_bench --nocapture |
+  { grep -v -e '^running 1 test$' -e '^test lab_bench' -e '^test result:' -e '^\.$' || true; }
