@@ -123,7 +123,12 @@ where
                                     Some(err.into());
                                 break;
                             }
-                            None => break,
+                            None => {
+                                // Never ask again: a terminal on stdin would wait for a
+                                // second end-of-file.
+                                *guard = None;
+                                break;
+                            }
                         }
                     };
                     if done_tx.send((index, lookup(key))).is_err() {
@@ -248,6 +253,40 @@ mod tests {
         assert_eq!(written, 20_000);
         // In flight at most: the window, and one key in each worker's hand.
         assert!(most_ahead <= window(jobs) + jobs + 1, "{most_ahead}");
+    }
+
+    #[test]
+    fn the_input_is_not_read_again_after_its_end() {
+        use std::sync::atomic::AtomicUsize;
+        let calls_after_end = AtomicUsize::new(0);
+        let mut served = 0usize;
+        let keys = std::iter::from_fn(|| {
+            if served < 3 {
+                served += 1;
+                Some(Ok::<_, io::Error>(served))
+            } else {
+                calls_after_end.fetch_add(1, Ordering::SeqCst);
+                None
+            }
+        });
+        let mut out = Vec::new();
+        let opts = Options {
+            jobs: 8,
+            unordered: false,
+        };
+        let result = run(
+            keys,
+            opts,
+            |k| k,
+            |a| {
+                out.push(a);
+                Ok(())
+            },
+        );
+        assert!(result.is_ok());
+        assert_eq!(out, vec![1, 2, 3]);
+        // A terminal on stdin would block on a second read after end-of-file.
+        assert_eq!(calls_after_end.load(Ordering::SeqCst), 1);
     }
 
     #[test]
