@@ -1,6 +1,6 @@
 //! Snapshot tests of every renderer on the same fixed answers, so a format change is seen in review.
 
-use super::{Format, Options, sink, sink_with};
+use super::{Format, Options, sink_with};
 use crate::model::{AddrInfo, Answer, Failure, Service};
 
 fn services() -> Vec<Answer<Service>> {
@@ -57,9 +57,17 @@ fn addrinfo() -> Vec<Answer<AddrInfo>> {
 }
 
 fn render<R: crate::model::Record>(format: Format, answers: &[Answer<R>]) -> String {
+    render_with(format, Options::default(), answers)
+}
+
+fn render_with<R: crate::model::Record>(
+    format: Format,
+    options: Options,
+    answers: &[Answer<R>],
+) -> String {
     let mut buf = Vec::new();
     {
-        let mut out = sink::<R>(format, Box::new(&mut buf));
+        let mut out = sink_with::<R>(format, Box::new(&mut buf), options);
         let written = answers.iter().try_for_each(|a| out.answer(a));
         assert!(
             written.and_then(|()| out.finish()).is_ok(),
@@ -108,19 +116,11 @@ fn table_elapsed_column_only_when_asked() {
     for (i, answer) in answers.iter_mut().enumerate() {
         answer.elapsed = Some(std::time::Duration::from_micros(1500 * (i as u64 + 1)));
     }
-    let mut buf = Vec::new();
-    {
-        let options = Options {
-            elapsed: true,
-            ..Options::default()
-        };
-        let mut out = sink_with::<Service>(Format::Table, Box::new(&mut buf), options);
-        for answer in &answers {
-            out.answer(answer).unwrap();
-        }
-        out.finish().unwrap();
-    }
-    let text = String::from_utf8(buf).unwrap();
+    let options = Options {
+        elapsed: true,
+        ..Options::default()
+    };
+    let text = render_with(Format::Table, options, &answers);
     insta::assert_snapshot!(text);
     assert!(!render(Format::Table, &answers).contains("elapsed_ms"));
     let json = render(Format::Jsonl, &answers);
