@@ -119,8 +119,7 @@ without HOST to ask for the local or wildcard address (with --flags passive).
 
 Examples:
   sockscope addrinfo localhost http   # socket.getaddrinfo('localhost', 'http')
-  sockscope addrinfo 127.0.0.1 80 -t stream
-  sockscope addrinfo ::1 -6 --flags canonname,numerichost --json
+  sockscope addrinfo ::1 80 -t stream --flags numerichost --json
   sockscope addrinfo --service 8080 --flags passive   # getaddrinfo(None, 8080, flags=AI_PASSIVE)"
     )]
     AddrInfo(AddrInfoArgs),
@@ -250,8 +249,7 @@ except timeouts (ETIMEDOUT), which exit 3: retrying may help.
 Examples:
   sockscope connect localhost 8080 --http /            # GET / HTTP/1.1, Host, Connection: close
   sockscope connect localhost 8080 --http / --raw > page
-  sockscope connect 127.0.0.1 50000 --send 'hello\\r\\n'
-  sockscope connect ::1 7 --stdin < request.bin --json"
+  sockscope connect ::1 50000 --send 'hello\\r\\n' --json"
     )]
     Connect(crate::net::args::ConnectArgs),
 
