@@ -22,6 +22,14 @@ export SOCKSCOPE_BENCH_DELAY_MS=${BENCH_DELAY_MS:-20}
 export SOCKSCOPE_BENCH_COMMAND="\"$python\" \"$PWD/bench/batch_driver.py\""
 export SOCKSCOPE_LAB_REQUIRED=1
 cargo build --release --quiet
+# The floor: a bare C client doing nothing but the same getaddrinfo calls (bench/floor_client.c).
+mkdir -p target/bench
+if command -v cc >/dev/null 2>&1; then
+  cc -O2 -pthread -o target/bench/floor_client bench/floor_client.c
+  export SOCKSCOPE_BENCH_FLOOR="$PWD/target/bench/floor_client"
+else
+  echo "bench/batch.sh: no C compiler (cc), so no floor row" >&2
+fi
 # The driver's table comes out on stdout and its progress log on stderr (both once it is done:
 # the lab captures them); the test harness's own lines are dropped.
 cargo test --release --quiet --test lab -- --ignored --exact lab_bench --nocapture |

@@ -6,7 +6,8 @@ Each way of resolving N names runs as its own process, timed from spawn to exit,
 RSS from wait4; every way's output is checked for an answer to every name. Prints a Markdown
 table on stdout and progress on stderr. Standard library only.
 
-Environment: SOCKSCOPE (the binary), BENCH_DELAY_MS=20, BENCH_SIZES=1000,10000,
+Environment: SOCKSCOPE (the binary), SOCKSCOPE_BENCH_FLOOR (bench/floor_client.c, built; the
+floor row is left out without it), BENCH_DELAY_MS=20, BENCH_SIZES=1000,10000,
 BENCH_JOBS=16,64,256, BENCH_LOOP_MAX=1000 (the sequential shell loop and sockscope -j1 only up
 to this N), BENCH_REPEAT=3 (median of), BENCH_STARTUP_RUNS=100.
 """
@@ -21,6 +22,7 @@ import tempfile
 import time
 
 SOCKSCOPE = os.environ["SOCKSCOPE"]
+FLOOR = os.environ.get("SOCKSCOPE_BENCH_FLOOR")
 # What the lab server was told (bench/batch.sh sets it from BENCH_DELAY_MS).
 DELAY_MS = int(os.environ.get("SOCKSCOPE_BENCH_DELAY_MS", os.environ.get("BENCH_DELAY_MS", "20")))
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "1000,10000").split(",")]
@@ -52,7 +54,8 @@ def log(text):
 
 
 def measure(argv, stdin_path=None):
-    """Run argv; (wall seconds, peak RSS in KiB of its largest process, stdout, exit, stderr).
+    """Run argv; (wall seconds, peak RSS in KiB of its largest process, CPU seconds (user +
+    system, with every child it waited for), stdout, exit, stderr).
 
     GNU time measures the peak RSS: it is the one that forks the command, so the number is the
     command's own. (A child forked from this Python process would inherit its high-water mark,
@@ -61,7 +64,7 @@ def measure(argv, stdin_path=None):
     stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
     with open("bench-out.txt", "wb") as out:
         start = time.monotonic()
-        proc = subprocess.run(["/usr/bin/time", "-o", "bench-rss.txt", "-f", "%M", *argv],
+        proc = subprocess.run(["/usr/bin/time", "-o", "bench-rss.txt", "-f", "%M %U %S", *argv],
                               stdin=stdin, stdout=out, stderr=subprocess.PIPE)
         wall = time.monotonic() - start
     if stdin_path:
@@ -69,8 +72,10 @@ def measure(argv, stdin_path=None):
     with open("bench-out.txt", encoding="utf-8", errors="replace") as f:
         text = f.read()
     with open("bench-rss.txt") as f:
-        rss = int(f.read().split()[-1])
-    return wall, rss, text, proc.returncode, proc.stderr.decode(errors="replace")
+        # The last line: time writes "Command exited with non-zero status" above it.
+        rss, user, system = f.read().splitlines()[-1].split()
+    cpu = float(user) + float(system)
+    return wall, int(rss), cpu, text, proc.returncode, proc.stderr.decode(errors="replace")
 
 
 def answered_jsonl(text):
@@ -113,6 +118,9 @@ def ways(n, jobs, names):
         ),
         ("python ThreadPoolExecutor", [PYTHON, "-c", POOL, names, str(jobs)], None, answered_lines),
     ]
+    if FLOOR:
+        out.append(("floor: bare C threads + getaddrinfo", [FLOOR, names, str(jobs), ADDRESS],
+                    None, answered_lines))
     if jobs == 1:
         loop = 'while read -r n; do getent hosts "$n"; done'
         out = [out[0], ("sh loop getent hosts", ["sh", "-c", loop], names, answered_getent)]
@@ -137,15 +145,15 @@ def batch_rows():
             for label, argv, stdin, count in ways(n, jobs, names):
                 runs = []
                 for _ in range(repeat):
-                    wall, rss, text, code, err = measure(argv, stdin)
-                    runs.append((wall, rss, count(text), code, err))
+                    wall, rss, cpu, text, code, err = measure(argv, stdin)
+                    runs.append((wall, rss, cpu, count(text), code, err))
                 runs.sort(key=lambda r: r[0])
-                wall, rss, got, code, err = runs[len(runs) // 2]
+                wall, rss, cpu, got, code, err = runs[len(runs) // 2]
                 rss = max(r[1] for r in runs)
-                got = min(r[2] for r in runs)
+                got = min(r[3] for r in runs)
                 log(f"N={n} J={jobs} {label}: {wall:.3f} s ({', '.join(f'{r[0]:.3f}' for r in runs)})"
                     f" {got}/{n} answered, exit {code}")
-                rows.append((n, jobs, label, wall, n / wall, bound, wall / bound, rss, got,
+                rows.append((n, jobs, label, wall, n / wall, bound, wall / bound, rss, cpu, got,
                              stats_latency(err)))
     return rows
 
@@ -229,11 +237,12 @@ def main():
     rows = batch_rows()
     print(f"Delay {DELAY_MS} ms per answer (A and AAAA alike); median of {REPEAT} runs "
           f"(1 for J=1); {os.cpu_count()} cores; {PYTHON} {sys.version.split()[0]}.\n")
-    print("| N | J | way | wall s | names/s | bound s | wall/bound | peak RSS MiB | answered | p50/p95 ms |")
-    print("|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|")
-    for n, jobs, label, wall, rate, bound, ratio, rss, got, lat in rows:
+    print("| N | J | way | wall s | names/s | bound s | wall/bound | peak RSS MiB | CPU s |"
+          " answered | p50/p95 ms |")
+    print("|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|")
+    for n, jobs, label, wall, rate, bound, ratio, rss, cpu, got, lat in rows:
         print(f"| {n} | {jobs} | {label} | {wall:.3f} | {rate:.0f} | {bound:.3f} | {ratio:.2f} |"
-              f" {rss / 1024:.1f} | {got} | {lat} |")
+              f" {rss / 1024:.1f} | {cpu:.2f} | {got} | {lat} |")
     print(f"\nThe DNS server alone (a raw UDP client in Python): {probe_got} of {probe_n} queries "
           f"answered, {probe_in_flight} in flight, in {probe_wall:.3f} s "
           f"({probe_got / probe_wall:.0f} queries/s), {probe_wall / probe_bound:.2f} x its bound "
