@@ -47,8 +47,15 @@ pub fn lookup(req: &Request) -> Answer<AddrInfo> {
     let query = req.host.map(validate::display);
     let service_text = req.service.map(validate::display);
     let result = resolve(req);
-    // An unknown service is the service's fault, so the message names it rather than the host.
-    let blame_service = matches!(&result, Err(f) if f.code == "EAI_SERVICE");
+    // An unknown service, or a name where AI_NUMERICSERV wants a number, is the service's
+    // fault, so the message names it rather than the host.
+    let blame_service = match &result {
+        Err(f) if f.code == "EAI_SERVICE" => true,
+        Err(f) if f.code == "EAI_NONAME" => {
+            numeric_service_refused(req.hints.flags, service_text.as_deref())
+        }
+        _ => false,
+    };
     let label = match (&query, &service_text) {
         (Some(_), Some(service)) if blame_service => service.clone(),
         (Some(host), _) => host.clone(),
@@ -62,14 +69,20 @@ pub fn lookup(req: &Request) -> Answer<AddrInfo> {
     answer
 }
 
+/// Whether an EAI_NONAME is AI_NUMERICSERV refusing a service that is not a number: glibc
+/// reads the service before the host and gives up there, so the host was never looked at.
+fn numeric_service_refused(flags: i32, service: Option<&str>) -> bool {
+    let numeric_service = service.is_none_or(|s| s.bytes().all(|b| b.is_ascii_digit()));
+    flags & libc::AI_NUMERICSERV != 0 && !numeric_service
+}
+
 /// EAI_NONAME under AI_NUMERICHOST or AI_NUMERICSERV means "that is not a number", not "no
 /// such name": say so, since nothing was looked up.
 fn numeric_refusal(mut failure: Failure, flags: i32, service: Option<&str>) -> Failure {
     if failure.code != "EAI_NONAME" {
         return failure;
     }
-    let numeric_service = service.is_none_or(|s| s.bytes().all(|b| b.is_ascii_digit()));
-    if flags & libc::AI_NUMERICSERV != 0 && !numeric_service {
+    if numeric_service_refused(flags, service) {
         failure.message =
             "service is not a port number, and AI_NUMERICSERV forbids looking it up".to_string();
     } else if flags & libc::AI_NUMERICHOST != 0 {
