@@ -8,6 +8,7 @@ use crate::sys::netdb::{self, AddrInfoEntry, Hints};
 use crate::validate;
 
 use super::constants;
+use super::dnsname;
 use super::explain;
 
 /// One getaddrinfo call as the user asked for it; `None` host or service is passed as NULL.
@@ -76,9 +77,15 @@ fn numeric_service_refused(flags: i32, service: Option<&str>) -> bool {
     flags & libc::AI_NUMERICSERV != 0 && !numeric_service
 }
 
-/// EAI_NONAME under AI_NUMERICHOST or AI_NUMERICSERV means "that is not a number", not "no
-/// such name": say so, since nothing was looked up.
-fn numeric_refusal(mut failure: Failure, flags: i32, service: Option<&str>) -> Failure {
+/// EAI_NONAME under AI_NUMERICHOST or AI_NUMERICSERV means "that is not a number", and for a
+/// name glibc's DNS module refuses to ask about it means just that, not "no such name": say
+/// which, since in none of these cases did a server say NXDOMAIN.
+fn noname_refusal(
+    mut failure: Failure,
+    flags: i32,
+    host: Option<&str>,
+    service: Option<&str>,
+) -> Failure {
     if failure.code != "EAI_NONAME" {
         return failure;
     }
@@ -88,6 +95,8 @@ fn numeric_refusal(mut failure: Failure, flags: i32, service: Option<&str>) -> F
     } else if flags & libc::AI_NUMERICHOST != 0 {
         failure.message =
             "not a numeric address, and AI_NUMERICHOST forbids looking the name up".to_string();
+    } else if let Some(host) = host {
+        failure = dnsname::refused_name(failure, host, flags);
     }
     failure
 }
@@ -177,7 +186,7 @@ fn resolve(req: &Request) -> Result<Vec<AddrInfo>, Failure> {
     let c_host = host.map(netdb::c_string).transpose()?;
     let c_service = service.map(netdb::c_string).transpose()?;
     let entries = netdb::getaddrinfo(c_host.as_deref(), c_service.as_deref(), req.hints)
-        .map_err(|err| numeric_refusal(Failure::from(err), req.hints.flags, service))?;
+        .map_err(|err| noname_refusal(Failure::from(err), req.hints.flags, host, service))?;
     Ok(entries
         .into_iter()
         .map(|entry| record(host, service, entry))
