@@ -247,8 +247,8 @@ is not the end of a reply). Connection errors print their errno name on stderr a
 except timeouts (ETIMEDOUT), which exit 3: retrying may help.
 
 Examples:
-  sockscope connect localhost 8080 --http /            # GET / HTTP/1.1, Host, Connection: close
-  sockscope connect localhost 8080 --http / --raw > page
+  sockscope connect localhost 8080 --http              # GET / HTTP/1.1, Host, Connection: close
+  sockscope connect localhost 8080 --http=/index.html --raw > page
   sockscope connect ::1 50000 --send 'hello\\r\\n' --json"
     )]
     Connect(crate::net::args::ConnectArgs),

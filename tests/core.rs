@@ -333,6 +333,37 @@ fn addrinfo_failures_have_eai_codes() {
     assert_eq!(records[0]["error"]["code"], "EAI_SERVICE");
 }
 
+/// AI_NUMERICSERV refuses a service name before glibc looks at the host (so nothing leaves the
+/// machine): the error line names the service, as for an unknown service, not the host.
+#[test]
+fn numericserv_refusal_names_the_service() {
+    let (records, run) = json(["addrinfo", "localhost", "http", "--flags", "numericserv"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(records[0]["query"], "localhost");
+    assert_eq!(records[0]["error"]["code"], "EAI_NONAME");
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "sockscope: addrinfo: http: service is not a port number, and AI_NUMERICSERV forbids looking it up (EAI_NONAME)"
+        ]
+    );
+    // With both numeric flags the service is still what glibc refuses first.
+    let run = common::run([
+        "addrinfo",
+        "nosuch.invalid",
+        "ssh",
+        "--flags",
+        "numerichost,numericserv",
+    ]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .starts_with("sockscope: addrinfo: ssh: service is not a port number"),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn addrinfo_bad_input_never_reaches_libc() {
     let long = format!("{}.example", "a".repeat(250));

@@ -319,3 +319,20 @@ fn python_format_with_explain_is_a_repl_transcript() {
     assert_eq!(lines[lines.len() - 2], ">>> socket.getservbyport(80)");
     assert!(lines[0].starts_with("# C: getservbyport(htons(80), NULL)"));
 }
+
+/// A name glibc's DNS module refuses without asking gets a note that says so, not the generic
+/// EAI_NONAME note that blames the sources (the resolver lab proves no query is sent).
+#[test]
+fn refused_host_name_is_explained() {
+    let (records, run) = common::json(["addrinfo", "nosuch!.invalid", "--explain"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(records[0]["error"]["code"], "EAI_NONAME");
+    let message = records[0]["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.starts_with("not a valid host name for DNS"),
+        "{message}"
+    );
+    let notes = records[0]["call"]["notes"].to_string();
+    assert!(notes.contains("checks a name with res_hnok"), "{notes}");
+    assert!(!notes.contains("no source the resolver asked"), "{notes}");
+}

@@ -235,8 +235,7 @@ fn http_reply_much_larger_than_4096_arrives_whole() {
         "connect",
         "127.0.0.1",
         &port.to_string(),
-        "--http",
-        "/big",
+        "--http=/big",
         "--raw",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -271,6 +270,19 @@ fn http_summary_counts_every_recv() {
             .expect("server")
             .starts_with("GET / HTTP/1.1\r\n")
     );
+}
+
+/// The path attaches only with `=`: a bare `--http` before HOST and SERVICE leaves them alone
+/// and asks for `/`, where it once took HOST as the path.
+#[test]
+fn http_does_not_take_the_next_word_as_its_path() {
+    let (port, _whole, server) = slow_http_server(100);
+    let port = port.to_string();
+    let run = common::run(["connect", "--http", "127.0.0.1", &port, "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.json()[0]["host"], "127.0.0.1");
+    let request = server.join().expect("server");
+    assert!(request.starts_with("GET / HTTP/1.1\r\n"), "{request}");
 }
 
 #[test]

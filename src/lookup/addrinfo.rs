@@ -8,6 +8,7 @@ use crate::sys::netdb::{self, AddrInfoEntry, Hints};
 use crate::validate;
 
 use super::constants;
+use super::dnsname;
 use super::explain;
 
 /// One getaddrinfo call as the user asked for it; `None` host or service is passed as NULL.
@@ -47,8 +48,15 @@ pub fn lookup(req: &Request) -> Answer<AddrInfo> {
     let query = req.host.map(validate::display);
     let service_text = req.service.map(validate::display);
     let result = resolve(req);
-    // An unknown service is the service's fault, so the message names it rather than the host.
-    let blame_service = matches!(&result, Err(f) if f.code == "EAI_SERVICE");
+    // An unknown service, or a name where AI_NUMERICSERV wants a number, is the service's
+    // fault, so the message names it rather than the host.
+    let blame_service = match &result {
+        Err(f) if f.code == "EAI_SERVICE" => true,
+        Err(f) if f.code == "EAI_NONAME" => {
+            numeric_service_refused(req.hints.flags, service_text.as_deref())
+        }
+        _ => false,
+    };
     let label = match (&query, &service_text) {
         (Some(_), Some(service)) if blame_service => service.clone(),
         (Some(host), _) => host.clone(),
@@ -62,19 +70,33 @@ pub fn lookup(req: &Request) -> Answer<AddrInfo> {
     answer
 }
 
-/// EAI_NONAME under AI_NUMERICHOST or AI_NUMERICSERV means "that is not a number", not "no
-/// such name": say so, since nothing was looked up.
-fn numeric_refusal(mut failure: Failure, flags: i32, service: Option<&str>) -> Failure {
+/// Whether an EAI_NONAME is AI_NUMERICSERV refusing a service that is not a number: glibc
+/// reads the service before the host and gives up there, so the host was never looked at.
+fn numeric_service_refused(flags: i32, service: Option<&str>) -> bool {
+    let numeric_service = service.is_none_or(|s| s.bytes().all(|b| b.is_ascii_digit()));
+    flags & libc::AI_NUMERICSERV != 0 && !numeric_service
+}
+
+/// EAI_NONAME under AI_NUMERICHOST or AI_NUMERICSERV means "that is not a number", and for a
+/// name glibc's DNS module refuses to ask about it means just that, not "no such name": say
+/// which, since in none of these cases did a server say NXDOMAIN.
+fn noname_refusal(
+    mut failure: Failure,
+    flags: i32,
+    host: Option<&str>,
+    service: Option<&str>,
+) -> Failure {
     if failure.code != "EAI_NONAME" {
         return failure;
     }
-    let numeric_service = service.is_none_or(|s| s.bytes().all(|b| b.is_ascii_digit()));
-    if flags & libc::AI_NUMERICSERV != 0 && !numeric_service {
+    if numeric_service_refused(flags, service) {
         failure.message =
             "service is not a port number, and AI_NUMERICSERV forbids looking it up".to_string();
     } else if flags & libc::AI_NUMERICHOST != 0 {
         failure.message =
             "not a numeric address, and AI_NUMERICHOST forbids looking the name up".to_string();
+    } else if let Some(host) = host {
+        failure = dnsname::refused_name(failure, host, flags);
     }
     failure
 }
@@ -164,7 +186,7 @@ fn resolve(req: &Request) -> Result<Vec<AddrInfo>, Failure> {
     let c_host = host.map(netdb::c_string).transpose()?;
     let c_service = service.map(netdb::c_string).transpose()?;
     let entries = netdb::getaddrinfo(c_host.as_deref(), c_service.as_deref(), req.hints)
-        .map_err(|err| numeric_refusal(Failure::from(err), req.hints.flags, service))?;
+        .map_err(|err| noname_refusal(Failure::from(err), req.hints.flags, host, service))?;
     Ok(entries
         .into_iter()
         .map(|entry| record(host, service, entry))

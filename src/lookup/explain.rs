@@ -121,6 +121,10 @@ pub fn py_getaddrinfo(host: Option<&str>, service: Option<&str>, hints: Hints) -
 
 /// What a failure usually means, for the notes; `None` where the message says it all.
 pub fn failure_note(failure: &Failure) -> Option<String> {
+    // A refused host name is EAI_NONAME too, but the generic note would blame the sources.
+    if let Some(note) = super::dnsname::note(failure) {
+        return Some(note);
+    }
     let note = match failure.code.as_str() {
         "INVALID_INPUT" => "sockscope refused this input, so no call was made",
         "EAI_NONAME" => {

@@ -6,6 +6,7 @@ use crate::model::{Answer, Call, Failure, HostAddress, HostEntry};
 use crate::sys::netdb::{self, Hints};
 use crate::validate;
 
+use super::dnsname;
 use super::explain;
 
 /// The getaddrinfo call CPython's `setipaddr` makes for gethostbyname(name), as C source.
@@ -51,7 +52,8 @@ pub fn first_ipv4(name: &str) -> Result<String, Failure> {
         family: libc::AF_INET,
         ..Hints::default()
     };
-    let entries = netdb::getaddrinfo(Some(&c_name), None, hints)?;
+    let entries = netdb::getaddrinfo(Some(&c_name), None, hints)
+        .map_err(|err| dnsname::refused_name(Failure::from(err), name, hints.flags))?;
     entries
         .first()
         .map(|entry| netdb::numeric_host(&entry.addr))

@@ -3,6 +3,7 @@
 pub mod addrinfo;
 pub mod constants;
 mod constants_table;
+pub mod dnsname;
 pub mod explain;
 pub mod hostbyaddr;
 pub mod hostbyname;

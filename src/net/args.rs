@@ -25,7 +25,7 @@ pub struct SocketArgs {
     pub proto: i32,
 }
 
-/// `connect HOST SERVICE [--send TEXT | --send-file PATH | --stdin | --http [PATH]]`.
+/// `connect HOST SERVICE [--send TEXT | --send-file PATH | --stdin | --http[=PATH]]`.
 #[derive(Debug, Args)]
 pub struct ConnectArgs {
     /// Host name or numeric address
@@ -46,8 +46,18 @@ pub struct ConnectArgs {
     #[arg(long, group = "request")]
     pub stdin: bool,
 
-    /// Send `GET PATH HTTP/1.1` with `Host:` and `Connection: close` (PATH defaults to /)
-    #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = "/", group = "request")]
+    /// Send `GET PATH HTTP/1.1` with `Host:` and `Connection: close`; PATH is / unless given
+    /// as --http=PATH
+    // The PATH is optional, so with a space it would take the next word (`--http localhost
+    // 8080` read "localhost" as the path): only `=` attaches it.
+    #[arg(
+        long,
+        value_name = "PATH",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "/",
+        group = "request"
+    )]
     pub http: Option<String>,
 
     /// Write exactly the bytes received to stdout and nothing else; the summary goes to stderr

@@ -4,6 +4,7 @@ use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
+use crate::lookup::dnsname;
 use crate::model::Failure;
 use crate::sys::netdb::{self, Hints};
 use crate::validate;
@@ -140,7 +141,8 @@ fn resolve(plan: &Plan) -> Result<Vec<SocketAddr>, Failure> {
         protocol: 0,
         flags: 0,
     };
-    let entries = netdb::getaddrinfo(Some(&c_host), Some(&c_service), hints)?;
+    let entries = netdb::getaddrinfo(Some(&c_host), Some(&c_service), hints)
+        .map_err(|err| dnsname::refused_name(Failure::from(err), host, hints.flags))?;
     Ok(entries.into_iter().map(|e| e.addr).collect())
 }
 

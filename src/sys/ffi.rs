@@ -17,6 +17,17 @@ pub mod headers {
 // The headers' value is a small negative number, so it fits a C int.
 pub const EAI_ADDRFAMILY: c_int = headers::EAI_ADDRFAMILY as c_int;
 
+/// glibc's AI_IDN (a GNU extension): getaddrinfo re-encodes a non-ASCII host name as IDNA
+/// (`xn--...`) before any name service sees it.
+// A single flag bit, so it fits a C int.
+pub const AI_IDN: c_int = headers::AI_IDN as c_int;
+
+unsafe extern "C" {
+    /// glibc's host-name check, exported from libc since 2.34: the very function its DNS module
+    /// (nss_dns) applies to a name before sending any query. 1 for a name it would ask about.
+    pub fn res_hnok(dn: *const c_char) -> c_int;
+}
+
 unsafe extern "C" {
     /// glibc's reentrant gethostbyname; ERANGE in the return value means "give me a bigger buffer".
     pub fn gethostbyname_r(

@@ -6,5 +6,7 @@ pub mod netdb;
 pub mod socket;
 
 pub use error::SysError;
+/// getaddrinfo's flag for IDNA re-encoding, which the libc crate lacks.
+pub use ffi::AI_IDN;
 /// The constants build.rs reads from the C headers, for the constants table.
 pub use ffi::headers;

@@ -409,6 +409,15 @@ unsafe fn copy_hostent(h: &libc::hostent) -> HostEntry {
     }
 }
 
+/// Whether glibc's DNS module would send a query for this name at all. nss_dns checks every
+/// host name with res_hnok first (printable ASCII; after `\` escapes are decoded, only letters,
+/// digits, `-` and `_` in each label; no leading `-`) and answers HOST_NOT_FOUND, unasked, for a
+/// name that fails: asking glibc itself keeps sockscope's idea of that rule exact.
+pub fn res_hnok(name: &CStr) -> bool {
+    // SAFETY: res_hnok only reads the NUL-terminated string it is given.
+    unsafe { ffi::res_hnok(name.as_ptr()) != 0 }
+}
+
 /// getaddrinfo(3) with the given hints; NULL host or service where `None`.
 pub fn getaddrinfo(
     host: Option<&CStr>,

@@ -177,6 +177,54 @@ fn nxdomain_is_eai_noname_exit_1() {
     }
 }
 
+/// nss_dns checks a name with res_hnok before asking and answers "not found" for one that
+/// fails: the same EAI_NONAME as NXDOMAIN, but no query reaches the server, and sockscope says
+/// so. A name glibc does send, even with `_` (which res_hnok allows), keeps the NXDOMAIN
+/// message: the server's log shows queries for those names only.
+#[test]
+fn invalid_host_names_are_refused_without_a_query() {
+    let Some(report) = lab(Scenario::default()
+        .run(&["addrinfo", "a b.lab.test", "--json"])
+        .run(&["addrinfo", "nosuch!.lab.test", "80", "--json"])
+        .run(&["hostbyname", "bücher.lab.test", "--json"])
+        .run(&["connect", "nosuch!.lab.test", "80", "--json"])
+        .run(&["addrinfo", "nosuch.lab.test", "--json"])
+        .run(&["hostbyname", "_under.lab.test", "--json"]))
+    else {
+        return;
+    };
+    let [refused @ .., nxdomain, underscore] = &report.outcomes[..] else {
+        panic!("six runs: {report:#?}");
+    };
+    for out in refused {
+        assert_failure(out, 1, "EAI_NONAME");
+        assert!(
+            out.stderr
+                .contains("not a valid host name for DNS: refused without a query"),
+            "{out:#?}"
+        );
+    }
+    for out in [nxdomain, underscore] {
+        assert_failure(out, 1, "EAI_NONAME");
+        assert!(out.stderr.contains("no such name (NXDOMAIN)"), "{out:#?}");
+    }
+    assert!(
+        report
+            .queries
+            .iter()
+            .all(|q| q.starts_with("nosuch.lab.test ") || q.starts_with("_under.lab.test ")),
+        "{:?}",
+        report.queries
+    );
+    for name in ["nosuch.lab.test", "_under.lab.test"] {
+        assert!(
+            report.queries.iter().any(|q| q.starts_with(name)),
+            "{name} was asked: {:?}",
+            report.queries
+        );
+    }
+}
+
 /// glibc answers EAI_NODATA both for a name with no address records at all and for a name
 /// that has only the other family's (not EAI_ADDRFAMILY, which it keeps for AI_ADDRCONFIG).
 #[test]
