@@ -106,7 +106,20 @@ impl Server {
 
     /// The queries seen so far, in order.
     pub fn log(&self) -> Vec<String> {
-        self.log.lock().map(|l| l.clone()).unwrap_or_default()
+        self.log_from(0)
+    }
+
+    /// How many queries the server has seen: where the next run's queries will start.
+    pub fn log_len(&self) -> usize {
+        self.log.lock().map(|l| l.len()).unwrap_or_default()
+    }
+
+    /// The queries seen from the `start`th on, to tell one run's queries from the others'.
+    pub fn log_from(&self, start: usize) -> Vec<String> {
+        self.log
+            .lock()
+            .map(|l| l.get(start..).unwrap_or_default().to_vec())
+            .unwrap_or_default()
     }
 
     /// The rule for a name: its own, else the default rule, else None (NXDOMAIN).
