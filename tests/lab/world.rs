@@ -120,6 +120,16 @@ impl Scenario {
         self
     }
 
+    /// Give an address PTR records: the reverse name a lookup of `addr` asks answers with `names`.
+    pub fn ptr(self, addr: &str, names: &[&str]) -> Self {
+        let ip: std::net::IpAddr = addr.parse().expect("a test address");
+        let rule = Rule {
+            ptr: names.iter().map(|n| (*n).to_string()).collect(),
+            ..Rule::default()
+        };
+        self.name(&dns::reverse_name(ip), rule)
+    }
+
     /// Add one sockscope run.
     pub fn run(mut self, args: &[&str]) -> Self {
         self.runs
