@@ -338,3 +338,31 @@ fn ipv6_address_with_a_ptr_record() {
         ],
     );
 }
+
+/// The cases tests/reverse.rs had to leave out (::1 and 127.0.0.2 looked up by name), with
+/// a server that answers NXDOMAIN for them, as one that knows other reverse names would.
+#[test]
+fn address_without_a_ptr_record() {
+    let scenario = Scenario {
+        // No ::1 line, as on machines whose /etc/hosts lacks one: ::1 goes to DNS too.
+        hosts: "127.0.0.1\tlocalhost\n".to_string(),
+        ..Scenario::default()
+    };
+    let scenario = scenario
+        .ptr("192.0.2.10", &["host4.lab.test"])
+        .ptr("2001:db8::10", &["host6.lab.test"]);
+    let mut cases = Vec::new();
+    for ip in ["192.0.2.99", "2001:db8::99", "127.0.0.2", "::1"] {
+        cases.push(hostbyaddr(ip).fails("HOST_NOT_FOUND", 1));
+        cases.push(nameinfo(ip, 22, "0").gives(json!([ip, "ssh"])));
+        cases.push(nameinfo(ip, 22, "namereqd").fails("EAI_NONAME", 1));
+    }
+    // /etc/hosts names 127.0.0.1, but its files module does not match the IPv4-mapped form:
+    // DNS is asked, under in-addr.arpa, and knows no name either.
+    cases.push(
+        hostbyaddr("::ffff:127.0.0.1")
+            .fails("HOST_NOT_FOUND", 1)
+            .asks(reverse("127.0.0.1")),
+    );
+    check(scenario, &cases);
+}
