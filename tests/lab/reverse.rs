@@ -8,7 +8,7 @@ use std::net::IpAddr;
 
 use serde_json::{Value, json};
 
-use crate::dns;
+use crate::dns::{self, Rule};
 use crate::world::{Outcome, Scenario};
 
 /// CPython's side, run inside the world: each expression of cases.json evaluated once (a second
@@ -365,4 +365,63 @@ fn address_without_a_ptr_record() {
             .asks(reverse("127.0.0.1")),
     );
     check(scenario, &cases);
+}
+
+/// A server that fails is no "no name": glibc says try again, even where a number would do.
+#[test]
+fn servfail_on_a_reverse_name_is_try_again() {
+    let ip = "192.0.2.20";
+    let scenario = Scenario::default().name(
+        &reverse(ip),
+        Rule {
+            rcode: Some(2),
+            ..Rule::default()
+        },
+    );
+    check(
+        scenario,
+        &[
+            hostbyaddr(ip).fails("TRY_AGAIN", 3),
+            nameinfo(ip, 80, "0").fails("EAI_AGAIN", 3),
+            nameinfo(ip, 80, "namereqd").fails("EAI_AGAIN", 3),
+        ],
+    );
+}
+
+/// Answers a reverse zone may really give: a name with no PTR (NODATA), a PTR reached through
+/// a CNAME (RFC 2317 classless delegation), and two PTR records for one address.
+#[test]
+fn nodata_cname_and_several_ptr_records() {
+    let (nodata, classless, two) = ("192.0.2.21", "192.0.2.22", "192.0.2.23");
+    let delegated = "22.0-25.2.0.192.in-addr.arpa";
+    let scenario = Scenario::default()
+        .name(&reverse(nodata), Rule::default())
+        .name(
+            &reverse(classless),
+            Rule {
+                cname: Some(delegated.to_string()),
+                ..Rule::default()
+            },
+        )
+        .name(
+            delegated,
+            Rule {
+                ptr: vec!["classless.lab.test".to_string()],
+                ..Rule::default()
+            },
+        )
+        .ptr(two, &["first.lab.test", "second.lab.test"]);
+    check(
+        scenario,
+        &[
+            hostbyaddr(nodata).fails("NO_DATA", 1),
+            nameinfo(nodata, 80, "0").gives(json!([nodata, "http"])),
+            nameinfo(nodata, 80, "namereqd").fails("EAI_NONAME", 1),
+            hostbyaddr(classless).gives(json!(["classless.lab.test", [], [classless]])),
+            nameinfo(classless, 80, "namereqd").gives(json!(["classless.lab.test", "http"])),
+            // glibc 2.36 takes the first PTR record as the name and drops the rest: no aliases.
+            hostbyaddr(two).gives(json!(["first.lab.test", [], [two]])),
+            nameinfo(two, 80, "0").gives(json!(["first.lab.test", "http"])),
+        ],
+    );
 }
