@@ -4,7 +4,7 @@
 // /etc/hosts has, and any other address (::1 has no line in some /etc/hosts, 127.0.0.2 in most)
 // only with NI_NUMERICHOST or as a number. Failures that need a resolver that answers "no such
 // name" (a reverse lookup of an unnamed address, NI_NAMEREQD without a name) belong to a lab
-// with its own resolver, not to these tests.
+// with its own resolver: tests/lab/reverse.rs has them.
 
 mod common;
 

@@ -5,6 +5,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::model::{Answer, Call, Failure, HostEntry};
 use crate::pyrepr;
+use crate::sys::SysError;
 use crate::sys::netdb::{self, Hints};
 use crate::validate;
 
@@ -93,12 +94,38 @@ fn c_gethostbyaddr(ip: IpAddr) -> String {
     )
 }
 
+/// CPython's `gethost_common` refuses an entry of another family than the address asked about,
+/// with OSError EAFNOSUPPORT: glibc's DNS module answers an IPv4-mapped IPv6 address
+/// (`::ffff:192.0.2.1`) with the IPv4 address's entry, so Python never shows that answer.
+fn same_family(ip: IpAddr, family: libc::c_int) -> Result<(), Failure> {
+    let asked = match ip {
+        IpAddr::V4(_) => libc::AF_INET,
+        IpAddr::V6(_) => libc::AF_INET6,
+    };
+    if family == asked {
+        return Ok(());
+    }
+    let name = |f: libc::c_int| match f {
+        libc::AF_INET => "AF_INET".to_string(),
+        libc::AF_INET6 => "AF_INET6".to_string(),
+        other => other.to_string(),
+    };
+    let mut failure = Failure::from(SysError::Errno(libc::EAFNOSUPPORT));
+    failure.message = format!(
+        "the resolver answered with an {} entry for an {} address, which CPython refuses",
+        name(family),
+        name(asked)
+    );
+    Err(failure)
+}
+
 /// `socket.gethostbyaddr(address)`.
 pub fn lookup(key: &OsStr) -> Answer<HostEntry> {
     let query = validate::display(key);
     let ip = validate::host(key).and_then(setipaddr);
     let result = ip.clone().and_then(|ip| {
         let entry = netdb::gethostbyaddr_r(ip)?;
+        same_family(ip, entry.family)?;
         Ok(vec![HostEntry {
             query: query.clone(),
             name: entry.name,
@@ -184,5 +211,25 @@ mod tests {
         assert_eq!(setipaddr("127.1"), Ok(Ipv4Addr::LOCALHOST.into()));
         assert_eq!(setipaddr("::1"), Ok(Ipv6Addr::LOCALHOST.into()));
         assert_eq!(setipaddr("999.1.1.1").unwrap_err().code, "INVALID_INPUT");
+    }
+
+    #[test]
+    fn an_entry_of_another_family_is_refused_like_cpython() {
+        let mapped: IpAddr = "::ffff:192.0.2.10".parse().unwrap();
+        assert_eq!(same_family(mapped, libc::AF_INET6), Ok(()));
+        let refused = same_family(mapped, libc::AF_INET).unwrap_err();
+        assert_eq!(refused.code, "EAFNOSUPPORT");
+        assert_eq!(refused.exit, crate::exit::ExitCode::System);
+        assert_eq!(
+            refused.python_exception(),
+            format!(
+                "OSError: [Errno {}] Address family not supported by protocol",
+                libc::EAFNOSUPPORT
+            )
+        );
+        assert_eq!(
+            same_family(Ipv4Addr::LOCALHOST.into(), libc::AF_INET),
+            Ok(())
+        );
     }
 }

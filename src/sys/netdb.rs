@@ -35,6 +35,9 @@ pub struct HostEntry {
     pub name: String,
     pub aliases: Vec<String>,
     pub addresses: Vec<std::net::IpAddr>,
+    /// h_addrtype: not always the family asked for (an IPv4-mapped address gets an AF_INET
+    /// entry from glibc's DNS module), and CPython checks it.
+    pub family: libc::c_int,
 }
 
 /// An owned copy of a `struct protoent`.
@@ -406,6 +409,7 @@ unsafe fn copy_hostent(h: &libc::hostent) -> HostEntry {
         name: unsafe { owned_string(h.h_name) },
         aliases: unsafe { owned_strings(h.h_aliases) },
         addresses,
+        family: h.h_addrtype,
     }
 }
 

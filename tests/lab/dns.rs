@@ -3,12 +3,12 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::io::{Read, Write};
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use simple_dns::rdata::{A, AAAA, CNAME, RData};
+use simple_dns::rdata::{A, AAAA, CNAME, PTR, RData};
 use simple_dns::{CLASS, Name, Packet, PacketFlag, QTYPE, RCODE, ResourceRecord, TYPE};
 
 /// How the server treats queries for one name. Names without a rule get the scenario's
@@ -17,6 +17,8 @@ use simple_dns::{CLASS, Name, Packet, PacketFlag, QTYPE, RCODE, ResourceRecord, 
 pub struct Rule {
     pub a: Vec<Ipv4Addr>,
     pub aaaa: Vec<Ipv6Addr>,
+    /// PTR targets, for a reverse name (`reverse_name` spells it) that a reverse lookup asks.
+    pub ptr: Vec<String>,
     /// Answer with a CNAME to this name, followed like a recursive server would follow it.
     pub cname: Option<String>,
     /// Answer with this RCODE and nothing else (3 NXDOMAIN, 2 SERVFAIL, 5 REFUSED, ...).
@@ -34,11 +36,31 @@ pub struct Rule {
 /// The whole zone the server knows, by lower-case name without the trailing dot.
 pub type Zone = BTreeMap<String, Rule>;
 
+/// The name a reverse lookup of `ip` asks for, as glibc spells it: the IPv4 octets or the IPv6
+/// nibbles, last first, under in-addr.arpa or ip6.arpa.
+pub fn reverse_name(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, c, d] = v4.octets();
+            format!("{d}.{c}.{b}.{a}.in-addr.arpa")
+        }
+        IpAddr::V6(v6) => {
+            let mut labels: Vec<String> = Vec::with_capacity(33);
+            for byte in v6.octets().iter().rev() {
+                labels.push(format!("{:x}", byte & 0xf));
+                labels.push(format!("{:x}", byte >> 4));
+            }
+            labels.push("ip6.arpa".to_string());
+            labels.join(".")
+        }
+    }
+}
+
 /// One query as the server saw it: `name TYPE udp|tcp`, for tests to check what was asked.
 fn log_line(name: &str, qtype: QTYPE, transport: &str) -> String {
+    // The type's own name (A, AAAA, PTR); anything else as simple-dns shows it.
     let ty = match qtype {
-        QTYPE::TYPE(TYPE::A) => "A".to_string(),
-        QTYPE::TYPE(TYPE::AAAA) => "AAAA".to_string(),
+        QTYPE::TYPE(ty) => format!("{ty:?}"),
         other => format!("{other:?}"),
     };
     format!("{name} {ty} {transport}")
@@ -106,7 +128,20 @@ impl Server {
 
     /// The queries seen so far, in order.
     pub fn log(&self) -> Vec<String> {
-        self.log.lock().map(|l| l.clone()).unwrap_or_default()
+        self.log_from(0)
+    }
+
+    /// How many queries the server has seen: where the next run's queries will start.
+    pub fn log_len(&self) -> usize {
+        self.log.lock().map(|l| l.len()).unwrap_or_default()
+    }
+
+    /// The queries seen from the `start`th on, to tell one run's queries from the others'.
+    pub fn log_from(&self, start: usize) -> Vec<String> {
+        self.log
+            .lock()
+            .map(|l| l.get(start..).unwrap_or_default().to_vec())
+            .unwrap_or_default()
     }
 
     /// The rule for a name: its own, else the default rule, else None (NXDOMAIN).
@@ -357,6 +392,16 @@ fn build_with(
                             CLASS::IN,
                             60,
                             RData::AAAA(AAAA::from(*a)),
+                        ));
+                    }
+                }
+                if qtype == QTYPE::TYPE(TYPE::PTR) {
+                    for target in &rule.ptr {
+                        answers.push(ResourceRecord::new(
+                            owner.clone(),
+                            CLASS::IN,
+                            60,
+                            RData::PTR(PTR(Name::new(target).ok()?)),
                         ));
                     }
                 }

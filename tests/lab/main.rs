@@ -2,6 +2,7 @@
 
 mod dns;
 mod hostile;
+mod reverse;
 mod world;
 
 use std::net::{Ipv4Addr, Ipv6Addr};

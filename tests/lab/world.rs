@@ -120,6 +120,16 @@ impl Scenario {
         self
     }
 
+    /// Give an address PTR records: the reverse name a lookup of `addr` asks answers with `names`.
+    pub fn ptr(self, addr: &str, names: &[&str]) -> Self {
+        let ip: std::net::IpAddr = addr.parse().expect("a test address");
+        let rule = Rule {
+            ptr: names.iter().map(|n| (*n).to_string()).collect(),
+            ..Rule::default()
+        };
+        self.name(&dns::reverse_name(ip), rule)
+    }
+
     /// Add one sockscope run.
     pub fn run(mut self, args: &[&str]) -> Self {
         self.runs
@@ -143,6 +153,9 @@ pub struct Outcome {
     pub stdout: String,
     pub stderr: String,
     pub millis: u128,
+    /// The queries the DNS server saw while this run ran (runs are one after another, so each
+    /// query belongs to exactly one run): which lookups reached DNS.
+    pub queries: Vec<String>,
 }
 
 impl Outcome {
@@ -328,6 +341,7 @@ pub fn child(dir: &Path) -> Result<(), String> {
     for args in &scenario.runs {
         let args: Vec<std::ffi::OsString> = args.iter().map(Arg::to_os).collect();
         let start = Instant::now();
+        let first_query = server.log_len();
         let out = Command::new(env!("CARGO_BIN_EXE_sockscope"))
             .args(&args)
             .current_dir(&work)
@@ -344,10 +358,16 @@ pub fn child(dir: &Path) -> Result<(), String> {
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
             millis: start.elapsed().as_millis(),
+            queries: server.log_from(first_query),
         });
     }
     let shell = match &scenario.shell {
-        Some(command) => Some(run_shell(command, &work)?),
+        Some(command) => {
+            let first_query = server.log_len();
+            let mut outcome = run_shell(command, &work)?;
+            outcome.queries = server.log_from(first_query);
+            Some(outcome)
+        }
         None => None,
     };
     // Let late answers (delays) land in the log before it is read.
@@ -378,6 +398,7 @@ fn run_shell(command: &str, work: &Path) -> Result<Outcome, String> {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         millis: start.elapsed().as_millis(),
+        queries: Vec::new(),
     })
 }
 
