@@ -364,6 +364,25 @@ fn numericserv_refusal_names_the_service() {
     );
 }
 
+/// AI_IDN (64, a GNU flag Python has no name for) with a non-ASCII name: glibc cannot encode it
+/// in the C locale sockscope runs in, and fails before any name service is asked.
+#[test]
+fn an_unencodable_idn_name_is_named_and_is_bad_input() {
+    let (records, run) = json(["addrinfo", "b\u{fc}cher.invalid", "--flags", "64"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(records[0]["error"]["code"], "EAI_IDN_ENCODE");
+    assert_eq!(
+        records[0]["error"]["strerror"],
+        "Parameter string not correctly encoded"
+    );
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "sockscope: addrinfo: b\u{fc}cher.invalid: AI_IDN could not encode the host name as IDNA (sockscope runs in the C locale, where only ASCII names can be encoded) (EAI_IDN_ENCODE)"
+        ]
+    );
+}
+
 #[test]
 fn addrinfo_bad_input_never_reaches_libc() {
     let long = format!("{}.example", "a".repeat(250));

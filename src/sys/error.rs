@@ -3,7 +3,7 @@
 use std::ffi::CStr;
 use std::fmt;
 
-use super::ffi::{EAI_ADDRFAMILY, HOST_NOT_FOUND, NO_DATA, NO_RECOVERY, TRY_AGAIN};
+use super::ffi::{EAI_ADDRFAMILY, EAI_IDN_ENCODE, HOST_NOT_FOUND, NO_DATA, NO_RECOVERY, TRY_AGAIN};
 use crate::exit::ExitCode;
 
 /// One failed libc call, in the vocabulary of the call that failed.
@@ -82,7 +82,10 @@ impl SysError {
                     ExitCode::NotFound
                 }
                 libc::EAI_AGAIN => ExitCode::Temporary,
-                libc::EAI_BADFLAGS | libc::EAI_FAMILY | libc::EAI_SOCKTYPE => ExitCode::Usage,
+                // A name that cannot be encoded is bad input, like bad flags.
+                libc::EAI_BADFLAGS | libc::EAI_FAMILY | libc::EAI_SOCKTYPE | EAI_IDN_ENCODE => {
+                    ExitCode::Usage
+                }
                 _ => ExitCode::System,
             },
             SysError::Herrno(h) => match *h {
@@ -128,6 +131,7 @@ const GAI_CODES: &[i32] = &[
     libc::EAI_SYSTEM,
     libc::EAI_OVERFLOW,
     EAI_ADDRFAMILY,
+    EAI_IDN_ENCODE,
 ];
 
 /// The h_errno value for a name `herrno_name` gives.
@@ -168,6 +172,7 @@ fn gai_name(code: i32) -> String {
         libc::EAI_SYSTEM => "EAI_SYSTEM",
         libc::EAI_OVERFLOW => "EAI_OVERFLOW",
         EAI_ADDRFAMILY => "EAI_ADDRFAMILY",
+        EAI_IDN_ENCODE => "EAI_IDN_ENCODE",
         _ => return format!("EAI_{code}"),
     };
     name.to_string()
@@ -205,6 +210,12 @@ fn gai_message(code: i32) -> Option<&'static str> {
         libc::EAI_MEMORY => "out of memory",
         // glibc says "Argument buffer overflow", which names neither buffer nor cause.
         libc::EAI_OVERFLOW => "the answer did not fit in the buffer for the host or service name",
+        // glibc says "Parameter string not correctly encoded"; sockscope never sets a locale,
+        // so under AI_IDN any non-ASCII name ends here.
+        EAI_IDN_ENCODE => {
+            "AI_IDN could not encode the host name as IDNA (sockscope runs in the C locale, \
+             where only ASCII names can be encoded)"
+        }
         _ => return None,
     })
 }
@@ -321,6 +332,7 @@ mod tests {
             libc::EAI_FAIL,
             libc::EAI_OVERFLOW,
             EAI_ADDRFAMILY,
+            EAI_IDN_ENCODE,
         ] {
             let err = SysError::Gai { code, errno: None };
             assert_ne!(Some(err.message()), err.strerror(), "{}", err.code());

@@ -17,6 +17,11 @@ pub mod headers {
 // The headers' value is a small negative number, so it fits a C int.
 pub const EAI_ADDRFAMILY: c_int = headers::EAI_ADDRFAMILY as c_int;
 
+/// glibc's EAI_IDN_ENCODE (a GNU extension): under AI_IDN, the host name could not be encoded
+/// as IDNA from the locale's character set.
+// A small negative number too.
+pub const EAI_IDN_ENCODE: c_int = headers::EAI_IDN_ENCODE as c_int;
+
 /// glibc's AI_IDN (a GNU extension): getaddrinfo re-encodes a non-ASCII host name as IDNA
 /// (`xn--...`) before any name service sees it.
 // A single flag bit, so it fits a C int.

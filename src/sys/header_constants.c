@@ -4,7 +4,7 @@
    those into Rust constants (src/sys/ffi.rs, module `headers`). This file is only preprocessed,
    never compiled, so it needs to be valid C only as far as the preprocessor reads it. */
 
-/* EAI_ADDRFAMILY and AI_IDN are GNU extensions of <netdb.h>. */
+/* EAI_ADDRFAMILY, EAI_IDN_ENCODE and AI_IDN are GNU extensions of <netdb.h>. */
 #define _GNU_SOURCE
 #include <netdb.h>
 #include <netinet/in.h>
@@ -18,6 +18,7 @@
 SOCKSCOPE_CONSTANT(AF_QIPCRTR)
 SOCKSCOPE_CONSTANT(AI_IDN)
 SOCKSCOPE_CONSTANT(EAI_ADDRFAMILY)
+SOCKSCOPE_CONSTANT(EAI_IDN_ENCODE)
 SOCKSCOPE_CONSTANT(IP_MAX_MEMBERSHIPS)
 SOCKSCOPE_CONSTANT(IP_RECVRETOPTS)
 SOCKSCOPE_CONSTANT(IPV6_RTHDR_TYPE_0)
