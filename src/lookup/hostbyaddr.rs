@@ -119,12 +119,21 @@ fn same_family(ip: IpAddr, family: libc::c_int) -> Result<(), Failure> {
     Err(failure)
 }
 
+/// NO_DATA's shared words ("no address of this family") fit a forward lookup; here the reverse
+/// name exists and what it lacks is a PTR record.
+fn no_ptr(mut failure: Failure) -> Failure {
+    if failure.code == "NO_DATA" {
+        failure.message = "the address's reverse name exists but has no PTR record".to_string();
+    }
+    failure
+}
+
 /// `socket.gethostbyaddr(address)`.
 pub fn lookup(key: &OsStr) -> Answer<HostEntry> {
     let query = validate::display(key);
     let ip = validate::host(key).and_then(setipaddr);
     let result = ip.clone().and_then(|ip| {
-        let entry = netdb::gethostbyaddr_r(ip)?;
+        let entry = netdb::gethostbyaddr_r(ip).map_err(|err| no_ptr(err.into()))?;
         same_family(ip, entry.family)?;
         Ok(vec![HostEntry {
             query: query.clone(),
@@ -194,6 +203,19 @@ fn notes(query: &str, ip: Option<IpAddr>, result: &Result<Vec<HostEntry>, Failur
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_data_names_the_missing_ptr_record_and_nothing_else_changes() {
+        // <netdb.h>: HOST_NOT_FOUND 1, NO_DATA 4 (the FFI layer keeps its names private).
+        let no_data = no_ptr(SysError::Herrno(4).into());
+        assert_eq!(no_data.code, "NO_DATA");
+        assert_eq!(
+            no_data.message,
+            "the address's reverse name exists but has no PTR record"
+        );
+        let not_found: Failure = SysError::Herrno(1).into();
+        assert_eq!(no_ptr(not_found.clone()), not_found);
+    }
 
     #[test]
     fn numeric_looking_keys() {

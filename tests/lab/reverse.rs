@@ -58,6 +58,8 @@ struct Case {
     want: Want,
     /// The reverse name the call must ask the lab's server for; None: it must ask nothing.
     asks: Option<String>,
+    /// Words the failure's stderr line must carry, where the code alone says too little.
+    says: Option<&'static str>,
 }
 
 /// The reverse name of an address, as the server logs it.
@@ -73,6 +75,7 @@ fn hostbyaddr(addr: &str) -> Case {
         python: format!("socket.gethostbyaddr('{addr}')"),
         want: Want::Ok(Value::Null),
         asks: Some(reverse(addr)),
+        says: None,
     }
 }
 
@@ -95,6 +98,7 @@ fn nameinfo(addr: &str, port: u16, flags: &str) -> Case {
         python: format!("socket.getnameinfo(('{addr}', {port}), {py_flags})"),
         want: Want::Ok(Value::Null),
         asks: Some(reverse(addr)),
+        says: None,
     }
 }
 
@@ -106,6 +110,11 @@ impl Case {
 
     fn fails(mut self, code: &'static str, exit: i32) -> Self {
         self.want = Want::Fails(code, exit);
+        self
+    }
+
+    fn says(mut self, words: &'static str) -> Self {
+        self.says = Some(words);
         self
     }
 
@@ -191,6 +200,9 @@ fn problems(
             let one_line = matches!(&lines[..], [line] if line.ends_with(&format!("({code})")));
             if ours["error"] != *code || json_run.code != *exit || !one_line {
                 wrong.push(format!("want {code}, exit {exit}, one stderr line"));
+            }
+            if let Some(words) = case.says.filter(|w| !json_run.stderr.contains(w)) {
+                wrong.push(format!("the stderr line should say {words:?}"));
             }
         }
     }
@@ -414,7 +426,9 @@ fn nodata_cname_and_several_ptr_records() {
     check(
         scenario,
         &[
-            hostbyaddr(nodata).fails("NO_DATA", 1),
+            hostbyaddr(nodata)
+                .fails("NO_DATA", 1)
+                .says("has no PTR record"),
             nameinfo(nodata, 80, "0").gives(json!([nodata, "http"])),
             nameinfo(nodata, 80, "namereqd").fails("EAI_NONAME", 1),
             hostbyaddr(classless).gives(json!(["classless.lab.test", [], [classless]])),
