@@ -589,9 +589,41 @@ fn non_loopback_bind_warns() {
     );
 }
 
+/// A name binds what CPython's bind((name, port)) would: its first IPv4 address (localhost
+/// comes from /etc/hosts, so no DNS is asked).
+#[test]
+fn serve_binds_a_host_name_as_python_does() {
+    let mut server = Server::start("localhost:0", &["--once", "--reply", "hi"]);
+    let listening = server.wait_for(|e| e["event"] == "listening");
+    assert_eq!(listening["address"], "127.0.0.1", "{listening}");
+    let port = server.port.to_string();
+    let (summary, run) = connect_json(&["127.0.0.1", &port, "--send", "x"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(summary["reply"], "hi");
+    let (code, _, stderr) = server.finish();
+    assert_eq!(code, 0, "{stderr}");
+}
+
+/// A name that does not resolve is a lookup failure (exit 1), told in one line. glibc refuses
+/// `nosuch!.invalid` without asking DNS, so this stays on the machine.
+#[test]
+fn serve_on_a_name_that_does_not_resolve_says_why() {
+    let run = common::run(["serve", "nosuch!.invalid:80"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    // The rest of the message depends on the hosts sources in /etc/nsswitch.conf.
+    let lines = run.stderr_lines();
+    assert!(
+        matches!(&lines[..], [line] if line.starts_with(
+            "sockscope: serve: nosuch!.invalid: not a valid host name for DNS"
+        ) && line.ends_with("(EAI_NONAME)")),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn bad_listen_addresses_are_usage_errors() {
-    for bad in ["::1:80", "localhost:80", "70000", "[::1]"] {
+    for bad in ["::1:80", "localhost:70000", "70000", "[::1]", "a..b:80"] {
         let run = common::run(["serve", bad]);
         assert_eq!(run.code, 2, "{bad}: {}", run.stderr);
         assert_eq!(run.stderr_lines().len(), 1, "{}", run.stderr);

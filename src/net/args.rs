@@ -98,7 +98,8 @@ impl ConnectArgs {
 /// `serve [ADDRESS:]PORT [--reply TEXT | --echo] [--once] [--max-conns N] [--recv-size N]`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// PORT (on 127.0.0.1), ADDRESS:PORT or [IPV6]:PORT; port 0 lets the kernel choose
+    /// PORT (on 127.0.0.1), ADDRESS:PORT, [IPV6]:PORT, :PORT (every interface, Python's '') or
+    /// NAME:PORT (its first IPv4 address, as Python's bind finds it); port 0 lets the kernel choose
     #[arg(value_name = "[ADDRESS:]PORT")]
     pub listen: String,
 

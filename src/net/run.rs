@@ -13,7 +13,7 @@ use crate::validate;
 use super::args::{ConnectArgs, ServeArgs, SocketArgs};
 use super::connect::{self, Exchange, Plan};
 use super::model::{ConnectSummary, Field};
-use super::serve::{self, Config, Mode};
+use super::serve::{self, Config, Listen, Mode};
 use super::socket;
 use super::text::unescape;
 
@@ -232,7 +232,16 @@ impl Run for ServeArgs {
     fn run(&self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         let usage =
             |failure: Failure| Fatal::new(ExitCode::Usage, format!("serve: {}", failure.message));
-        let addr = serve::parse_listen(&self.listen).map_err(usage)?;
+        let addr = match serve::parse_listen(&self.listen).map_err(usage)? {
+            Listen::Addr(addr) => addr,
+            // A name that does not resolve is a lookup failure, with its own exit code.
+            Listen::Name(name, port) => serve::resolve(&name, port).map_err(|failure| {
+                Fatal::new(
+                    failure.exit,
+                    format!("serve: {name}: {} ({})", failure.message, failure.code),
+                )
+            })?,
+        };
         let mode = if self.echo {
             Mode::Echo
         } else {

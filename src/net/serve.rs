@@ -52,9 +52,16 @@ pub struct Config {
     pub backlog: i32,
 }
 
-/// `[ADDRESS:]PORT`: `50000` (on 127.0.0.1), `0.0.0.0:50000`, `[::1]:50000`. Only numeric
-/// addresses: a server binds exactly what it is told, and a name could resolve to several.
-pub fn parse_listen(text: &str) -> Result<SocketAddr, Failure> {
+/// What `[ADDRESS:]PORT` names: an address to bind, or a host name to resolve first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Listen {
+    Addr(SocketAddr),
+    Name(String, u16),
+}
+
+/// `[ADDRESS:]PORT`: `50000` (on 127.0.0.1), `0.0.0.0:50000`, `[::1]:50000`, `:50000` (every
+/// interface, Python's `''`) or `NAME:50000` (resolved by `resolve`).
+pub fn parse_listen(text: &str) -> Result<Listen, Failure> {
     if let Some(rest) = text.strip_prefix('[') {
         let (ip, port) = rest
             .split_once("]:")
@@ -62,25 +69,41 @@ pub fn parse_listen(text: &str) -> Result<SocketAddr, Failure> {
         let ip: IpAddr = ip
             .parse()
             .map_err(|_| Failure::invalid(format!("not a numeric IPv6 address: {ip}")))?;
-        return Ok(SocketAddr::new(ip, validate::port(port)?));
+        return Ok(Listen::Addr(SocketAddr::new(ip, validate::port(port)?)));
     }
     match text.rsplit_once(':') {
-        None => Ok(SocketAddr::new(
+        None => Ok(Listen::Addr(SocketAddr::new(
             IpAddr::V4(Ipv4Addr::LOCALHOST),
             validate::port(text)?,
-        )),
+        ))),
         Some((ip, _)) if ip.contains(':') => Err(Failure::invalid(format!(
             "write IPv6 addresses in brackets: [{ip}]:PORT"
         ))),
-        Some((ip, port)) => {
-            let ip: IpAddr = ip.parse().map_err(|_| {
-                Failure::invalid(format!(
-                    "not a numeric address: {ip} (serve binds numeric addresses only, e.g. 127.0.0.1)"
-                ))
-            })?;
-            Ok(SocketAddr::new(ip, validate::port(port)?))
+        // CPython binds ('', port) to INADDR_ANY.
+        Some(("", port)) => Ok(Listen::Addr(SocketAddr::new(
+            IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+            validate::port(port)?,
+        ))),
+        Some((host, port)) => {
+            let port = validate::port(port)?;
+            Ok(match host.parse::<IpAddr>() {
+                Ok(ip) => Listen::Addr(SocketAddr::new(ip, port)),
+                Err(_) => Listen::Name(host.to_string(), port),
+            })
         }
     }
+}
+
+/// The address a name binds as CPython's `bind((name, port))` on an AF_INET socket finds it:
+/// the first IPv4 address getaddrinfo gives (its `setipaddr`), so a name that resolves to
+/// several addresses binds one, and the `listening` event says which.
+pub fn resolve(name: &str, port: u16) -> Result<SocketAddr, Failure> {
+    let name = validate::host(std::ffi::OsStr::new(name))?;
+    let address = crate::lookup::hostbyname::first_ipv4(name)?;
+    let ip: Ipv4Addr = address
+        .parse()
+        .map_err(|_| Failure::invalid(format!("not an IPv4 address: {address}")))?;
+    Ok(SocketAddr::new(ip.into(), port))
 }
 
 /// An event under construction: the kind, the time, the rest filled in by the caller.
@@ -600,16 +623,20 @@ fn write_row(out: &mut impl Write, cells: &[String]) -> io::Result<()> {
 mod tests {
     use super::*;
 
+    fn addr(text: &str) -> Listen {
+        Listen::Addr(text.parse().unwrap())
+    }
+
     #[test]
     fn listen_addresses_parse() {
+        assert_eq!(parse_listen("50000").unwrap(), addr("127.0.0.1:50000"));
+        assert_eq!(parse_listen("[::1]:0").unwrap(), addr("[::1]:0"));
+        assert_eq!(parse_listen("0.0.0.0:8080").unwrap(), addr("0.0.0.0:8080"));
+        // Python's '' is every interface.
+        assert_eq!(parse_listen(":8080").unwrap(), addr("0.0.0.0:8080"));
         assert_eq!(
-            parse_listen("50000").unwrap(),
-            "127.0.0.1:50000".parse().unwrap()
-        );
-        assert_eq!(parse_listen("[::1]:0").unwrap(), "[::1]:0".parse().unwrap());
-        assert_eq!(
-            parse_listen("0.0.0.0:8080").unwrap(),
-            "0.0.0.0:8080".parse().unwrap()
+            parse_listen("localhost:80").unwrap(),
+            Listen::Name("localhost".to_string(), 80)
         );
         assert!(
             parse_listen("::1:80")
@@ -617,8 +644,18 @@ mod tests {
                 .message
                 .contains("brackets")
         );
-        assert!(parse_listen("localhost:80").is_err());
+        assert!(parse_listen("localhost:70000").is_err());
         assert!(parse_listen("70000").is_err());
         assert!(parse_listen("[::1]").is_err());
+    }
+
+    #[test]
+    fn a_name_binds_its_first_ipv4_address() {
+        // /etc/hosts names localhost on every machine this runs on; no DNS is asked.
+        assert_eq!(
+            resolve("localhost", 8080),
+            Ok("127.0.0.1:8080".parse().unwrap())
+        );
+        assert_eq!(resolve("a..b", 80).unwrap_err().code, "INVALID_INPUT");
     }
 }
