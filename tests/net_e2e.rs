@@ -2,7 +2,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
@@ -485,6 +485,65 @@ fn idle_clients_are_closed_after_the_idle_timeout() {
     assert_eq!(closed["reason"], "idle_timeout");
     let mut buf = [0u8; 16];
     assert_eq!(silent.read(&mut buf).expect("EOF, not an error"), 0);
+}
+
+/// Connect to an echo server and send until our own send blocks: the client reads nothing, so
+/// once both directions' buffers are full the server is blocked writing its echo.
+fn flood_without_reading(port: u16) -> TcpStream {
+    let mut client = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    client
+        .set_write_timeout(Some(Duration::from_millis(300)))
+        .expect("timeout");
+    let chunk = vec![b'x'; 64 * 1024];
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match client.write(&chunk) {
+            Ok(_) => assert!(
+                Instant::now() < deadline,
+                "the server never stopped reading"
+            ),
+            Err(err) if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                return client;
+            }
+            // A short idle timeout may close the connection before our own send blocks.
+            Err(err)
+                if matches!(
+                    err.kind(),
+                    ErrorKind::ConnectionReset | ErrorKind::BrokenPipe
+                ) =>
+            {
+                return client;
+            }
+            Err(err) => panic!("send failed: {err}"),
+        }
+    }
+}
+
+/// Ctrl-C must not wait out --idle-timeout for an echo blocked on a client that stopped reading.
+#[test]
+fn ctrl_c_ends_an_echo_blocked_on_a_client_that_stopped_reading() {
+    let mut server = Server::start("0", &["--echo", "--idle-timeout", "120"]);
+    let _client = flood_without_reading(server.port);
+    server.wait_for(|e| e["event"] == "received");
+    server.interrupt();
+    // finish() allows 10 s, far below the 120 s idle timeout the old blocking write waited for.
+    let (code, events, stderr) = server.finish();
+    assert_eq!(code, 0, "{stderr}");
+    let closed = events
+        .iter()
+        .find(|e| e["event"] == "closed")
+        .expect("a closed event");
+    assert_eq!(closed["reason"], "shutdown", "{closed}");
+    assert!(closed["bytes_out"].as_u64().unwrap_or(0) > 0, "{closed}");
+}
+
+/// A client that stops reading is closed after --idle-timeout like a silent one.
+#[test]
+fn a_client_that_stops_reading_is_closed_after_the_idle_timeout() {
+    let mut server = Server::start("0", &["--echo", "--idle-timeout", "1"]);
+    let _client = flood_without_reading(server.port);
+    let closed = server.wait_for(|e| e["event"] == "closed");
+    assert_eq!(closed["reason"], "idle_timeout", "{closed}");
 }
 
 #[test]

@@ -369,6 +369,49 @@ fn recv(shared: &Shared, stream: &mut TcpStream, buf: &mut [u8], idle: Duration)
     }
 }
 
+/// sendall that, like `recv`, wakes every TICK: a client that stopped reading leaves the write
+/// blocked, and a stop (Ctrl-C) must not wait for the idle timeout to end it. The timeout runs
+/// from the last byte the client took, so a slow reader is not cut off while it keeps up.
+/// Adds what went out to `sent` as it goes, so a connection ended midway still counts it.
+fn send_all(
+    shared: &Shared,
+    stream: &mut TcpStream,
+    mut data: &[u8],
+    idle: Duration,
+    sent: &mut u64,
+) -> Got {
+    let mut deadline = Instant::now() + idle;
+    while !data.is_empty() {
+        if shared.stop.load(Ordering::SeqCst) {
+            return Got::Stopped;
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Got::Idle;
+        }
+        if let Err(err) = stream.set_write_timeout(Some(left.min(TICK))) {
+            return Got::Failed(err);
+        }
+        match stream.write(data) {
+            Ok(0) => return Got::Failed(io::ErrorKind::WriteZero.into()),
+            Ok(n) => {
+                data = &data[n..];
+                *sent += n as u64;
+                deadline = Instant::now() + idle;
+            }
+            Err(err)
+                if matches!(
+                    err.kind(),
+                    io::ErrorKind::WouldBlock
+                        | io::ErrorKind::TimedOut
+                        | io::ErrorKind::Interrupted
+                ) => {}
+            Err(err) => return Got::Failed(err),
+        }
+    }
+    Got::Data(0)
+}
+
 /// Per-connection counts for the `closed` event.
 #[derive(Default)]
 struct Counts {
@@ -400,8 +443,8 @@ fn serve_conn(shared: &Shared, conn: u64, peer: SocketAddr, mut stream: TcpStrea
 fn prepare(shared: &Shared, stream: &TcpStream) -> io::Result<()> {
     // accept(2) on Linux does not pass O_NONBLOCK on, but say so rather than rely on it.
     stream.set_nonblocking(false)?;
-    // A client that stops reading must not hold a thread forever.
-    stream.set_write_timeout(Some(shared.config.idle_timeout))?;
+    // A client that stops reading must not hold a thread forever (send_all sets it per try).
+    stream.set_write_timeout(Some(shared.config.idle_timeout.min(TICK)))?;
     // Echoed chunks should leave at once, not wait for Nagle's algorithm.
     stream.set_nodelay(true)
 }
@@ -439,10 +482,16 @@ fn echo(shared: &Shared, conn: u64, stream: &mut TcpStream, counts: &mut Counts)
             Got::Data(n) => {
                 counts.bytes_in += n as u64;
                 io_event(shared, "received", conn, n);
-                if let Err(err) = stream.write_all(&buf[..n]) {
-                    return ("error", Some(err));
+                match send_all(
+                    shared,
+                    stream,
+                    &buf[..n],
+                    config.idle_timeout,
+                    &mut counts.bytes_out,
+                ) {
+                    Got::Data(_) => {}
+                    other => return ending_of(other),
                 }
-                counts.bytes_out += n as u64;
                 io_event(shared, "sent", conn, n);
             }
             other => return ending_of(other),
@@ -470,10 +519,16 @@ fn answer(
         Got::Eof => {}
         other => return ending_of(other),
     }
-    if let Err(err) = stream.write_all(reply) {
-        return ("error", Some(err));
+    match send_all(
+        shared,
+        stream,
+        reply,
+        config.idle_timeout,
+        &mut counts.bytes_out,
+    ) {
+        Got::Data(_) => {}
+        other => return ending_of(other),
     }
-    counts.bytes_out += reply.len() as u64;
     io_event(shared, "sent", conn, reply.len());
     if let Err(err) = stream.shutdown(Shutdown::Write) {
         return ("error", Some(err));
