@@ -4,6 +4,7 @@ use std::ffi::OsStr;
 use std::net::SocketAddr;
 
 use crate::model::{AddrInfo, Answer, Call, Failure};
+use crate::sys::ifaddrs;
 use crate::sys::netdb::{self, AddrInfoEntry, Hints};
 use crate::validate;
 
@@ -82,14 +83,18 @@ fn numeric_service_refused(flags: i32, service: Option<&str>) -> bool {
 /// which, since in none of these cases did a server say NXDOMAIN.
 fn noname_refusal(
     mut failure: Failure,
-    flags: i32,
+    hints: Hints,
     host: Option<&str>,
     service: Option<&str>,
 ) -> Failure {
     if failure.code != "EAI_NONAME" {
         return failure;
     }
-    if numeric_service_refused(flags, service) {
+    let flags = hints.flags;
+    // glibc makes this decision first, before it parses the host or looks anything up.
+    if let Some(message) = addrconfig_refusal(flags, hints.family) {
+        failure.message = message.to_string();
+    } else if numeric_service_refused(flags, service) {
         failure.message =
             "service is not a port number, and AI_NUMERICSERV forbids looking it up".to_string();
     } else if flags & libc::AI_NUMERICHOST != 0 {
@@ -99,6 +104,28 @@ fn noname_refusal(
         failure = dnsname::refused_name(failure, host, flags);
     }
     failure
+}
+
+/// AI_ADDRCONFIG with AF_INET or AF_INET6 on a machine with no address of that family (the
+/// loopback address aside) is EAI_NONAME at once: glibc knows no answer could be used. With
+/// AF_UNSPEC it looks the name up as usual.
+fn addrconfig_refusal(flags: i32, family: i32) -> Option<&'static str> {
+    if flags & libc::AI_ADDRCONFIG == 0 {
+        return None;
+    }
+    // Unknown (getifaddrs failed): glibc then counts both families as present.
+    let seen = ifaddrs::configured().ok()?;
+    match family {
+        libc::AF_INET if !seen.ipv4 => Some(
+            "AI_ADDRCONFIG: this machine has no IPv4 address but 127.0.0.1, so the name was \
+             not looked up",
+        ),
+        libc::AF_INET6 if !seen.ipv6 => Some(
+            "AI_ADDRCONFIG: this machine has no IPv6 address but ::1, so the name was not \
+             looked up",
+        ),
+        _ => None,
+    }
 }
 
 /// The C call and Python line for this request, and notes on what its answer shows.
@@ -186,7 +213,7 @@ fn resolve(req: &Request) -> Result<Vec<AddrInfo>, Failure> {
     let c_host = host.map(netdb::c_string).transpose()?;
     let c_service = service.map(netdb::c_string).transpose()?;
     let entries = netdb::getaddrinfo(c_host.as_deref(), c_service.as_deref(), req.hints)
-        .map_err(|err| noname_refusal(Failure::from(err), req.hints.flags, host, service))?;
+        .map_err(|err| noname_refusal(Failure::from(err), req.hints, host, service))?;
     Ok(entries
         .into_iter()
         .map(|entry| record(host, service, entry))

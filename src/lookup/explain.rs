@@ -125,6 +125,14 @@ pub fn failure_note(failure: &Failure) -> Option<String> {
     if let Some(note) = super::dnsname::note(failure) {
         return Some(note);
     }
+    if failure.message.starts_with("AI_ADDRCONFIG:") {
+        return Some(
+            "AI_ADDRCONFIG asks only for families this machine has an address of, and glibc \
+             (its __check_pf) counts neither 127.0.0.1 nor ::1: with AF_INET or AF_INET6 and no \
+             such address it returns EAI_NONAME before any name service is asked"
+                .to_string(),
+        );
+    }
     let note = match failure.code.as_str() {
         "INVALID_INPUT" => "sockscope refused this input, so no call was made",
         "EAI_NONAME" => {

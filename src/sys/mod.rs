@@ -2,6 +2,7 @@
 
 pub mod error;
 mod ffi;
+pub mod ifaddrs;
 pub mod netdb;
 pub mod socket;
 

@@ -249,6 +249,73 @@ fn no_data_is_eai_nodata_exit_1() {
     }
 }
 
+/// The lab's world has loopback addresses only, so AI_ADDRCONFIG with AF_INET or AF_INET6 is
+/// EAI_NONAME before any lookup (glibc's `__check_pf` counts neither 127.0.0.1 nor ::1), and
+/// the message says so instead of claiming NXDOMAIN; with AF_UNSPEC the name is looked up.
+#[test]
+fn addrconfig_on_a_loopback_only_machine_looks_nothing_up() {
+    let both = Rule {
+        a: vec![v4("192.0.2.30")],
+        aaaa: vec![v6("2001:db8::30")],
+        ..Rule::default()
+    };
+    let Some(report) = lab(Scenario::default()
+        .name("four.lab.test", both.clone())
+        .name("six.lab.test", both.clone())
+        .name("any.lab.test", both)
+        .run(&[
+            "addrinfo",
+            "four.lab.test",
+            "-4",
+            "--flags",
+            "addrconfig",
+            "--json",
+        ])
+        .run(&[
+            "addrinfo",
+            "six.lab.test",
+            "-6",
+            "--flags",
+            "addrconfig",
+            "--json",
+        ])
+        .run(&[
+            "addrinfo",
+            "any.lab.test",
+            "--flags",
+            "addrconfig",
+            "--json",
+        ])
+        .run(&[
+            "addrinfo",
+            "four.lab.test",
+            "-4",
+            "--flags",
+            "addrconfig",
+            "--explain",
+        ]))
+    else {
+        return;
+    };
+    let [four, six, any, explained] = &report.outcomes[..] else {
+        panic!("four runs: {report:#?}");
+    };
+    assert!(explained.stdout.contains("__check_pf"), "{explained:#?}");
+    for (out, words) in [
+        (four, "no IPv4 address but 127.0.0.1"),
+        (six, "no IPv6 address but ::1"),
+    ] {
+        assert_failure(out, 1, "EAI_NONAME");
+        assert!(out.stderr.contains(words), "{out:#?}");
+        assert!(out.queries.is_empty(), "nothing asked: {out:#?}");
+    }
+    assert!(!any.stderr.contains("AI_ADDRCONFIG"), "{any:#?}");
+    assert!(
+        any.queries.iter().any(|q| q.starts_with("any.lab.test ")),
+        "{any:#?}"
+    );
+}
+
 #[test]
 fn servfail_and_refused_are_eai_again_exit_3() {
     let Some(report) = lab(Scenario::default()
