@@ -593,9 +593,27 @@ fn parse_ni_flags(text: &str) -> Result<i32, String> {
         if part.is_empty() {
             return Err(format!("empty flag in {text:?}"));
         }
+        // The group also holds two buffer sizes, which glibc would meet as EAI_BADFLAGS.
+        let name = name_of_ni(part);
+        if matches!(name.as_str(), "NI_MAXHOST" | "NI_MAXSERV") {
+            return Err(format!(
+                "{name} is a buffer size, not a flag: try namereqd, nofqdn, numerichost, \
+                 numericserv or dgram"
+            ));
+        }
         flags |= parse_symbol("NI_", part)?;
     }
     to_i32(flags)
+}
+
+/// The full NI_ name a flag is typed as (`maxhost`, `NI_MAXHOST`, `ni_maxhost`).
+fn name_of_ni(part: &str) -> String {
+    let upper = part.to_ascii_uppercase();
+    if upper.starts_with("NI_") {
+        upper
+    } else {
+        format!("NI_{upper}")
+    }
 }
 
 #[cfg(test)]
@@ -606,6 +624,18 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn ni_buffer_sizes_are_not_flags() {
+        for size in ["maxhost", "NI_MAXSERV", "ni_maxhost"] {
+            let err = parse_ni_flags(size).unwrap_err();
+            assert!(err.contains("is a buffer size"), "{err}");
+        }
+        assert_eq!(
+            parse_ni_flags("namereqd,dgram"),
+            Ok(libc::NI_NAMEREQD | libc::NI_DGRAM)
+        );
     }
 
     #[test]

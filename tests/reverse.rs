@@ -483,3 +483,19 @@ fn hostbyaddr_in_every_format() {
     let jsonl = common::run(["hostbyaddr", "127.0.0.1", "localhost", "--format", "jsonl"]);
     assert_eq!(jsonl.jsonl(), records);
 }
+
+/// NI_MAXHOST and NI_MAXSERV share the NI_ prefix but are buffer sizes: as flags they would
+/// reach glibc as EAI_BADFLAGS, so they are refused as usage errors first.
+#[test]
+fn ni_buffer_sizes_are_refused_as_flags() {
+    for flag in ["maxhost", "NI_MAXSERV"] {
+        let run = common::run(["nameinfo", "127.0.0.1", "80", "--flags", flag]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        let lines = run.stderr_lines();
+        assert!(
+            matches!(&lines[..], [line] if line.contains("is a buffer size, not a flag")),
+            "{}",
+            run.stderr
+        );
+    }
+}
