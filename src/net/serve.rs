@@ -340,30 +340,42 @@ enum Got {
     Failed(io::Error),
 }
 
+/// The timeout for the next blocking try, at most one TICK so a stop is noticed; or how the
+/// wait ends when the server is stopping or `deadline` has passed.
+fn next_try(shared: &Shared, deadline: Instant) -> Result<Duration, Got> {
+    if shared.stop.load(Ordering::SeqCst) {
+        return Err(Got::Stopped);
+    }
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return Err(Got::Idle);
+    }
+    Ok(left.min(TICK))
+}
+
+/// A socket timeout or an interrupted call: try again (after `next_try`).
+fn is_retry(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
+    )
+}
+
 /// recv with the idle timeout, waking every TICK to notice a stop.
 fn recv(shared: &Shared, stream: &mut TcpStream, buf: &mut [u8], idle: Duration) -> Got {
     let deadline = Instant::now() + idle;
     loop {
-        if shared.stop.load(Ordering::SeqCst) {
-            return Got::Stopped;
-        }
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return Got::Idle;
-        }
-        if let Err(err) = stream.set_read_timeout(Some(left.min(TICK))) {
+        let tick = match next_try(shared, deadline) {
+            Ok(tick) => tick,
+            Err(ending) => return ending,
+        };
+        if let Err(err) = stream.set_read_timeout(Some(tick)) {
             return Got::Failed(err);
         }
         match stream.read(buf) {
             Ok(0) => return Got::Eof,
             Ok(n) => return Got::Data(n),
-            Err(err)
-                if matches!(
-                    err.kind(),
-                    io::ErrorKind::WouldBlock
-                        | io::ErrorKind::TimedOut
-                        | io::ErrorKind::Interrupted
-                ) => {}
+            Err(err) if is_retry(&err) => {}
             Err(err) => return Got::Failed(err),
         }
     }
@@ -382,14 +394,11 @@ fn send_all(
 ) -> Got {
     let mut deadline = Instant::now() + idle;
     while !data.is_empty() {
-        if shared.stop.load(Ordering::SeqCst) {
-            return Got::Stopped;
-        }
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return Got::Idle;
-        }
-        if let Err(err) = stream.set_write_timeout(Some(left.min(TICK))) {
+        let tick = match next_try(shared, deadline) {
+            Ok(tick) => tick,
+            Err(ending) => return ending,
+        };
+        if let Err(err) = stream.set_write_timeout(Some(tick)) {
             return Got::Failed(err);
         }
         match stream.write(data) {
@@ -399,13 +408,7 @@ fn send_all(
                 *sent += n as u64;
                 deadline = Instant::now() + idle;
             }
-            Err(err)
-                if matches!(
-                    err.kind(),
-                    io::ErrorKind::WouldBlock
-                        | io::ErrorKind::TimedOut
-                        | io::ErrorKind::Interrupted
-                ) => {}
+            Err(err) if is_retry(&err) => {}
             Err(err) => return Got::Failed(err),
         }
     }
