@@ -1,44 +1,37 @@
 //! sockscope's entry point: parse the command line, run the subcommand, turn the outcome into an exit code.
 
-mod batch;
-mod cli;
-mod cmd;
-mod exit;
-mod lookup;
-mod model;
-mod net;
-mod pyrepr;
-mod render;
-mod sys;
-mod tour;
-mod validate;
+mod exit_codes;
 
 use std::io::{self, Write};
 
 use clap::Parser;
 
-use crate::exit::{ExitCode, exit_code_of};
+use sockscope::cli::Cli;
+use sockscope::model::{Outcome, outcome::outcome_of};
+use sockscope::text::printable;
+
+use crate::exit_codes::exit_code;
 
 fn main() {
-    let cli = match cli::Cli::try_parse() {
+    let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) if !err.use_stderr() => err.exit(), // --help and --version print and exit 0
         Err(err) => {
             let _ = writeln!(io::stderr().lock(), "sockscope: {}", one_line(&err));
-            std::process::exit(ExitCode::Usage.code());
+            std::process::exit(exit_code(Outcome::Usage));
         }
     };
-    let code = match cmd::run(&cli.command, &cli.output) {
-        Ok(code) => code,
-        Err(err) if is_broken_pipe(&err) => ExitCode::Success,
+    let outcome = match sockscope::app::run(&cli.command, &cli.output) {
+        Ok(outcome) => outcome,
+        Err(err) if is_broken_pipe(&err) => Outcome::Success,
         Err(err) => {
             let chain: Vec<String> = err.chain().map(ToString::to_string).collect();
-            let text = cmd::printable(&chain.join(": "), 1000);
+            let text = printable(&chain.join(": "), 1000);
             let _ = writeln!(io::stderr().lock(), "sockscope: {text}");
-            exit_code_of(&err)
+            outcome_of(&err)
         }
     };
-    std::process::exit(code.code());
+    std::process::exit(exit_code(outcome));
 }
 
 /// clap's usage error as one line, like every other sockscope error, so scripts reading stderr
@@ -59,7 +52,7 @@ fn one_line(err: &clap::Error) -> String {
         .collect();
     let joined = words.join(" ");
     let joined = joined.strip_prefix("error: ").unwrap_or(&joined);
-    format!("{} (try --help)", cmd::printable(joined, 1000))
+    format!("{} (try --help)", printable(joined, 1000))
 }
 
 /// A reader that went away (`sockscope constants | head -1`) is a normal end, not an error.

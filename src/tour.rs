@@ -5,18 +5,36 @@ use std::io::{self, BufRead, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::Duration;
 
-use anyhow::Context;
+use std::os::fd::AsFd;
 
-use crate::cli::TourArgs;
-use crate::cmd::{Ctx, Run};
-use crate::exit::{ExitCode, Fatal};
-use crate::lookup::{addrinfo, constants, hostbyname, hostname, servent};
-use crate::model::{Answer, Record};
-use crate::pyrepr::{Py, str_repr};
+use anyhow::Context;
+use clap::Args;
+
+use crate::calls::Lookup;
+use crate::calls::addrinfo::GetAddrInfo;
+use crate::calls::constants::Constants;
+use crate::calls::hostbyname::HostByName;
+use crate::calls::hostbyname_ex::HostByNameEx;
+use crate::calls::hostname::{Extras, Hostname};
+use crate::calls::servbyname::ServByName;
+use crate::calls::servbyport::ServByPort;
+use crate::model::{Answer, Fatal, Outcome};
 use crate::render::Format;
+use crate::runner::{Ctx, Run};
 use crate::sys::netdb::Hints;
 use crate::sys::{SysError, socket as sock};
-use std::os::fd::AsFd;
+use crate::text::pyrepr::{Py, str_repr};
+
+#[derive(Debug, Args)]
+pub struct TourArgs {
+    /// Wait for Enter between steps (end of input means go on)
+    #[arg(long, conflicts_with = "script")]
+    pub pause: bool,
+
+    /// Print the same steps as a runnable Python 3 script instead
+    #[arg(long)]
+    pub script: bool,
+}
 
 /// What the lecture's client sends and the server answers (bytes in Python 3, str in the lecture's Python 2).
 const REQUEST: &[u8] = b"hello, server";
@@ -31,40 +49,48 @@ struct Step {
     setup: &'static [&'static str],
     python: &'static str,
     notice: &'static str,
-    run: fn(&mut Lab) -> Outcome,
+    run: fn(&mut Lab) -> Shown,
 }
 
 /// What a step did on this machine.
-struct Outcome {
+struct Shown {
     /// The C calls made, as C source.
     c: String,
     /// The repr Python shows, or the exception line / reason the step failed.
     result: Result<String, String>,
-    exit: ExitCode,
+    exit: Outcome,
 }
 
-impl Outcome {
+impl Shown {
     /// A step made through one of sockscope's lookups: its call, and Python's view of its answer.
-    fn from_answer<R: Record>(answer: Answer<R>) -> Outcome {
-        let call = answer.call.as_ref();
-        let c = call.map(|c| c.c.clone()).unwrap_or_default();
-        let exit = answer.exit();
-        let result = match &answer.result {
-            Ok(records) => R::python(records, call)
-                .map(|v| v.to_string())
-                .ok_or_else(|| "no Python rendering".to_string()),
-            Err(failure) => Err(R::python_failure(failure, call)),
+    fn from_answer<L: Lookup>(lookup: &L, answer: Answer<L::Record>) -> Shown {
+        let c = answer
+            .call
+            .as_ref()
+            .map(|c| c.c.clone())
+            .unwrap_or_default();
+        let exit = answer.outcome();
+        let python = lookup.python(&answer.result);
+        let result = if answer.result.is_ok() {
+            Ok(python)
+        } else {
+            Err(python)
         };
-        Outcome { c, result, exit }
+        Shown { c, result, exit }
     }
 
-    fn io(c: String, result: io::Result<String>) -> Outcome {
+    /// A step that is one lookup of one key.
+    fn lookup<L: Lookup>(lookup: &L, key: Option<&str>) -> Shown {
+        Shown::from_answer(lookup, lookup.answer(key.map(OsStr::new)))
+    }
+
+    fn io(c: String, result: io::Result<String>) -> Shown {
         let exit = if result.is_ok() {
-            ExitCode::Success
+            Outcome::Success
         } else {
-            ExitCode::System
+            Outcome::System
         };
-        Outcome {
+        Shown {
             c,
             result: result.map_err(|e| format!("OSError: {e}")),
             exit,
@@ -94,8 +120,14 @@ fn sockaddr(addr: SocketAddr) -> String {
 }
 
 fn bytes(data: &[u8]) -> String {
-    crate::pyrepr::bytes_repr(data)
+    crate::text::pyrepr::bytes_repr(data)
 }
+
+/// The constants steps list groups by prefix, as the lecture's `get_constants` does.
+const CONSTANTS: Constants = Constants {
+    value: None,
+    prefixes: Vec::new(),
+};
 
 const STEPS: &[Step] = &[
     Step {
@@ -103,14 +135,24 @@ const STEPS: &[Step] = &[
         setup: &[],
         python: "socket.getservbyname('ssh')",
         notice: "Python gives only the port; the C servent also has the name, aliases and protocol (sockscope servbyname shows them).",
-        run: |_| Outcome::from_answer(servent::by_name(OsStr::new("ssh"), None)),
+        run: |_| {
+            let by_name = ServByName {
+                default_proto: None,
+            };
+            Shown::lookup(&by_name, Some("ssh"))
+        },
     },
     Step {
         title: "a port's service",
         setup: &[],
         python: "socket.getservbyport(80)",
         notice: "The port travels to C in network byte order, htons(80); both lookups read /etc/services.",
-        run: |_| Outcome::from_answer(servent::by_port(OsStr::new("80"), None)),
+        run: |_| {
+            let by_port = ServByPort {
+                default_proto: None,
+            };
+            Shown::lookup(&by_port, Some("80"))
+        },
     },
     Step {
         title: "this machine's name",
@@ -118,11 +160,12 @@ const STEPS: &[Step] = &[
         python: "socket.gethostname()",
         notice: "This is the kernel's node name (uname -n); nothing promises that DNS knows it.",
         run: |lab| {
-            let answer = hostname::lookup(hostname::Extras::default());
+            let lookup = Hostname(Extras::default());
+            let answer = lookup.answer(None);
             if let Ok([record]) = answer.result.as_deref() {
                 lab.hostname = Some(record.hostname.clone());
             }
-            Outcome::from_answer(answer)
+            Shown::from_answer(&lookup, answer)
         },
     },
     Step {
@@ -131,8 +174,8 @@ const STEPS: &[Step] = &[
         python: "socket.gethostbyname(socket.gethostname())",
         notice: "gethostbyname only ever answers IPv4: CPython asks getaddrinfo for AF_INET and takes the first address.",
         run: |lab| match &lab.hostname {
-            Some(name) => Outcome::from_answer(hostbyname::address(OsStr::new(name))),
-            None => Outcome::io(String::new(), Err(missing("host name"))),
+            Some(name) => Shown::lookup(&HostByName, Some(name)),
+            None => Shown::io(String::new(), Err(missing("host name"))),
         },
     },
     Step {
@@ -141,8 +184,8 @@ const STEPS: &[Step] = &[
         python: "socket.gethostbyname_ex(socket.gethostname())",
         notice: "The lecture asks for 'google.com'; the tour stays off the network and asks for this machine, whose entry comes from /etc/hosts.",
         run: |lab| match &lab.hostname {
-            Some(name) => Outcome::from_answer(hostbyname::entry(OsStr::new(name))),
-            None => Outcome::io(String::new(), Err(missing("host name"))),
+            Some(name) => Shown::lookup(&HostByNameEx, Some(name)),
+            None => Shown::io(String::new(), Err(missing("host name"))),
         },
     },
     Step {
@@ -153,7 +196,7 @@ const STEPS: &[Step] = &[
         run: |_| {
             let c = "socket(AF_INET, SOCK_STREAM, 0); getsockopt(fd, SOL_SOCKET, SO_DOMAIN/SO_TYPE/SO_PROTOCOL, ...)".to_string();
             match socket_triple(libc::AF_INET, libc::SOCK_STREAM, 0) {
-                Ok(info) => Outcome {
+                Ok(info) => Shown {
                     c: format!("{c} -> {}, {}, {}", info.0, info.1, info.2),
                     // Python reports the protocol it was asked for, not the kernel's choice.
                     result: Ok(Py::Tuple(vec![
@@ -162,14 +205,14 @@ const STEPS: &[Step] = &[
                         Py::Int(0),
                     ])
                     .to_string()),
-                    exit: ExitCode::Success,
+                    exit: Outcome::Success,
                 },
                 Err(err) => {
                     let failure = crate::model::Failure::from(err);
-                    Outcome {
+                    Shown {
                         c,
                         result: Err(failure.python_exception()),
-                        exit: failure.exit,
+                        exit: failure.outcome(),
                     }
                 }
             }
@@ -183,21 +226,21 @@ const STEPS: &[Step] = &[
         ],
         python: "get_constants('AF_')",
         notice: "A dict keeps one name per value, the last in dir() order: AF_NETLINK's key shows up with the name AF_ROUTE.",
-        run: |_| Outcome::from_answer(constants::by_prefix("AF_")),
+        run: |_| Shown::lookup(&CONSTANTS, Some("AF_")),
     },
     Step {
         title: "the socket types",
         setup: &[],
         python: "get_constants('SOCK_')",
         notice: "SOCK_NONBLOCK and SOCK_CLOEXEC are flags to OR into the type, not types of their own.",
-        run: |_| Outcome::from_answer(constants::by_prefix("SOCK_")),
+        run: |_| Shown::lookup(&CONSTANTS, Some("SOCK_")),
     },
     Step {
         title: "the IP protocols",
         setup: &[],
         python: "get_constants('IPPROTO_')",
         notice: "These are plain ints, not enums: the same numbers as in /etc/protocols (tcp 6, udp 17).",
-        run: |_| Outcome::from_answer(constants::by_prefix("IPPROTO_")),
+        run: |_| Shown::lookup(&CONSTANTS, Some("IPPROTO_")),
     },
     Step {
         title: "getaddrinfo for a host and port",
@@ -205,11 +248,12 @@ const STEPS: &[Step] = &[
         python: "socket.getaddrinfo('127.0.0.1', 80)",
         notice: "Three tuples for one address, one per socket type, because no type was asked for: (family, type, proto, canonname, sockaddr).",
         run: |_| {
-            Outcome::from_answer(addrinfo::lookup(&addrinfo::Request {
-                host: Some(OsStr::new("127.0.0.1")),
-                service: Some(OsStr::new("80")),
+            let lookup = GetAddrInfo {
                 hints: Hints::default(),
-            }))
+                service: Some("80".into()),
+                lines: false,
+            };
+            Shown::lookup(&lookup, Some("127.0.0.1"))
         },
     },
     Step {
@@ -218,16 +262,17 @@ const STEPS: &[Step] = &[
         python: "[info for info in socket.getaddrinfo('localhost', 'http') if info[1] == socket.SOCK_STREAM]",
         notice: "The lecture asks for 'crisewing.com'; 'localhost' stays on this machine. info[:3] are socket()'s arguments and info[-1] is connect()'s.",
         run: |_| {
-            let mut answer = addrinfo::lookup(&addrinfo::Request {
-                host: Some(OsStr::new("localhost")),
-                service: Some(OsStr::new("http")),
+            let lookup = GetAddrInfo {
                 hints: Hints::default(),
-            });
+                service: Some("http".into()),
+                lines: false,
+            };
+            let mut answer = lookup.answer(Some(OsStr::new("localhost")));
             // The same filter as the Python line, after the same call.
             if let Ok(rows) = &mut answer.result {
                 rows.retain(|row| row.socktype == "SOCK_STREAM");
             }
-            Outcome::from_answer(answer)
+            Shown::from_answer(&lookup, answer)
         },
     },
     Step {
@@ -246,7 +291,7 @@ const STEPS: &[Step] = &[
                 lab.server = Some(server);
                 Ok(sockaddr(addr))
             });
-            Outcome::io(c, result)
+            Shown::io(c, result)
         },
     },
     Step {
@@ -270,7 +315,7 @@ const STEPS: &[Step] = &[
                 lab.client = Some(client);
                 Ok("None".to_string())
             })();
-            Outcome::io(c, result)
+            Shown::io(c, result)
         },
     },
     Step {
@@ -287,7 +332,7 @@ const STEPS: &[Step] = &[
                 lab.connection = Some(connection);
                 Ok(sockaddr(peer))
             })();
-            Outcome::io(c, result)
+            Shown::io(c, result)
         },
     },
     Step {
@@ -313,7 +358,7 @@ const STEPS: &[Step] = &[
                     .read(&mut buf)?;
                 Ok(bytes(&buf[..n]))
             })();
-            Outcome::io(c, result)
+            Shown::io(c, result)
         },
     },
     Step {
@@ -343,13 +388,13 @@ const STEPS: &[Step] = &[
             lab.connection = None;
             lab.client = None;
             lab.server = None;
-            Outcome::io(c, result)
+            Shown::io(c, result)
         },
     },
 ];
 
 /// The text of one step as the tour shows it.
-fn show(number: usize, step: &Step, outcome: &Outcome) -> String {
+fn show(number: usize, step: &Step, outcome: &Shown) -> String {
     let total = STEPS.len();
     let mut text = format!("== Step {number}/{total}: {} ==\n", step.title);
     for line in step.setup {
@@ -422,10 +467,10 @@ fn pause(input: &mut impl BufRead) -> io::Result<bool> {
 }
 
 impl Run for TourArgs {
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Outcome> {
         if ctx.format != Format::Table {
             return Err(Fatal::new(
-                ExitCode::Usage,
+                Outcome::Usage,
                 "tour prints text only; --script gives the same steps as Python",
             )
             .into());
@@ -436,13 +481,13 @@ impl Run for TourArgs {
             out.write_all(script().as_bytes())
                 .context("writing output")?;
             out.flush().context("writing output")?;
-            return Ok(ExitCode::Success);
+            return Ok(Outcome::Success);
         }
         let stdin = io::stdin();
         let mut input = stdin.lock();
         let mut waiting = self.pause;
         let mut lab = Lab::default();
-        let mut worst = ExitCode::Success;
+        let mut worst = Outcome::Success;
         for (i, step) in STEPS.iter().enumerate() {
             let outcome = (step.run)(&mut lab);
             worst = worst.max(outcome.exit);
@@ -494,10 +539,10 @@ mod tests {
 
     #[test]
     fn a_failed_step_says_so() {
-        let outcome = Outcome {
+        let outcome = Shown {
             c: "getservbyname(\"ssh\", NULL)".to_string(),
             result: Err("OSError: service/proto not found".to_string()),
-            exit: ExitCode::NotFound,
+            exit: Outcome::NotFound,
         };
         let text = show(1, &STEPS[0], &outcome);
         assert!(text.contains("Result  OSError: service/proto not found\n"));

@@ -56,21 +56,7 @@ pub fn host(key: &OsStr) -> Result<&str, Failure> {
 
 /// A port number 0-65535 in decimal.
 pub fn port(text: &str) -> Result<u16, Failure> {
-    let digits = text.strip_prefix('+').unwrap_or(text);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        if let Some(rest) = text.strip_prefix('-')
-            && !rest.is_empty()
-            && rest.bytes().all(|b| b.is_ascii_digit())
-        {
-            return Err(Failure::invalid(format!(
-                "port must be 0-65535, not {text}"
-            )));
-        }
-        return Err(Failure::invalid(format!("not a port number: {text}")));
-    }
-    digits
-        .parse::<u16>()
-        .map_err(|_| Failure::invalid(format!("port must be 0-65535, not {text}")))
+    crate::parse::port(text).map_err(Failure::invalid)
 }
 
 /// A getaddrinfo service: a name is passed on as it is, a number must be a real port
@@ -101,9 +87,9 @@ mod tests {
         assert!(host(os(&name253)).is_ok());
         assert!(host(os(&format!("{name253}."))).is_ok());
         let err = host(os(&format!("{name253}b"))).unwrap_err();
-        assert_eq!(err.message, "name too long (254 > 253 bytes)");
+        assert_eq!(err.message(), "name too long (254 > 253 bytes)");
         let err = host(os(&"a".repeat(64))).unwrap_err();
-        assert_eq!(err.message, "label too long (64 > 63 bytes)");
+        assert_eq!(err.message(), "label too long (64 > 63 bytes)");
         assert!(host(os("a..b")).is_err());
         assert!(host(os("")).is_err());
         assert!(host(os("a\0b")).is_err());
@@ -115,8 +101,8 @@ mod tests {
         assert_eq!(port("0"), Ok(0));
         assert_eq!(port("65535"), Ok(65535));
         assert!(port("65536").is_err());
-        assert!(port("-1").unwrap_err().message.contains("0-65535"));
-        assert!(port("abc").unwrap_err().message.contains("not a port"));
+        assert!(port("-1").unwrap_err().message().contains("0-65535"));
+        assert!(port("abc").unwrap_err().message().contains("not a port"));
         assert!(port("").is_err());
     }
 
@@ -134,6 +120,6 @@ mod tests {
     fn invalid_utf8_is_caught() {
         use std::os::unix::ffi::OsStrExt;
         let err = host(OsStr::from_bytes(b"\xff.example")).unwrap_err();
-        assert_eq!(err.code, "INVALID_INPUT");
+        assert!(err.is_invalid());
     }
 }

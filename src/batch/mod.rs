@@ -13,13 +13,12 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cmd::{Ctx, Emitter};
-use crate::exit::{ExitCode, Fatal};
-use crate::model::{Answer, Record};
+use crate::calls::BatchArgs;
+use crate::model::{Answer, Fatal, Outcome};
 
 /// How a batch of keys is read and run, as the command line asked.
 #[derive(Debug, Clone, Default)]
-pub struct Batch {
+pub struct Options {
     /// A file of more keys, one per line.
     pub file: Option<PathBuf>,
     /// Lookups in flight at once.
@@ -28,6 +27,25 @@ pub struct Batch {
     pub unordered: bool,
     /// Print a summary on stderr at the end.
     pub stats: bool,
+}
+
+impl Options {
+    /// The batch options given on the command line. Keys all on the command line are few and
+    /// counted: no more workers than keys.
+    pub fn from_args(args: &BatchArgs, keys: &[OsString]) -> Self {
+        let jobs = usize::try_from(args.jobs).unwrap_or(1);
+        let jobs = if args.reads_keys(keys) {
+            jobs
+        } else {
+            jobs.min(keys.len())
+        };
+        Options {
+            file: args.file.clone(),
+            jobs: jobs.max(1),
+            unordered: args.unordered,
+            stats: args.stats,
+        }
+    }
 }
 
 /// Answers written before a progress bar is worth showing.
@@ -78,56 +96,36 @@ impl Progress {
     }
 }
 
-/// Whether these arguments ask for keys from elsewhere than the command line.
-pub fn reads_keys(batch: &Batch, args: &[OsString]) -> bool {
-    batch.file.is_some() || args.iter().any(|a| a == "-")
+/// Where a batch's answers go, in the order they are to be written.
+pub trait Output<R> {
+    fn write(&mut self, answer: Answer<R>) -> anyhow::Result<()>;
+    /// Flush what is held back and say how the run went.
+    fn finish(self) -> anyhow::Result<Outcome>;
 }
 
-/// Split a `HOST [SERVICE]` line; the service is `None` when the line has only a host.
-pub fn host_and_service(line: &OsStr) -> (OsString, Option<OsString>) {
-    use std::os::unix::ffi::{OsStrExt, OsStringExt};
-    let bytes = line.as_bytes();
-    let mut parts = bytes
-        .split(|b| b.is_ascii_whitespace())
-        .filter(|part| !part.is_empty());
-    let host = OsString::from_vec(parts.next().unwrap_or_default().to_vec());
-    let service = parts.next().map(|s| OsString::from_vec(s.to_vec()));
-    (host, service)
-}
-
-/// Resolve every key with `lookup` and write the answers; returns the highest exit code.
-pub fn run<R>(
-    ctx: &Ctx,
-    batch: &Batch,
+/// Resolve every key with `lookup`, write each answer to `out`, then finish it; returns what
+/// `out` says of the run.
+pub fn run<R: Send>(
+    batch: &Options,
     args: &[OsString],
     lookup: impl Fn(&OsStr) -> Answer<R> + Sync,
-) -> anyhow::Result<ExitCode>
-where
-    R: Record + Send + 'static,
-{
+    mut out: impl Output<R>,
+) -> anyhow::Result<Outcome> {
     let keys = keys::keys(args, batch.file.as_deref()).map_err(|err| {
         let path = batch.file.as_deref().unwrap_or(std::path::Path::new("-"));
         let reason = err
             .raw_os_error()
             .map_or_else(|| err.to_string(), crate::sys::error::errno_message);
         Fatal::new(
-            ExitCode::Usage,
+            Outcome::Usage,
             format!("--file {}: {reason}", path.display()),
         )
     })?;
     let started = Instant::now();
-    let mut emitter = Emitter::<R>::new(ctx);
     let mut stats = stats::Stats::default();
     let mut progress = Progress::new();
-    // Keys all on the command line are few and counted: no more workers than keys.
-    let counted = batch.file.is_none() && !args.iter().any(|a| a == "-");
-    let jobs = if counted {
-        batch.jobs.min(args.len())
-    } else {
-        batch.jobs
-    };
     let opts = pool::Options {
-        jobs: jobs.max(1),
+        jobs: batch.jobs.max(1),
         unordered: batch.unordered,
     };
     let timed = |key: OsString| {
@@ -140,14 +138,18 @@ where
         opts,
         timed,
         |(answer, took): (Answer<R>, Duration)| {
-            let code = answer.result.as_ref().err().map(|f| f.code.as_str());
-            stats.add(answer.exit(), code, Some(answer.elapsed.unwrap_or(took)));
-            progress.around(|| emitter.write(answer))
+            let timed_out = answer.result.as_ref().err().is_some_and(|f| f.is_timeout());
+            stats.add(
+                answer.outcome(),
+                timed_out,
+                Some(answer.elapsed.unwrap_or(took)),
+            );
+            progress.around(|| out.write(answer))
         },
     )
     .context("reading keys");
     progress.finish();
-    let worst = outcome.and_then(|()| emitter.finish());
+    let worst = outcome.and_then(|()| out.finish());
     if batch.stats {
         // Written even after an error, so a partial batch still tells what it did.
         let _ = io::Write::write_all(

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use hdrhistogram::Histogram;
 
-use crate::exit::ExitCode;
+use crate::model::Outcome;
 
 /// What a batch has seen so far.
 pub struct Stats {
@@ -34,15 +34,15 @@ impl Default for Stats {
 }
 
 impl Stats {
-    /// Count one answer: its outcome (by exit code, and by failure code for timeouts) and latency.
-    pub fn add(&mut self, exit: ExitCode, code: Option<&str>, elapsed: Option<Duration>) {
-        let counter = match (exit, code) {
-            (_, Some("TIMEOUT")) => &mut self.timeout,
-            (ExitCode::Success, _) => &mut self.ok,
-            (ExitCode::NotFound, _) => &mut self.not_found,
-            (ExitCode::Usage, _) => &mut self.invalid,
-            (ExitCode::Temporary, _) => &mut self.temporary,
-            (ExitCode::System, _) => &mut self.failed,
+    /// Count one answer: its outcome (timeouts apart from other temporary failures) and latency.
+    pub fn add(&mut self, outcome: Outcome, timed_out: bool, elapsed: Option<Duration>) {
+        let counter = match (outcome, timed_out) {
+            (_, true) => &mut self.timeout,
+            (Outcome::Success, _) => &mut self.ok,
+            (Outcome::NotFound, _) => &mut self.not_found,
+            (Outcome::Usage, _) => &mut self.invalid,
+            (Outcome::Temporary, _) => &mut self.temporary,
+            (Outcome::System, _) => &mut self.failed,
         };
         *counter += 1;
         if let (Some(hist), Some(elapsed)) = (self.latency.as_mut(), elapsed) {
@@ -98,11 +98,11 @@ mod tests {
     fn outcomes_and_percentiles_are_counted() {
         let mut stats = Stats::default();
         for ms in 1..=100u64 {
-            stats.add(ExitCode::Success, None, Some(Duration::from_millis(ms)));
+            stats.add(Outcome::Success, false, Some(Duration::from_millis(ms)));
         }
-        stats.add(ExitCode::NotFound, Some("EAI_NONAME"), None);
-        stats.add(ExitCode::Temporary, Some("TIMEOUT"), None);
-        stats.add(ExitCode::Temporary, Some("EAI_AGAIN"), None);
+        stats.add(Outcome::NotFound, false, None);
+        stats.add(Outcome::Temporary, true, None);
+        stats.add(Outcome::Temporary, false, None);
         assert_eq!(stats.total(), 103);
         let text = stats.summary(Duration::from_secs(1));
         assert!(text.contains("103 keys"), "{text}");

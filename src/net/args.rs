@@ -7,22 +7,22 @@ use std::time::Duration;
 use clap::Args;
 
 use super::text::{parse_seconds, parse_size};
-use crate::cli::{parse_family, parse_proto, parse_socktype};
+use crate::parse;
 
 /// `socket [-f FAMILY] [-t TYPE] [-p PROTO]`.
 #[derive(Debug, Args)]
 pub struct SocketArgs {
     /// Address family: inet, inet6, unix, any AF_ name, or a number
-    #[arg(short, long, default_value = "inet", value_parser = parse_family)]
+    #[arg(short, long, default_value = "inet", value_parser = parse::family)]
     pub family: i32,
 
     /// Socket type: stream, dgram, raw, seqpacket, any SOCK_ name, or a number
-    #[arg(short = 't', long = "type", default_value = "stream", value_parser = parse_socktype)]
+    #[arg(short = 't', long = "type", default_value = "stream", value_parser = parse::socktype)]
     pub socktype: i32,
 
     /// Protocol: 0 (the family's default for the type), tcp, udp, any IPPROTO_ or /etc/protocols name
-    #[arg(short, long, default_value = "0", value_parser = parse_proto)]
-    pub proto: i32,
+    #[arg(short, long, default_value = "0", value_parser = parse::protocol)]
+    pub proto: crate::parse::Protocol,
 }
 
 /// `connect HOST SERVICE [--send TEXT | --send-file PATH | --stdin | --http[=PATH]]`.
@@ -91,7 +91,7 @@ pub struct ConnectArgs {
 
 impl ConnectArgs {
     pub fn family(&self) -> i32 {
-        crate::cli::family_shortcut(self.inet, self.inet6, libc::AF_UNSPEC)
+        crate::calls::addrinfo::family_shortcut(self.inet, self.inet6, libc::AF_UNSPEC)
     }
 }
 

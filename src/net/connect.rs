@@ -4,8 +4,9 @@ use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-use crate::lookup::dnsname;
-use crate::model::Failure;
+use crate::calls::dnsname;
+use crate::model::{Failure, Why};
+use crate::sys::SysError;
 use crate::sys::netdb::{self, Hints};
 use crate::validate;
 
@@ -179,8 +180,8 @@ fn connect_first(
             }
             Err(err) => {
                 let failure = failure_of(&err);
-                attempt.outcome = failure.code.clone();
-                attempt.message = Some(failure.message.clone());
+                attempt.outcome = failure.code().clone();
+                attempt.message = Some(failure.message().clone());
                 attempts.push(attempt);
                 last = Some(failure);
             }
@@ -200,14 +201,10 @@ fn exchange(
 ) -> Result<(), Failure> {
     let io_failure = |err: io::Error| failure_of(&err);
     // The errno name stays the kernel's; the message says which step it interrupted.
-    let during = |step: &str, err: io::Error| {
-        let mut failure = failure_of(&err);
-        failure.message = if failure.code == "ETIMEDOUT" {
-            format!("{step}: timed out after {} s", plan.timeout.as_secs_f64())
-        } else {
-            format!("{step}: {}", failure.message)
-        };
-        failure
+    let during = |step: &'static str, err: io::Error| {
+        let errno = errno_of(&err);
+        let timeout = (errno == libc::ETIMEDOUT).then_some(plan.timeout);
+        Failure::explained(SysError::Errno(errno), Why::During { step, timeout })
     };
     let mut writer = stream;
     if let Some(request) = &plan.request {

@@ -4,10 +4,10 @@ use std::io::{self, Read, Write};
 
 use anyhow::Context;
 
-use crate::cmd::{Ctx, Run, emit, report};
-use crate::exit::{ExitCode, Fatal};
 use crate::model::{Answer, Failure};
+use crate::model::{Fatal, Outcome};
 use crate::render::{self, Format};
+use crate::runner::{Ctx, Run, emit, report};
 use crate::validate;
 
 use super::args::{ConnectArgs, ServeArgs, SocketArgs};
@@ -18,8 +18,12 @@ use super::socket;
 use super::text::unescape;
 
 impl Run for SocketArgs {
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-        let answer = socket::describe(self.family, self.socktype, self.proto);
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Outcome> {
+        let answer = socket::describe(
+            self.family,
+            self.socktype,
+            crate::calls::protobyname::number(&self.proto)?,
+        );
         if ctx.format != Format::Table {
             return emit(ctx, [answer]);
         }
@@ -41,18 +45,18 @@ impl ConnectArgs {
         if let Some(text) = &self.send {
             return unescape(text)
                 .map(Some)
-                .map_err(|e| Fatal::new(ExitCode::Usage, format!("connect: --send: {e}")).into());
+                .map_err(|e| Fatal::new(Outcome::Usage, format!("connect: --send: {e}")).into());
         }
         if let Some(path) = &self.send_file {
             return std::fs::read(path).map(Some).map_err(|err| {
                 let failure = super::text::failure_of(&err);
                 Fatal::new(
-                    ExitCode::Usage,
+                    Outcome::Usage,
                     format!(
                         "connect: {}: {} ({})",
                         path.display(),
-                        failure.message,
-                        failure.code
+                        failure.message(),
+                        failure.code()
                     ),
                 )
                 .into()
@@ -90,7 +94,7 @@ impl ConnectArgs {
 }
 
 impl Run for ConnectArgs {
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Outcome> {
         let plan = Plan {
             host: &self.host,
             service: &self.service,
@@ -125,9 +129,9 @@ impl Run for ConnectArgs {
         Ok(match failure {
             Some(failure) => {
                 report(ctx.command, &label, &failure, ctx.color_errors);
-                failure.exit
+                failure.outcome()
             }
-            None => ExitCode::Success,
+            None => Outcome::Success,
         })
     }
 }
@@ -229,16 +233,16 @@ fn write_table(summary: &ConnectSummary, reply: &str) -> anyhow::Result<()> {
 }
 
 impl Run for ServeArgs {
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Outcome> {
         let usage =
-            |failure: Failure| Fatal::new(ExitCode::Usage, format!("serve: {}", failure.message));
+            |failure: Failure| Fatal::new(Outcome::Usage, format!("serve: {}", failure.message()));
         let addr = match serve::parse_listen(&self.listen).map_err(usage)? {
             Listen::Addr(addr) => addr,
             // A name that does not resolve is a lookup failure, with its own exit code.
             Listen::Name(name, port) => serve::resolve(&name, port).map_err(|failure| {
                 Fatal::new(
-                    failure.exit,
-                    format!("serve: {name}: {} ({})", failure.message, failure.code),
+                    failure.outcome(),
+                    format!("serve: {name}: {} ({})", failure.message(), failure.code()),
                 )
             })?,
         };
@@ -248,7 +252,7 @@ impl Run for ServeArgs {
             let text = self.reply.as_deref().unwrap_or("message received");
             Mode::Reply(
                 unescape(text)
-                    .map_err(|e| Fatal::new(ExitCode::Usage, format!("serve: --reply: {e}")))?,
+                    .map_err(|e| Fatal::new(Outcome::Usage, format!("serve: --reply: {e}")))?,
             )
         };
         let recv_size = self.recv_size.unwrap_or(match mode {

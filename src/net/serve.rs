@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
-use crate::exit::{ExitCode, Fatal};
 use crate::model::{Answer, Failure, Record};
+use crate::model::{Fatal, Outcome};
 use crate::render::{self, Format};
 use crate::sys::socket as sys;
 use crate::validate;
@@ -99,7 +99,7 @@ pub fn parse_listen(text: &str) -> Result<Listen, Failure> {
 /// several addresses binds one, and the `listening` event says which.
 pub fn resolve(name: &str, port: u16) -> Result<SocketAddr, Failure> {
     let name = validate::host(std::ffi::OsStr::new(name))?;
-    let address = crate::lookup::hostbyname::first_ipv4(name)?;
+    let address = crate::calls::hostbyname::first_ipv4(name)?;
     let ip: Ipv4Addr = address
         .parse()
         .map_err(|_| Failure::invalid(format!("not an IPv4 address: {address}")))?;
@@ -155,16 +155,16 @@ impl Shared {
 }
 
 /// Bind, listen, accept until stopped; print events as they happen and a summary at the end.
-pub fn run(config: Config, format: Format) -> anyhow::Result<ExitCode> {
+pub fn run(config: Config, format: Format) -> anyhow::Result<Outcome> {
     let listener = TcpListener::bind(config.addr).map_err(|err| {
         let failure = failure_of(&err);
         Fatal::new(
-            ExitCode::System,
+            Outcome::System,
             format!(
                 "serve: {}: {} ({})",
                 show_addr(&config.addr),
-                failure.message,
-                failure.code
+                failure.message(),
+                failure.code()
             ),
         )
     })?;
@@ -231,7 +231,7 @@ fn accept_loop(
     shared: &Arc<Shared>,
     listener: &TcpListener,
     output_closed: &AtomicBool,
-) -> (&'static str, ExitCode) {
+) -> (&'static str, Outcome) {
     let slots = Arc::new(Slots {
         active: Mutex::new(0),
         freed: Condvar::new(),
@@ -241,10 +241,10 @@ fn accept_loop(
     let mut full_reported = false;
     let outcome = loop {
         if output_closed.load(Ordering::SeqCst) {
-            break ("output_closed", ExitCode::Success);
+            break ("output_closed", Outcome::Success);
         }
         if shared.stop.load(Ordering::SeqCst) {
-            break ("signal", ExitCode::Success);
+            break ("signal", Outcome::Success);
         }
         {
             let active = slots.lock();
@@ -267,7 +267,7 @@ fn accept_loop(
                 ev.code = Some(err.code());
                 ev.reason = Some(format!("poll: {}", err.message()));
                 shared.send(ev);
-                break ("error", ExitCode::System);
+                break ("error", Outcome::System);
             }
         }
         match listener.accept() {
@@ -299,12 +299,12 @@ fn accept_loop(
                         ev.conn = Some(conn);
                         ev.peer = Some(show_addr(&peer));
                         ev.reason = Some("error".to_string());
-                        ev.code = Some(failure.code);
+                        ev.code = Some(failure.code());
                         shared.send(ev);
                     }
                 }
                 if shared.config.once {
-                    break ("once", ExitCode::Success);
+                    break ("once", Outcome::Success);
                 }
             }
             Err(err)
@@ -318,8 +318,8 @@ fn accept_loop(
                 // EMFILE and friends: say so, give the system a moment, keep serving.
                 let failure = failure_of(&err);
                 let mut ev = event(shared.started, "error");
-                ev.code = Some(failure.code);
-                ev.reason = Some(format!("accept: {}", failure.message));
+                ev.code = Some(failure.code());
+                ev.reason = Some(format!("accept: {}", failure.message()));
                 shared.send(ev);
                 thread::sleep(TICK);
             }
@@ -437,7 +437,7 @@ fn serve_conn(shared: &Shared, conn: u64, peer: SocketAddr, mut stream: TcpStrea
     ev.conn = Some(conn);
     ev.peer = Some(show_addr(&peer));
     ev.reason = Some(reason.to_string());
-    ev.code = code.map(|err| failure_of(&err).code);
+    ev.code = code.map(|err| failure_of(&err).code());
     ev.bytes_in = Some(counts.bytes_in);
     ev.bytes_out = Some(counts.bytes_out);
     shared.send(ev);
@@ -699,7 +699,7 @@ mod tests {
         assert!(
             parse_listen("::1:80")
                 .unwrap_err()
-                .message
+                .message()
                 .contains("brackets")
         );
         assert!(parse_listen("localhost:70000").is_err());
@@ -714,6 +714,6 @@ mod tests {
             resolve("localhost", 8080),
             Ok("127.0.0.1:8080".parse().unwrap())
         );
-        assert_eq!(resolve("a..b", 80).unwrap_err().code, "INVALID_INPUT");
+        assert!(resolve("a..b", 80).unwrap_err().is_invalid());
     }
 }

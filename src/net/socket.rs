@@ -2,15 +2,15 @@
 
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 
-use crate::lookup::constants;
 use crate::model::{Answer, Call, Failure};
 use crate::sys::socket as sys;
+use crate::text::symbols;
 
 use super::model::{Field, Linger, SocketInfo, SocketOptions};
 
 /// The name CPython shows for a value in a group, or the number where it has none.
 fn symbol(group: &str, value: i32) -> String {
-    constants::name_of(group, i64::from(value)).map_or_else(|| value.to_string(), str::to_string)
+    symbols::name_of(group, i64::from(value)).map_or_else(|| value.to_string(), str::to_string)
 }
 
 /// A protocol by name, except 0: IPPROTO_IP and IPPROTO_HOPOPTS share it, and to socket(2)
@@ -58,7 +58,6 @@ pub fn describe(family: i32, socktype: i32, proto: i32) -> Answer<SocketInfo> {
             symbol("SOCK_", socktype)
         ),
         notes,
-        function: "socket",
     });
     answer
 }

@@ -141,10 +141,10 @@ mod tests {
     fn timeouts_are_temporary_and_named() {
         let err = io::Error::new(io::ErrorKind::TimedOut, "connection timed out");
         let failure = failure_of(&err);
-        assert_eq!(failure.code, "ETIMEDOUT");
-        assert_eq!(failure.exit, crate::exit::ExitCode::Temporary);
+        assert_eq!(failure.code(), "ETIMEDOUT");
+        assert_eq!(failure.outcome(), crate::model::Outcome::Temporary);
         let refused = failure_of(&io::Error::from_raw_os_error(libc::ECONNREFUSED));
-        assert_eq!(refused.code, "ECONNREFUSED");
-        assert_eq!(refused.exit, crate::exit::ExitCode::System);
+        assert_eq!(refused.code(), "ECONNREFUSED");
+        assert_eq!(refused.outcome(), crate::model::Outcome::System);
     }
 }

@@ -7,7 +7,7 @@ mod table;
 
 use std::io::{self, Write};
 
-use crate::model::{Answer, Call, Record};
+use crate::model::{Answer, Call, PythonView, Record, no_python_view};
 
 /// The output formats every subcommand offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -34,7 +34,7 @@ pub fn sink<'w, R: Record + 'w>(format: Format, out: Box<dyn Write + 'w>) -> Box
         Format::Table => Box::new(table::Table::new(out)),
         Format::Json => Box::new(json::JsonArray::new(out)),
         Format::Jsonl => Box::new(json::JsonLines::new(out)),
-        Format::Python => python_sink(false, out),
+        Format::Python => python_sink(false, out, &no_python_view::<R>),
     }
 }
 
@@ -62,13 +62,15 @@ pub fn sink_with<'w, R: Record + 'w>(
     }
 }
 
-/// The python renderer, which shows calls in its own way (as a REPL transcript) when `explain`;
-/// the other renderers show a call wherever an answer carries one.
+/// The python renderer, printing what `view` makes of each answer; it shows calls in its own
+/// way (as a REPL transcript) when `explain`, where the other renderers show a call wherever an
+/// answer carries one.
 pub fn python_sink<'w, R: Record + 'w>(
     explain: bool,
     out: Box<dyn Write + 'w>,
+    view: PythonView<'w, R>,
 ) -> Box<dyn Sink<R> + 'w> {
-    Box::new(python::Python::new(out, explain))
+    Box::new(python::Python::new(out, explain, view))
 }
 
 /// `--explain` in table mode: the C call, the Python line and the notes, above the results.

@@ -2,24 +2,26 @@
 
 use std::io::{self, Write};
 
-use crate::model::{Answer, Record};
+use crate::model::{Answer, PythonView, Record};
 
 use super::Sink;
 
 /// Writes each answer as soon as it is ready; with `--explain`, as a REPL transcript whose
 /// `>>>` line is the Python that makes the call and `#` lines carry the C call and the notes.
-pub struct Python<'w> {
+pub struct Python<'w, R> {
     out: Box<dyn Write + 'w>,
     explain: bool,
+    /// What the call's Python returns or raises for an answer.
+    view: PythonView<'w, R>,
 }
 
-impl<'w> Python<'w> {
-    pub fn new(out: Box<dyn Write + 'w>, explain: bool) -> Self {
-        Python { out, explain }
+impl<'w, R> Python<'w, R> {
+    pub fn new(out: Box<dyn Write + 'w>, explain: bool, view: PythonView<'w, R>) -> Self {
+        Python { out, explain, view }
     }
 }
 
-impl<R: Record> Sink<R> for Python<'_> {
+impl<R: Record> Sink<R> for Python<'_, R> {
     fn answer(&mut self, answer: &Answer<R>) -> io::Result<()> {
         let call = answer.call.as_ref();
         if let (true, Some(call)) = (self.explain, call) {
@@ -29,14 +31,7 @@ impl<R: Record> Sink<R> for Python<'_> {
             }
             writeln!(self.out, ">>> {}", call.python)?;
         }
-        let line = match &answer.result {
-            Ok(records) => R::python(records, call).map_or_else(
-                || R::python_absent(records, call),
-                |value| value.to_string(),
-            ),
-            Err(failure) => R::python_failure(failure, call),
-        };
-        writeln!(self.out, "{line}")?;
+        writeln!(self.out, "{}", (self.view)(&answer.result))?;
         self.out.flush()
     }
 

@@ -1,7 +1,11 @@
 //! Snapshot tests of every renderer on the same fixed answers, so a format change is seen in review.
 
-use super::{Format, Options, sink_with};
-use crate::model::{AddrInfo, Answer, Failure, Service};
+use super::{Format, Options, python_sink, sink_with};
+use crate::calls::Lookup;
+use crate::calls::addrinfo::{AddrInfo, GetAddrInfo};
+use crate::calls::servbyname::{ServByName, Service};
+use crate::calls::servbyport::ServByPort;
+use crate::model::{Answer, Failure, PythonView};
 
 fn services() -> Vec<Answer<Service>> {
     vec![
@@ -127,39 +131,54 @@ fn table_elapsed_column_only_when_asked() {
     assert!(json.lines().all(|line| line.contains("\"elapsed_ms\":")));
 }
 
-/// The python renderer needs to know which call made a `Service` (port or name), so these
-/// answers carry the call their lookup would have given them.
+fn render_python<R: crate::model::Record>(
+    view: PythonView<'_, R>,
+    answers: &[Answer<R>],
+) -> String {
+    let mut buf = Vec::new();
+    {
+        let mut out = python_sink::<R>(false, Box::new(&mut buf), view);
+        let written = answers.iter().try_for_each(|a| out.answer(a));
+        assert!(
+            written.and_then(|()| out.finish()).is_ok(),
+            "writing to a Vec"
+        );
+    }
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// The same `Service` records are a port to getservbyname and a name to getservbyport: the
+/// call's own Python view decides.
 #[test]
 fn python_services_and_addrinfo() {
-    let call = |function| crate::model::Call {
-        function,
-        ..Default::default()
+    let by_name = ServByName {
+        default_proto: None,
     };
-    let mut by_name = services();
-    for answer in &mut by_name {
-        answer.call = Some(call("getservbyname"));
-    }
     assert_eq!(
-        render(Format::Python, &by_name),
+        render_python(&|r| by_name.python(r), &services()),
         "22\nOSError: service/proto not found\n80\n"
     );
-    let mut by_port = services();
-    for answer in &mut by_port {
-        answer.call = Some(call("getservbyport"));
-    }
+    let by_port = ServByPort {
+        default_proto: None,
+    };
     assert_eq!(
-        render(Format::Python, &by_port),
+        render_python(&|r| by_port.python(r), &services()),
         "'ssh'\nOSError: service/proto not found\n'http'\n"
     );
+    let getaddrinfo = GetAddrInfo {
+        hints: crate::sys::netdb::Hints::default(),
+        service: None,
+        lines: false,
+    };
     assert_eq!(
-        render(Format::Python, &addrinfo()),
+        render_python(&|r| getaddrinfo.python(r), &addrinfo()),
         "[(<AddressFamily.AF_INET6: 10>, <SocketKind.SOCK_STREAM: 1>, 6, '', ('::1', 80, 0, 0)), \
          (<AddressFamily.AF_INET: 2>, <SocketKind.SOCK_STREAM: 1>, 6, '', ('127.0.0.1', 80))]\n"
     );
 }
 
 #[test]
-fn python_without_a_known_call_says_so() {
+fn python_without_a_python_call_says_so() {
     assert_eq!(
         render(Format::Python, &services()[..1]),
         "# no Python rendering for this call\n"

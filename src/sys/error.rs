@@ -3,8 +3,9 @@
 use std::ffi::CStr;
 use std::fmt;
 
-use super::ffi::{EAI_ADDRFAMILY, EAI_IDN_ENCODE, HOST_NOT_FOUND, NO_DATA, NO_RECOVERY, TRY_AGAIN};
-use crate::exit::ExitCode;
+pub use super::ffi::{
+    EAI_ADDRFAMILY, EAI_IDN_ENCODE, HOST_NOT_FOUND, NO_DATA, NO_RECOVERY, TRY_AGAIN,
+};
 
 /// One failed libc call, in the vocabulary of the call that failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,32 +74,6 @@ impl SysError {
             SysError::NotFound(_) => None,
         }
     }
-
-    /// How this failure maps onto sockscope's documented exit codes.
-    pub fn exit_code(&self) -> ExitCode {
-        match self {
-            SysError::Gai { code, .. } => match *code {
-                libc::EAI_NONAME | libc::EAI_NODATA | libc::EAI_SERVICE | EAI_ADDRFAMILY => {
-                    ExitCode::NotFound
-                }
-                libc::EAI_AGAIN => ExitCode::Temporary,
-                // A name that cannot be encoded is bad input, like bad flags.
-                libc::EAI_BADFLAGS | libc::EAI_FAMILY | libc::EAI_SOCKTYPE | EAI_IDN_ENCODE => {
-                    ExitCode::Usage
-                }
-                _ => ExitCode::System,
-            },
-            SysError::Herrno(h) => match *h {
-                HOST_NOT_FOUND | NO_DATA => ExitCode::NotFound,
-                TRY_AGAIN => ExitCode::Temporary,
-                _ => ExitCode::System,
-            },
-            // A timeout is the one errno where trying again may well work.
-            SysError::Errno(libc::ETIMEDOUT) => ExitCode::Temporary,
-            SysError::Errno(_) => ExitCode::System,
-            SysError::NotFound(_) => ExitCode::NotFound,
-        }
-    }
 }
 
 impl fmt::Display for SysError {
@@ -108,55 +83,6 @@ impl fmt::Display for SysError {
 }
 
 impl std::error::Error for SysError {}
-
-/// The EAI code for a name `gai_name` gives, so a failure's symbolic code can become Python's
-/// `gaierror` number again.
-pub fn gai_value(name: &str) -> Option<i32> {
-    GAI_CODES
-        .iter()
-        .find(|&&code| gai_name(code) == name)
-        .copied()
-}
-
-const GAI_CODES: &[i32] = &[
-    libc::EAI_AGAIN,
-    libc::EAI_BADFLAGS,
-    libc::EAI_FAIL,
-    libc::EAI_FAMILY,
-    libc::EAI_MEMORY,
-    libc::EAI_NODATA,
-    libc::EAI_NONAME,
-    libc::EAI_SERVICE,
-    libc::EAI_SOCKTYPE,
-    libc::EAI_SYSTEM,
-    libc::EAI_OVERFLOW,
-    EAI_ADDRFAMILY,
-    EAI_IDN_ENCODE,
-];
-
-/// The h_errno value for a name `herrno_name` gives.
-pub fn herrno_value(name: &str) -> Option<i32> {
-    [HOST_NOT_FOUND, TRY_AGAIN, NO_RECOVERY, NO_DATA]
-        .into_iter()
-        .find(|&h| herrno_name(h) == name)
-}
-
-/// The errno value for a symbolic name (`ECONNREFUSED`).
-pub fn errno_value(name: &str) -> Option<i32> {
-    ERRNO_NAMES
-        .iter()
-        .find(|(_, n)| *n == name)
-        .map(|(value, _)| *value)
-}
-
-/// The errno whose strerror text this is: EAI_SYSTEM failures keep only the text, and Python
-/// shows the number too.
-pub fn errno_of_message(message: &str) -> Option<i32> {
-    ERRNO_NAMES
-        .iter()
-        .find(|(value, _)| errno_message(*value) == message)
-        .map(|(value, _)| *value)
-}
 
 fn gai_name(code: i32) -> String {
     let name = match code {
@@ -315,12 +241,6 @@ mod tests {
         assert_eq!(err.code(), "EAI_NONAME");
         assert_eq!(err.message(), "no such name (NXDOMAIN)");
         assert_eq!(err.strerror().unwrap(), "Name or service not known");
-        assert_eq!(err.exit_code(), ExitCode::NotFound);
-        let again = SysError::Gai {
-            code: libc::EAI_AGAIN,
-            errno: None,
-        };
-        assert_eq!(again.exit_code(), ExitCode::Temporary);
     }
 
     #[test]
@@ -348,10 +268,6 @@ mod tests {
     #[test]
     fn herrno_and_errno_are_named() {
         assert_eq!(SysError::Herrno(TRY_AGAIN).code(), "TRY_AGAIN");
-        assert_eq!(
-            SysError::Herrno(HOST_NOT_FOUND).exit_code(),
-            ExitCode::NotFound
-        );
         assert_eq!(SysError::Errno(libc::ECONNREFUSED).code(), "ECONNREFUSED");
         assert_eq!(
             SysError::Errno(libc::ECONNREFUSED).message(),
@@ -366,13 +282,6 @@ mod tests {
         assert_eq!(
             Some(SysError::Herrno(99).message()),
             SysError::Herrno(99).strerror()
-        );
-        assert_eq!(gai_value("EAI_NONAME"), Some(libc::EAI_NONAME));
-        assert_eq!(herrno_value("HOST_NOT_FOUND"), Some(HOST_NOT_FOUND));
-        assert_eq!(errno_value("ECONNREFUSED"), Some(libc::ECONNREFUSED));
-        assert_eq!(
-            errno_of_message("Connection refused"),
-            Some(libc::ECONNREFUSED)
         );
     }
 }

@@ -115,9 +115,11 @@ unsafe fn copy_servent(
     Ok(ServEntry {
         // SAFETY: servent's strings are valid C strings while the lock is held.
         name: unsafe { owned_string(s.s_name) },
+        // SAFETY: as above, s_aliases is a NULL-terminated array of C strings.
         aliases: unsafe { owned_strings(s.s_aliases) },
         // s_port holds a 16-bit port in network byte order inside an int.
         port: u16::from_be(s.s_port as u16),
+        // SAFETY: as above, s_proto is a valid C string.
         proto: unsafe { owned_string(s.s_proto) },
     })
 }
@@ -192,6 +194,7 @@ unsafe fn protoent_result(
     Ok(ProtoEntry {
         // SAFETY: the entry's strings point into the caller's live buffer.
         name: unsafe { owned_string(p.p_name) },
+        // SAFETY: p_aliases is a NULL-terminated array pointing into the same live buffer.
         aliases: unsafe { owned_strings(p.p_aliases) },
         number: p.p_proto,
     })
@@ -407,6 +410,7 @@ unsafe fn copy_hostent(h: &libc::hostent) -> HostEntry {
     HostEntry {
         // SAFETY: h_name and h_aliases are valid per the caller.
         name: unsafe { owned_string(h.h_name) },
+        // SAFETY: h_aliases is a NULL-terminated array of C strings, valid per the caller.
         aliases: unsafe { owned_strings(h.h_aliases) },
         addresses,
         family: h.h_addrtype,

@@ -1,15 +1,162 @@
 //! getnameinfo: a numeric address and port back to a host name and service, as CPython asks.
 
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
 use std::net::{IpAddr, SocketAddr};
 
-use crate::model::{Answer, Call, Failure, NameInfo};
-use crate::pyrepr;
+use clap::Args;
+use serde::Serialize;
+
+use crate::model::{Answer, Call, Cause, Failure, Fatal, NO_PYTHON, Record, Why};
+use crate::parse;
 use crate::sys::SysError;
 use crate::sys::netdb::{self, Hints};
+use crate::text::csource;
+use crate::text::pyrepr::{self, Py};
 use crate::validate;
 
-use super::explain;
+use super::addrinfo::host_and_service;
+use super::notes::failure_note;
+use super::options::{BatchArgs, ResolverArgs};
+use super::{Input, Lookup, Subcommand};
+
+#[derive(Debug, Args)]
+pub struct NameInfoArgs {
+    /// Numeric IPv4 or IPv6 address; `-` reads `ADDRESS [PORT]` lines from standard input
+    pub address: OsString,
+
+    /// Port number 0-65535 (0 when left out)
+    pub port: Option<OsString>,
+
+    /// Comma-separated NI_ flags: namereqd, numerichost, numericserv, nofqdn, dgram
+    /// (case-insensitive, NI_ prefix accepted) or a number
+    #[arg(long, default_value = "0", value_parser = parse::ni_flags)]
+    pub flags: i32,
+
+    /// IPv6 flow label 0-1048575, the third element of Python's 4-tuple sockaddr
+    #[arg(long, value_name = "N")]
+    pub flowinfo: Option<u32>,
+
+    /// IPv6 scope (interface index), the fourth element of Python's 4-tuple sockaddr
+    #[arg(long, value_name = "N")]
+    pub scope_id: Option<u32>,
+
+    #[command(flatten)]
+    pub batch: BatchArgs,
+
+    #[command(flatten)]
+    pub resolver: ResolverArgs,
+}
+
+impl NameInfoArgs {
+    fn lines(&self) -> bool {
+        self.batch.reads_keys(std::slice::from_ref(&self.address))
+    }
+}
+
+/// `getnameinfo`: the (host, service) pair CPython returns, with the socket address asked about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NameInfo {
+    /// The address as given.
+    pub query: String,
+    /// The port as given (0 when none was).
+    pub port: u16,
+    pub host: String,
+    pub service: String,
+}
+
+impl Record for NameInfo {
+    const KEYS: &'static [&'static str] = &["query", "port"];
+    const COLUMNS: &'static [&'static str] = &["query", "port", "host", "service"];
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.query.clone(),
+            self.port.to_string(),
+            self.host.clone(),
+            self.service.clone(),
+        ]
+    }
+}
+
+/// `socket.getnameinfo((address, port), flags)` for each key: an address, or with `lines` an
+/// `ADDRESS [PORT]` line of batch input.
+pub struct GetNameInfo {
+    /// PORT from the command line, the default for lines that give none.
+    pub port: Option<OsString>,
+    pub flags: i32,
+    pub flowinfo: Option<u32>,
+    pub scope_id: Option<u32>,
+    pub lines: bool,
+}
+
+impl Lookup for GetNameInfo {
+    type Record = NameInfo;
+
+    fn answer(&self, key: Option<&OsStr>) -> Answer<NameInfo> {
+        let key = key.unwrap_or_default();
+        let (address, port) = if self.lines {
+            let (address, port) = host_and_service(key);
+            (address, port.or_else(|| self.port.clone()))
+        } else {
+            (key.to_os_string(), self.port.clone())
+        };
+        lookup(&Request {
+            address: &address,
+            port: port.as_deref(),
+            flags: self.flags,
+            flowinfo: self.flowinfo,
+            scope_id: self.scope_id,
+        })
+    }
+
+    /// `(host, service)`, the pair of strings getnameinfo wrote. A host name fails in
+    /// getaddrinfo(AI_NUMERICHOST) in Python too: show its gaierror, although sockscope counts
+    /// the name as bad input.
+    fn python(&self, result: &Result<Vec<NameInfo>, Failure>) -> String {
+        match result {
+            Ok(rows) => rows.first().map_or_else(
+                || NO_PYTHON.to_string(),
+                |first| Py::Tuple(vec![Py::str(&first.host), Py::str(&first.service)]).to_string(),
+            ),
+            Err(Failure {
+                cause: Cause::NotNumeric,
+            }) => Failure::from(SysError::Gai {
+                code: libc::EAI_NONAME,
+                errno: None,
+            })
+            .python_exception(),
+            Err(failure) => failure.python_exception(),
+        }
+    }
+}
+
+impl Subcommand for NameInfoArgs {
+    type Lookup = GetNameInfo;
+
+    fn lookup(&self) -> Result<GetNameInfo, Fatal> {
+        Ok(GetNameInfo {
+            port: self.port.clone(),
+            flags: self.flags,
+            flowinfo: self.flowinfo,
+            scope_id: self.scope_id,
+            lines: self.lines(),
+        })
+    }
+
+    fn input(&self) -> Input<'_> {
+        if self.lines() {
+            Input::Batch {
+                keys: std::slice::from_ref(&self.address),
+                batch: &self.batch,
+            }
+        } else {
+            Input::Keys(vec![Some(self.address.clone())])
+        }
+    }
+
+    fn resolver(&self) -> Option<&ResolverArgs> {
+        Some(&self.resolver)
+    }
+}
 
 /// One getnameinfo call as the user asked for it.
 #[derive(Debug, Clone)]
@@ -26,10 +173,6 @@ pub struct Request<'a> {
 /// The largest flow label: it is 20 bits, and CPython refuses more (OverflowError).
 const MAX_FLOWINFO: u32 = 0xfffff;
 
-/// Why a host name is refused: its own text, so `--format python` and the notes can tell this
-/// refusal (where Python raises gaierror EAI_NONAME) from bad input Python never accepts.
-pub const NOT_NUMERIC: &str = "not a numeric IPv4 or IPv6 address (no name is resolved here)";
-
 /// CPython's first step in `getnameinfo((host, port), flags)`: getaddrinfo with AI_NUMERICHOST
 /// and SOCK_DGRAM, so only a numeric address (IPv4 in any inet_aton spelling, IPv6 with an
 /// optional %zone) is accepted and nothing is resolved. A name is therefore bad input here,
@@ -39,7 +182,7 @@ pub fn numeric(address: &str, port: u16) -> Result<SocketAddr, Failure> {
     let c_port = netdb::c_string(&port.to_string())?;
     let entries = match netdb::getaddrinfo(Some(&c_address), Some(&c_port), NUMERIC_HINTS) {
         Err(SysError::Gai { code, .. }) if code == libc::EAI_NONAME => {
-            return Err(Failure::invalid(NOT_NUMERIC));
+            return Err(Failure::not_numeric());
         }
         other => other?,
     };
@@ -64,14 +207,19 @@ pub fn lookup(req: &Request) -> Answer<NameInfo> {
     let addr = port.clone().and_then(|port| sockaddr(req, port));
     let result = addr.clone().and_then(|addr| {
         let (host, service) = netdb::getnameinfo(&addr, req.flags).map_err(|err| {
-            let mut failure = Failure::from(err);
             // The address was fine; it has no name, and NI_NAMEREQD forbids the number.
-            if failure.code == "EAI_NONAME" && req.flags & libc::NI_NAMEREQD != 0 {
-                failure.message =
-                    "the address has no name, and NI_NAMEREQD forbids answering with the number"
-                        .to_string();
+            let noname = matches!(
+                err,
+                SysError::Gai {
+                    code: libc::EAI_NONAME,
+                    ..
+                }
+            );
+            if noname && req.flags & libc::NI_NAMEREQD != 0 {
+                Failure::explained(err, Why::NameRequired)
+            } else {
+                Failure::from(err)
             }
-            failure
         })?;
         Ok(vec![NameInfo {
             query: query.clone(),
@@ -81,9 +229,7 @@ pub fn lookup(req: &Request) -> Answer<NameInfo> {
         }])
     });
     let call = call(req, &query, port.ok(), addr.ok(), &result);
-    let mut answer = Answer::new(Some(query), result);
-    answer.call = Some(call);
-    answer
+    Answer::new(Some(query), result).with_call(call)
 }
 
 /// The socket address CPython builds from the tuple: the numeric address, the port, and for
@@ -153,17 +299,17 @@ fn call(
         || req.port.map(validate::display).unwrap_or_default(),
         |p| p.to_string(),
     );
-    let mut c = explain::c_getaddrinfo(Some(query), Some(&port_text), NUMERIC_HINTS);
+    let mut c = csource::c_getaddrinfo(Some(query), Some(&port_text), NUMERIC_HINTS);
     if let Some(addr) = &addr {
         c.push_str(&format!(
             "; getnameinfo({}, host, 1025, serv, 32, {})",
             c_sockaddr(addr),
-            explain::c_flags("NI_", req.flags)
+            csource::c_flags("NI_", req.flags)
         ));
     }
     let mut tuple = vec![
-        explain::py_str(query),
-        port.map_or_else(|| explain::py_str(&port_text), |p| p.to_string()),
+        csource::py_str(query),
+        port.map_or_else(|| csource::py_str(&port_text), |p| p.to_string()),
     ];
     if req.flowinfo.is_some() || req.scope_id.is_some() {
         tuple.push(req.flowinfo.unwrap_or(0).to_string());
@@ -178,7 +324,6 @@ fn call(
         c,
         python,
         notes: notes(req, query, result),
-        function: "getnameinfo",
     }
 }
 
@@ -244,17 +389,19 @@ fn notes(req: &Request, query: &str, result: &Result<Vec<NameInfo>, Failure>) ->
                 );
             }
         }
-        Err(f) if f.code == "EAI_NONAME" && flag(libc::NI_NAMEREQD) => notes.push(
+        Err(f) if f.is_gai(libc::EAI_NONAME) && flag(libc::NI_NAMEREQD) => notes.push(
             "NI_NAMEREQD: no name was found for the address and a numeric answer was not \
              allowed, so EAI_NONAME"
                 .to_string(),
         ),
-        Err(f) if f.message == NOT_NUMERIC => notes.push(
+        Err(Failure {
+            cause: Cause::NotNumeric,
+        }) => notes.push(
             "getaddrinfo with AI_NUMERICHOST refused a name (EAI_NONAME), as it does in Python; \
              sockscope reports it as bad input and makes no getnameinfo call"
                 .to_string(),
         ),
-        Err(f) => notes.extend(explain::failure_note(f)),
+        Err(f) => notes.extend(failure_note(f)),
     }
     notes
 }

@@ -2,7 +2,7 @@
 
 use std::fmt::{self, Write as _};
 
-use crate::lookup::constants;
+use super::symbols;
 
 /// A Python value as far as the socket module's answers need one; `Display` is its `repr`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +34,7 @@ impl Py {
     /// (CPython's `_intenum_converter` does the same for getaddrinfo's family and type).
     pub fn constant(group: &str, value: i64) -> Py {
         let member = enum_class(group).and_then(|class| {
-            let name = constants::name_of(group, value)?;
+            let name = symbols::name_of(group, value)?;
             is_enum_name(name).then(|| Py::Enum {
                 class,
                 name: name.to_string(),
@@ -59,7 +59,7 @@ impl Py {
         if let Ok(n) = text.parse::<i64>() {
             return Py::constant(group, n);
         }
-        constants::value_of(text).map_or_else(|| Py::str(text), |v| Py::constant(group, v))
+        symbols::value_of(text).map_or_else(|| Py::str(text), |v| Py::constant(group, v))
     }
 }
 
@@ -206,7 +206,7 @@ pub fn host_literal(host: &str) -> String {
 
 /// A constant as Python source: `socket.AF_INET`, or the number where Python has no name for it.
 pub fn constant_literal(group: &str, value: i64) -> String {
-    constants::name_of(group, value)
+    symbols::name_of(group, value)
         .map_or_else(|| value.to_string(), |name| format!("socket.{name}"))
 }
 
@@ -217,18 +217,8 @@ pub fn flags_literal(flags: i32) -> String {
 
 /// Flags of any group (AI_, NI_) as Python source, each known bit by its name.
 pub fn group_flags_literal(group: &str, flags: i32) -> String {
-    let mut parts = Vec::new();
-    let mut rest = i64::from(flags);
-    for bit in 0..31 {
-        let value = 1_i64 << bit;
-        if rest & value == 0 {
-            continue;
-        }
-        if let Some(name) = constants::name_of(group, value) {
-            parts.push(format!("socket.{name}"));
-            rest &= !value;
-        }
-    }
+    let (names, rest) = symbols::flag_names(group, flags);
+    let mut parts: Vec<String> = names.iter().map(|name| format!("socket.{name}")).collect();
     if rest != 0 || parts.is_empty() {
         parts.push(rest.to_string());
     }

@@ -1,10 +1,8 @@
 //! Shared pieces of `--explain`: C arguments as C source, Python arguments as Python source.
 
-use crate::model::Failure;
-use crate::pyrepr;
 use crate::sys::netdb::Hints;
 
-use super::constants;
+use super::{pyrepr, symbols};
 
 /// A C string argument as C source: `"localhost"`, or `NULL` where none is passed.
 pub fn c_str(text: Option<&str>) -> String {
@@ -29,29 +27,20 @@ fn c_symbol(group: &str, value: i32) -> String {
     if value == 0 && group != "AF_" {
         return "0".to_string();
     }
-    constants::name_of(group, i64::from(value)).map_or_else(|| value.to_string(), str::to_string)
+    symbols::name_of(group, i64::from(value)).map_or_else(|| value.to_string(), str::to_string)
 }
 
 /// Flags of a group (AI_, NI_) as C source: `AI_CANONNAME|AI_PASSIVE`.
 pub fn c_flags(group: &str, flags: i32) -> String {
-    let mut parts = Vec::new();
-    let mut rest = flags;
-    for bit in 0..31 {
-        let value = 1_i32 << bit;
-        if rest & value != 0
-            && let Some(name) = constants::name_of(group, i64::from(value))
-        {
-            parts.push(name.to_string());
-            rest &= !value;
-        }
-    }
+    let (names, rest) = symbols::flag_names(group, flags);
+    let mut parts: Vec<String> = names.iter().map(|name| (*name).to_string()).collect();
     if rest != 0 || parts.is_empty() {
         parts.push(rest.to_string());
     }
     parts.join("|")
 }
 
-/// getaddrinfo's hints as the issue spells them: `{ai_family=AF_UNSPEC, ai_socktype=0, ...}`.
+/// getaddrinfo's hints, field by field: `{ai_family=AF_UNSPEC, ai_socktype=0, ...}`.
 pub fn c_hints(hints: Hints) -> String {
     format!(
         "{{ai_family={}, ai_socktype={}, ai_protocol={}, ai_flags={}}}",
@@ -119,46 +108,12 @@ pub fn py_getaddrinfo(host: Option<&str>, service: Option<&str>, hints: Hints) -
     format!("socket.getaddrinfo({})", args.join(", "))
 }
 
-/// What a failure usually means, for the notes; `None` where the message says it all.
-pub fn failure_note(failure: &Failure) -> Option<String> {
-    // A refused host name is EAI_NONAME too, but the generic note would blame the sources.
-    if let Some(note) = super::dnsname::note(failure) {
-        return Some(note);
-    }
-    if failure.message.starts_with("AI_ADDRCONFIG:") {
-        return Some(
-            "AI_ADDRCONFIG asks only for families this machine has an address of, and glibc \
-             (its __check_pf) counts neither 127.0.0.1 nor ::1: with AF_INET or AF_INET6 and no \
-             such address it returns EAI_NONAME before any name service is asked"
-                .to_string(),
-        );
-    }
-    let note = match failure.code.as_str() {
-        "INVALID_INPUT" => "sockscope refused this input, so no call was made",
-        "EAI_NONAME" => {
-            "EAI_NONAME: no source the resolver asked (/etc/hosts, DNS, as /etc/nsswitch.conf \
-             says) knows this name, or the service is unknown"
-        }
-        "EAI_SERVICE" => "EAI_SERVICE: the service is not known for this socket type",
-        "EAI_ADDRFAMILY" | "EAI_NODATA" => "the name exists but has no address in this family",
-        "EAI_AGAIN" => "EAI_AGAIN: a temporary failure (no answer from DNS); retrying may help",
-        "EAI_FAMILY" => "EAI_FAMILY: getaddrinfo does not support this address family",
-        "EAI_SOCKTYPE" => {
-            "EAI_SOCKTYPE: this socket type is not supported, or does not go with this protocol"
-        }
-        "EAI_BADFLAGS" => "EAI_BADFLAGS: this combination of flags is invalid",
-        "HOST_NOT_FOUND" => "h_errno HOST_NOT_FOUND: Python raises socket.herror for it",
-        _ => return None,
-    };
-    Some(note.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn hints_read_like_the_issue() {
+    fn hints_read_like_c() {
         assert_eq!(
             c_getaddrinfo(Some("localhost"), Some("http"), Hints::default()),
             "getaddrinfo(\"localhost\", \"http\", {ai_family=AF_UNSPEC, ai_socktype=0, \

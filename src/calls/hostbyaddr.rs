@@ -1,15 +1,70 @@
 //! gethostbyaddr the way CPython makes it: resolve the key to one address, then read its hosts entry.
 
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use crate::model::{Answer, Call, Failure, HostEntry};
-use crate::pyrepr;
+use clap::Args;
+
+use crate::model::{Answer, Call, Cause, Failure, Fatal, Why};
 use crate::sys::SysError;
+use crate::sys::error::{HOST_NOT_FOUND, NO_DATA};
 use crate::sys::netdb::{self, Hints};
+use crate::text::{csource, pyrepr};
 use crate::validate;
 
-use super::{explain, nameinfo};
+use super::hostbyname_ex::{HostEntry, python_entry};
+use super::nameinfo;
+use super::notes::failure_note;
+use super::options::{BatchArgs, ResolverArgs};
+use super::{Input, Lookup, Subcommand};
+
+#[derive(Debug, Args)]
+pub struct HostByAddrArgs {
+    /// IPv4 or IPv6 addresses (or host names, which are resolved first, as Python does);
+    /// `-` reads them from standard input
+    #[arg(required_unless_present = "file", value_name = "ADDRESS")]
+    pub addresses: Vec<OsString>,
+
+    #[command(flatten)]
+    pub batch: BatchArgs,
+
+    #[command(flatten)]
+    pub resolver: ResolverArgs,
+}
+
+/// `socket.gethostbyaddr(address)`.
+pub struct HostByAddr;
+
+impl Lookup for HostByAddr {
+    type Record = HostEntry;
+
+    fn answer(&self, key: Option<&OsStr>) -> Answer<HostEntry> {
+        lookup(key.unwrap_or_default())
+    }
+
+    fn python(&self, result: &Result<Vec<HostEntry>, Failure>) -> String {
+        python_entry(result)
+    }
+}
+
+impl Subcommand for HostByAddrArgs {
+    type Lookup = HostByAddr;
+
+    fn lookup(&self) -> Result<HostByAddr, Fatal> {
+        Ok(HostByAddr)
+    }
+
+    fn input(&self) -> Input<'_> {
+        Input::Batch {
+            keys: &self.addresses,
+            batch: &self.batch,
+        }
+    }
+
+    fn resolver(&self) -> Option<&ResolverArgs> {
+        Some(&self.resolver)
+    }
+}
 
 /// A key that can only be meant as a numeric address: dotted digits or anything with a colon.
 /// No DNS name is all digits (top-level domains are not numeric), so such a key that is not a
@@ -76,10 +131,10 @@ fn c_setipaddr(name: &str) -> String {
             } else {
                 "AF_INET"
             };
-            format!("inet_pton({family}, {}, &addr)", explain::c_str(Some(name)))
+            format!("inet_pton({family}, {}, &addr)", csource::c_str(Some(name)))
         }
-        Step::Numeric => explain::c_getaddrinfo(Some(name), Some("0"), nameinfo::NUMERIC_HINTS),
-        Step::Name => explain::c_getaddrinfo(Some(name), None, Hints::default()),
+        Step::Numeric => csource::c_getaddrinfo(Some(name), Some("0"), nameinfo::NUMERIC_HINTS),
+        Step::Name => csource::c_getaddrinfo(Some(name), None, Hints::default()),
     }
 }
 
@@ -105,42 +160,33 @@ fn same_family(ip: IpAddr, family: libc::c_int) -> Result<(), Failure> {
     if family == asked {
         return Ok(());
     }
-    let name = |f: libc::c_int| match f {
-        libc::AF_INET => "AF_INET".to_string(),
-        libc::AF_INET6 => "AF_INET6".to_string(),
-        other => other.to_string(),
-    };
-    let mut failure = Failure::from(SysError::Errno(libc::EAFNOSUPPORT));
-    failure.message = format!(
-        "the resolver answered with an {} entry for an {} address, which CPython refuses",
-        name(family),
-        name(asked)
-    );
-    Err(failure)
+    Err(Failure::explained(
+        SysError::Errno(libc::EAFNOSUPPORT),
+        Why::WrongFamily {
+            answered: family,
+            asked,
+        },
+    ))
 }
 
 /// NO_DATA's shared words ("no address of this family") fit a forward lookup; here the reverse
 /// name exists and what it lacks is a PTR record.
-fn no_ptr(mut failure: Failure) -> Failure {
-    if failure.code == "NO_DATA" {
-        failure.message = "the address's reverse name exists but has no PTR record".to_string();
+fn no_ptr(error: SysError) -> Failure {
+    if error == SysError::Herrno(NO_DATA) {
+        Failure::explained(error, Why::NoPtr)
+    } else {
+        Failure::from(error)
     }
-    failure
 }
 
-/// `socket.gethostbyaddr(address)`.
-pub fn lookup(key: &OsStr) -> Answer<HostEntry> {
+/// `socket.gethostbyaddr(address)` for one key.
+fn lookup(key: &OsStr) -> Answer<HostEntry> {
     let query = validate::display(key);
     let ip = validate::host(key).and_then(setipaddr);
     let result = ip.clone().and_then(|ip| {
-        let entry = netdb::gethostbyaddr_r(ip).map_err(|err| no_ptr(err.into()))?;
+        let entry = netdb::gethostbyaddr_r(ip).map_err(no_ptr)?;
         same_family(ip, entry.family)?;
-        Ok(vec![HostEntry {
-            query: query.clone(),
-            name: entry.name,
-            aliases: entry.aliases,
-            addresses: entry.addresses.iter().map(ToString::to_string).collect(),
-        }])
+        Ok(vec![HostEntry::new(&query, entry)])
     });
     let mut c = c_setipaddr(&query);
     if let Ok(ip) = &ip {
@@ -151,11 +197,8 @@ pub fn lookup(key: &OsStr) -> Answer<HostEntry> {
         c,
         python: format!("socket.gethostbyaddr({})", pyrepr::host_literal(&query)),
         notes: notes(&query, ip.ok(), &result),
-        function: "gethostbyaddr",
     };
-    let mut answer = Answer::new(Some(query), result);
-    answer.call = Some(call);
-    answer
+    Answer::new(Some(query), result).with_call(call)
 }
 
 fn notes(query: &str, ip: Option<IpAddr>, result: &Result<Vec<HostEntry>, Failure>) -> Vec<String> {
@@ -181,7 +224,7 @@ fn notes(query: &str, ip: Option<IpAddr>, result: &Result<Vec<HostEntry>, Failur
              /etc/nsswitch.conf says; Python returns (name, aliases, addresses)"
                 .to_string(),
         ),
-        Err(f) if f.code == "HOST_NOT_FOUND" => {
+        Err(f) if f.is_herrno(HOST_NOT_FOUND) => {
             if let Some(ip) = ip {
                 notes.push(format!(
                     "neither /etc/hosts nor DNS has a name for {ip}: h_errno HOST_NOT_FOUND, \
@@ -189,13 +232,15 @@ fn notes(query: &str, ip: Option<IpAddr>, result: &Result<Vec<HostEntry>, Failur
                 ));
             }
         }
-        Err(f) if f.message == nameinfo::NOT_NUMERIC => notes.push(
+        Err(Failure {
+            cause: Cause::NotNumeric,
+        }) => notes.push(
             "getaddrinfo with AI_NUMERICHOST refused this spelling: it looks numeric but is no \
              address. Python would send it on to the resolver as a name (a DNS query); \
              sockscope calls it bad input"
                 .to_string(),
         ),
-        Err(f) => notes.extend(explain::failure_note(f)),
+        Err(f) => notes.extend(failure_note(f)),
     }
     notes
 }
@@ -206,15 +251,14 @@ mod tests {
 
     #[test]
     fn no_data_names_the_missing_ptr_record_and_nothing_else_changes() {
-        // <netdb.h>: HOST_NOT_FOUND 1, NO_DATA 4 (the FFI layer keeps its names private).
-        let no_data = no_ptr(SysError::Herrno(4).into());
-        assert_eq!(no_data.code, "NO_DATA");
+        let no_data = no_ptr(SysError::Herrno(NO_DATA));
+        assert_eq!(no_data.code(), "NO_DATA");
         assert_eq!(
-            no_data.message,
+            no_data.message(),
             "the address's reverse name exists but has no PTR record"
         );
-        let not_found: Failure = SysError::Herrno(1).into();
-        assert_eq!(no_ptr(not_found.clone()), not_found);
+        let not_found = no_ptr(SysError::Herrno(HOST_NOT_FOUND));
+        assert_eq!(not_found, Failure::from(SysError::Herrno(HOST_NOT_FOUND)));
     }
 
     #[test]
@@ -232,7 +276,7 @@ mod tests {
         assert_eq!(setipaddr("<broadcast>"), Ok(Ipv4Addr::BROADCAST.into()));
         assert_eq!(setipaddr("127.1"), Ok(Ipv4Addr::LOCALHOST.into()));
         assert_eq!(setipaddr("::1"), Ok(Ipv6Addr::LOCALHOST.into()));
-        assert_eq!(setipaddr("999.1.1.1").unwrap_err().code, "INVALID_INPUT");
+        assert!(setipaddr("999.1.1.1").unwrap_err().is_invalid());
     }
 
     #[test]
@@ -240,8 +284,8 @@ mod tests {
         let mapped: IpAddr = "::ffff:192.0.2.10".parse().unwrap();
         assert_eq!(same_family(mapped, libc::AF_INET6), Ok(()));
         let refused = same_family(mapped, libc::AF_INET).unwrap_err();
-        assert_eq!(refused.code, "EAFNOSUPPORT");
-        assert_eq!(refused.exit, crate::exit::ExitCode::System);
+        assert_eq!(refused.code(), "EAFNOSUPPORT");
+        assert_eq!(refused.outcome(), crate::model::Outcome::System);
         assert_eq!(
             refused.python_exception(),
             format!(

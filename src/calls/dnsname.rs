@@ -8,14 +8,8 @@
 use std::ffi::CString;
 use std::io::ErrorKind;
 
-use crate::model::Failure;
+use crate::model::{Failure, Why};
 use crate::sys::{self, netdb};
-
-/// The message when no source in /etc/nsswitch.conf could have asked the network about the name.
-pub const REFUSED_UNASKED: &str = "not a valid host name for DNS: refused without a query";
-/// The message when other sources are configured too: nss_dns sent nothing, but they may have.
-pub const REFUSED_BY_DNS: &str = "not a valid host name for DNS (glibc's DNS module refuses it \
-                                  without a query), and no other name service found it";
 
 /// Hosts sources that send nothing for such a name: /etc/hosts, the DNS module itself (it
 /// refuses the name before asking) and myhostname (the machine's own names). Any other source
@@ -30,7 +24,7 @@ const NSSWITCH_CONF: &str = "/etc/nsswitch.conf";
 /// EAI_NONAME for a host name glibc's DNS module refuses to ask about: say so rather than
 /// "no such name (NXDOMAIN)", which claims a server's answer. Any other failure is unchanged.
 pub fn refused_name(failure: Failure, host: &str, flags: i32) -> Failure {
-    if failure.code != "EAI_NONAME" || !dns_refuses(host, flags) {
+    if !failure.is_gai(libc::EAI_NONAME) || !dns_refuses(host, flags) {
         return failure;
     }
     let sources = match std::fs::read_to_string(NSSWITCH_CONF) {
@@ -42,20 +36,17 @@ pub fn refused_name(failure: Failure, host: &str, flags: i32) -> Failure {
     with_message(failure, sources.as_deref())
 }
 
-/// The message for a refused name, given the hosts sources glibc consulted (None: unknown).
-fn with_message(mut failure: Failure, sources: Option<&[String]>) -> Failure {
-    let quiet = sources.is_some_and(|sources| {
+/// The failure for a refused name, given the hosts sources glibc consulted (None: unknown).
+fn with_message(failure: Failure, sources: Option<&[String]>) -> Failure {
+    let unasked = sources.is_some_and(|sources| {
         sources
             .iter()
             .all(|source| QUIET_SOURCES.contains(&source.as_str()))
     });
-    failure.message = if quiet {
-        REFUSED_UNASKED
-    } else {
-        REFUSED_BY_DNS
+    match failure.sys() {
+        Some(error) => Failure::explained(error.clone(), Why::DnsRefused { unasked }),
+        None => failure,
     }
-    .to_string();
-    failure
 }
 
 /// Whether nss_dns refuses the name getaddrinfo hands it, by glibc's own check.
@@ -105,22 +96,22 @@ fn hosts_sources(conf: Option<&str>) -> Vec<String> {
     sources
 }
 
-/// The `--explain` note for a failure whose message says the name was refused.
-pub fn note(failure: &Failure) -> Option<String> {
+/// The `--explain` note for a name glibc's DNS module refused.
+pub fn note(unasked: bool) -> String {
     let rule = "glibc's DNS module checks a name with res_hnok before any query (printable \
                 ASCII; labels of letters, digits, '-' and '_' only; no leading '-'), answers \
                 'not found' for one that fails, and getaddrinfo reports EAI_NONAME as for a \
                 name that does not exist";
-    match failure.message.as_str() {
-        REFUSED_UNASKED => Some(format!(
+    if unasked {
+        format!(
             "{rule}; the other hosts sources in /etc/nsswitch.conf ask no server either, so \
              no query was sent"
-        )),
-        REFUSED_BY_DNS => Some(format!(
+        )
+    } else {
+        format!(
             "{rule}; /etc/nsswitch.conf lists other hosts sources too, which may have asked \
              the network"
-        )),
-        _ => None,
+        )
     }
 }
 
@@ -172,17 +163,21 @@ mod tests {
     #[test]
     fn only_eai_noname_for_a_refused_name_changes() {
         let nxdomain = refused_name(noname(), "nosuch.invalid", 0);
-        assert_eq!(nxdomain.message, "no such name (NXDOMAIN)");
+        assert_eq!(nxdomain.message(), "no such name (NXDOMAIN)");
         let again = Failure::from(SysError::Gai {
             code: libc::EAI_AGAIN,
             errno: None,
         });
         assert_eq!(refused_name(again.clone(), "a b", 0), again);
         let refused = refused_name(noname(), "a b", 0);
-        assert!(refused.message.starts_with("not a valid host name for DNS"));
-        assert_eq!(refused.code, "EAI_NONAME");
+        assert!(
+            refused
+                .message()
+                .starts_with("not a valid host name for DNS")
+        );
+        assert_eq!(refused.code(), "EAI_NONAME");
         assert_eq!(
-            refused.strerror.as_deref(),
+            refused.strerror().as_deref(),
             Some("Name or service not known")
         );
     }
@@ -191,15 +186,19 @@ mod tests {
     fn no_query_is_claimed_only_when_every_source_is_quiet() {
         let quiet = strings(&["files", "myhostname", "dns"]);
         assert_eq!(
-            with_message(noname(), Some(&quiet)).message,
-            REFUSED_UNASKED
+            with_message(noname(), Some(&quiet)).why(),
+            Some(&Why::DnsRefused { unasked: true })
         );
         let mdns = strings(&["files", "mdns4_minimal", "dns"]);
-        assert_eq!(with_message(noname(), Some(&mdns)).message, REFUSED_BY_DNS);
-        assert_eq!(with_message(noname(), None).message, REFUSED_BY_DNS);
-        assert!(note(&with_message(noname(), Some(&quiet))).is_some());
-        assert!(note(&with_message(noname(), Some(&mdns))).is_some());
-        assert_eq!(note(&noname()), None);
+        assert_eq!(
+            with_message(noname(), Some(&mdns)).why(),
+            Some(&Why::DnsRefused { unasked: false })
+        );
+        assert_eq!(
+            with_message(noname(), None).message(),
+            crate::model::failure::REFUSED_BY_DNS
+        );
+        assert_ne!(note(true), note(false));
     }
 
     #[test]

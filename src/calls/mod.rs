@@ -1,0 +1,70 @@
+//! One room per libc call family: its arguments, request, record, lookup, explanation and Python view.
+//!
+//! Every room implements `Lookup` (one key in, one answer out) and `Subcommand` (which keys the
+//! command line gives); the machinery in `runner` and `batch` is written once against those.
+
+pub mod addrinfo;
+pub mod constants;
+pub mod dnsname;
+pub mod hostbyaddr;
+pub mod hostbyname;
+pub mod hostbyname_ex;
+pub mod hostname;
+pub mod nameinfo;
+pub mod notes;
+pub mod options;
+pub mod protobyname;
+pub mod protobynumber;
+pub mod servbyname;
+pub mod servbyport;
+
+use std::ffi::{OsStr, OsString};
+
+use crate::model::{Answer, Failure, Fatal, Record, no_python_view};
+
+pub use options::{BatchArgs, ResolverArgs};
+
+/// A call sockscope can make for one key.
+pub trait Lookup: Send + Sync + 'static {
+    /// What one answer holds: one record per entry the call returned.
+    type Record: Record + Send + 'static;
+
+    /// Make the call for one key: a command-line key or a line of batch input; `None` where
+    /// the call takes no key or is made with NULL.
+    fn answer(&self, key: Option<&OsStr>) -> Answer<Self::Record>;
+
+    /// What Python's REPL prints for an answer of this call: the repr of the value, or the
+    /// last line of the exception.
+    fn python(&self, result: &Result<Vec<Self::Record>, Failure>) -> String {
+        no_python_view(result)
+    }
+}
+
+/// The keys a subcommand's command line asks about.
+pub enum Input<'a> {
+    /// Keys from the command line, `-` (standard input) and `--file`, one answer each, run
+    /// concurrently by the batch machinery.
+    Batch {
+        keys: &'a [OsString],
+        batch: &'a BatchArgs,
+    },
+    /// These keys, answered one after the other.
+    Keys(Vec<Option<OsString>>),
+}
+
+/// A subcommand that runs a `Lookup` over its keys.
+pub trait Subcommand {
+    type Lookup: Lookup;
+
+    /// The call to make for each key, set up from the options (a usage error ends the run).
+    fn lookup(&self) -> Result<Self::Lookup, Fatal>;
+
+    /// The keys to answer.
+    fn input(&self) -> Input<'_>;
+
+    /// `--timeout` and `--elapsed`, for the subcommands that ask the resolver: each answer is
+    /// then timed and abandoned when it takes too long.
+    fn resolver(&self) -> Option<&ResolverArgs> {
+        None
+    }
+}

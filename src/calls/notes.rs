@@ -1,0 +1,54 @@
+//! What a failure usually means, for `--explain`: one note per typed cause, shared by every call.
+
+use crate::model::{Failure, Why};
+use crate::sys::SysError;
+use crate::sys::error::{EAI_ADDRFAMILY, HOST_NOT_FOUND};
+
+use super::dnsname;
+
+/// What a failure usually means, for the notes; `None` where the message says it all.
+pub fn failure_note(failure: &Failure) -> Option<String> {
+    match failure.why() {
+        // A refused host name is EAI_NONAME too, but the generic note would blame the sources.
+        Some(Why::DnsRefused { unasked }) => return Some(dnsname::note(*unasked)),
+        Some(Why::AddrConfig { .. }) => {
+            return Some(
+                "AI_ADDRCONFIG asks only for families this machine has an address of, and glibc \
+                 (its __check_pf) counts neither 127.0.0.1 nor ::1: with AF_INET or AF_INET6 and \
+                 no such address it returns EAI_NONAME before any name service is asked"
+                    .to_string(),
+            );
+        }
+        _ => {}
+    }
+    if failure.is_invalid() {
+        return Some("sockscope refused this input, so no call was made".to_string());
+    }
+    let note = match failure.sys()? {
+        SysError::Gai { code, .. } => match *code {
+            libc::EAI_NONAME => {
+                "EAI_NONAME: no source the resolver asked (/etc/hosts, DNS, as \
+                 /etc/nsswitch.conf says) knows this name, or the service is unknown"
+            }
+            libc::EAI_SERVICE => "EAI_SERVICE: the service is not known for this socket type",
+            EAI_ADDRFAMILY | libc::EAI_NODATA => {
+                "the name exists but has no address in this family"
+            }
+            libc::EAI_AGAIN => {
+                "EAI_AGAIN: a temporary failure (no answer from DNS); retrying may help"
+            }
+            libc::EAI_FAMILY => "EAI_FAMILY: getaddrinfo does not support this address family",
+            libc::EAI_SOCKTYPE => {
+                "EAI_SOCKTYPE: this socket type is not supported, or does not go with this \
+                 protocol"
+            }
+            libc::EAI_BADFLAGS => "EAI_BADFLAGS: this combination of flags is invalid",
+            _ => return None,
+        },
+        SysError::Herrno(HOST_NOT_FOUND) => {
+            "h_errno HOST_NOT_FOUND: Python raises socket.herror for it"
+        }
+        _ => return None,
+    };
+    Some(note.to_string())
+}

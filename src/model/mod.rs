@@ -1,0 +1,11 @@
+//! The data model every layer above the C library shares: records, answers, typed failures, outcomes.
+
+pub mod failure;
+pub mod outcome;
+pub mod record;
+
+pub use failure::{Cause, Failure, Why};
+pub use outcome::{Fatal, Outcome};
+pub use record::{
+    Annotated, Answer, Call, ErrorRecord, NO_PYTHON, PythonView, Record, no_python_view,
+};

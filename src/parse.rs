@@ -1,0 +1,237 @@
+//! Pure value parsers for options and keys: numbers, durations, sizes, constants and flag lists; none calls libc.
+
+use std::time::Duration;
+
+use crate::text::symbols;
+
+/// The longest wait any option takes: a day.
+pub const MAX_SECONDS: f64 = 86_400.0;
+
+/// Seconds: `10`, `0.5`; more than zero and at most a day, white space around ignored.
+pub fn seconds(text: &str) -> Result<Duration, String> {
+    let secs: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("not a number of seconds: {text}"))?;
+    if !(secs > 0.0 && secs <= MAX_SECONDS) {
+        return Err(format!(
+            "seconds must be more than 0 and at most 86400, not {text}"
+        ));
+    }
+    Duration::try_from_secs_f64(secs).map_err(|_| format!("not a number of seconds: {text}"))
+}
+
+/// Byte counts: `4096`, `64K`, `4M`, `1G` (binary multiples); at least 1.
+pub fn size(text: &str) -> Result<usize, String> {
+    let upper = text.trim().to_ascii_uppercase();
+    let (digits, unit) = match upper.trim_end_matches(['B', 'I']).char_indices().last() {
+        Some((i, c @ ('K' | 'M' | 'G'))) => (&upper[..i], c),
+        _ => (upper.trim_end_matches('B'), ' '),
+    };
+    let n: usize = digits
+        .parse()
+        .map_err(|_| format!("not a size: {text} (examples: 4096, 64K, 4M)"))?;
+    let scale: usize = match unit {
+        'K' => 1 << 10,
+        'M' => 1 << 20,
+        'G' => 1 << 30,
+        _ => 1,
+    };
+    let size = n
+        .checked_mul(scale)
+        .ok_or_else(|| format!("size too large: {text}"))?;
+    if size == 0 {
+        return Err("size must be at least 1".to_string());
+    }
+    Ok(size)
+}
+
+/// A port number 0-65535 in decimal (a leading `+` allowed, as C's strtol takes it).
+pub fn port(text: &str) -> Result<u16, String> {
+    let digits = text.strip_prefix('+').unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        if let Some(rest) = text.strip_prefix('-')
+            && !rest.is_empty()
+            && rest.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(format!("port must be 0-65535, not {text}"));
+        }
+        return Err(format!("not a port number: {text}"));
+    }
+    digits
+        .parse::<u16>()
+        .map_err(|_| format!("port must be 0-65535, not {text}"))
+}
+
+/// A constant of `group` as the user may type it: `inet6`, `AF_INET6`, `af_inet6`, or a number.
+pub fn symbol(group: &str, text: &str) -> Result<i64, String> {
+    if let Ok(n) = text.parse::<i64>() {
+        return Ok(n);
+    }
+    let upper = text.to_ascii_uppercase();
+    let full = if upper.starts_with(group) {
+        upper
+    } else {
+        format!("{group}{upper}")
+    };
+    symbols::value_of(&full).ok_or_else(|| format!("unknown {group} name: {text}"))
+}
+
+/// `symbol` for a value that C takes as an int.
+pub fn constant(group: &str, text: &str) -> Result<i32, String> {
+    symbol(group, text).and_then(to_i32)
+}
+
+fn to_i32(value: i64) -> Result<i32, String> {
+    i32::try_from(value).map_err(|_| format!("{value} does not fit in a C int"))
+}
+
+/// An address family: unspec, inet, inet6, any AF_ name, or a number.
+pub fn family(text: &str) -> Result<i32, String> {
+    constant("AF_", text)
+}
+
+/// A socket type: stream, dgram, raw, any SOCK_ name, or a number.
+pub fn socktype(text: &str) -> Result<i32, String> {
+    constant("SOCK_", text)
+}
+
+/// A protocol as typed: an IPPROTO_ name or a number now, any other name is looked up in the
+/// protocols database when the call runs (parsing never asks the system).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Protocol {
+    Number(i32),
+    Name(String),
+}
+
+/// A protocol: tcp, udp, any IPPROTO_ name or a number; other names are kept for the database.
+pub fn protocol(text: &str) -> Result<Protocol, String> {
+    match symbol("IPPROTO_", text) {
+        Ok(value) => to_i32(value).map(Protocol::Number),
+        Err(_) => Ok(Protocol::Name(text.to_string())),
+    }
+}
+
+/// Names in a flag group that are not flags: NI_MAXHOST and NI_MAXSERV are buffer sizes,
+/// which glibc would meet as EAI_BADFLAGS.
+const NOT_FLAGS: &[&str] = &["NI_MAXHOST", "NI_MAXSERV"];
+
+/// A comma-separated list of flags of `group` (AI_, NI_), each a name with or without the
+/// prefix, in any case, or a number.
+pub fn flags(group: &str, text: &str) -> Result<i32, String> {
+    let mut flags: i64 = 0;
+    for part in text.split(',').map(str::trim) {
+        if part.is_empty() {
+            return Err(format!("empty flag in {text:?}"));
+        }
+        let upper = part.to_ascii_uppercase();
+        let name = if upper.starts_with(group) {
+            upper
+        } else {
+            format!("{group}{upper}")
+        };
+        if NOT_FLAGS.contains(&name.as_str()) {
+            return Err(format!(
+                "{name} is a buffer size, not a flag: try namereqd, nofqdn, numerichost, \
+                 numericserv or dgram"
+            ));
+        }
+        flags |= symbol(group, part)?;
+    }
+    to_i32(flags)
+}
+
+/// getaddrinfo's AI_ flags.
+pub fn ai_flags(text: &str) -> Result<i32, String> {
+    flags("AI_", text)
+}
+
+/// getnameinfo's NI_ flags, spelled like the AI_ flags.
+pub fn ni_flags(text: &str) -> Result<i32, String> {
+    flags("NI_", text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ni_buffer_sizes_are_not_flags() {
+        for size in ["maxhost", "NI_MAXSERV", "ni_maxhost"] {
+            let err = ni_flags(size).unwrap_err();
+            assert!(err.contains("is a buffer size"), "{err}");
+        }
+        assert_eq!(
+            ni_flags("namereqd,dgram"),
+            Ok(libc::NI_NAMEREQD | libc::NI_DGRAM)
+        );
+    }
+
+    #[test]
+    fn flags_parse_case_insensitively_with_or_without_prefix() {
+        assert_eq!(
+            ai_flags("canonname,AI_PASSIVE"),
+            Ok(libc::AI_CANONNAME | libc::AI_PASSIVE)
+        );
+        assert_eq!(
+            ai_flags("V4MAPPED,all"),
+            Ok(libc::AI_V4MAPPED | libc::AI_ALL)
+        );
+        assert!(ai_flags("canonname,,all").is_err());
+        assert!(ai_flags("bogus").is_err());
+        assert_eq!(ni_flags("NumericHost"), Ok(libc::NI_NUMERICHOST));
+        assert_eq!(ni_flags("3"), Ok(3));
+        assert!(ni_flags("canonname").is_err());
+        assert!(ni_flags("nofqdn,").is_err());
+    }
+
+    #[test]
+    fn seconds_are_positive_and_at_most_a_day() {
+        assert_eq!(seconds("2"), Ok(Duration::from_secs(2)));
+        assert_eq!(seconds(" 0.5 "), Ok(Duration::from_millis(500)));
+        assert_eq!(seconds("86400"), Ok(Duration::from_secs(86_400)));
+        for bad in ["0", "-1", "nan", "inf", "1e300", "", "two", "0x10", "86401"] {
+            assert!(seconds(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn sizes_take_binary_suffixes() {
+        assert_eq!(size("4096"), Ok(4096));
+        assert_eq!(size("64K"), Ok(65536));
+        assert_eq!(size("4MiB"), Ok(4 << 20));
+        assert_eq!(size("1g"), Ok(1 << 30));
+        assert!(size("0").is_err());
+        assert!(size("x").is_err());
+    }
+
+    #[test]
+    fn ports_are_checked() {
+        assert_eq!(port("0"), Ok(0));
+        assert_eq!(port("+80"), Ok(80));
+        assert_eq!(port("65535"), Ok(65535));
+        assert!(port("65536").is_err());
+        assert!(port("-1").unwrap_err().contains("0-65535"));
+        assert!(port("abc").unwrap_err().contains("not a port"));
+        assert!(port("").is_err());
+    }
+
+    #[test]
+    fn symbols_parse_with_or_without_prefix() {
+        assert_eq!(symbol("AF_", "inet6"), Ok(i64::from(libc::AF_INET6)));
+        assert_eq!(symbol("AF_", "AF_INET"), Ok(i64::from(libc::AF_INET)));
+        assert_eq!(symbol("AF_", "42"), Ok(42));
+        assert!(symbol("AF_", "bogus").is_err());
+        assert!(constant("AF_", "4294967296").is_err());
+    }
+
+    #[test]
+    fn protocols_are_names_or_numbers_without_asking_the_system() {
+        assert_eq!(protocol("tcp"), Ok(Protocol::Number(libc::IPPROTO_TCP)));
+        assert_eq!(protocol("17"), Ok(Protocol::Number(libc::IPPROTO_UDP)));
+        assert_eq!(
+            protocol("ipv6-icmp"),
+            Ok(Protocol::Name("ipv6-icmp".to_string()))
+        );
+    }
+}

@@ -1,0 +1,113 @@
+//! Writing answers as they come: records to stdout through the chosen renderer, one line on stderr per failed key.
+
+use std::io::{self, Write};
+
+use anyhow::Context;
+
+use crate::model::{Answer, Failure, Outcome, PythonView, Record, no_python_view};
+use crate::render;
+use crate::text::printable;
+
+use super::Ctx;
+
+/// Writes answers as they come and keeps the worst outcome seen.
+pub struct Emitter<'v, R: Record + 'static> {
+    command: &'static str,
+    /// Lookups always describe their call; the python format needs it for `--explain`'s
+    /// transcript, the others show it only with `--explain`.
+    explain: bool,
+    python: bool,
+    color_errors: bool,
+    sink: Box<dyn render::Sink<R> + 'v>,
+    worst: Outcome,
+}
+
+impl<'v, R: Record + 'static> Emitter<'v, R> {
+    /// An emitter whose python format prints what `view` makes of each answer.
+    pub fn new(ctx: &Ctx, view: PythonView<'v, R>) -> Self {
+        let out = Box::new(io::stdout().lock());
+        let sink = match ctx.format {
+            render::Format::Python => render::python_sink::<R>(ctx.explain, out, view),
+            format => {
+                let options = render::Options {
+                    color: ctx.color,
+                    elapsed: ctx.resolver.elapsed,
+                };
+                render::sink_with::<R>(format, out, options)
+            }
+        };
+        Emitter {
+            command: ctx.command,
+            color_errors: ctx.color_errors,
+            sink,
+            explain: ctx.explain,
+            python: ctx.format == render::Format::Python,
+            worst: Outcome::Success,
+        }
+    }
+
+    pub fn write(&mut self, mut answer: Answer<R>) -> anyhow::Result<()> {
+        if !self.explain && !self.python {
+            answer.call = None;
+        }
+        if let Err(failure) = &answer.result {
+            report(self.command, &answer.label, failure, self.color_errors);
+        }
+        self.worst = self.worst.max(answer.outcome());
+        self.sink.answer(&answer).context("writing output")
+    }
+
+    /// Flush what the renderer holds and return the worst outcome among the answers.
+    pub fn finish(mut self) -> anyhow::Result<Outcome> {
+        self.sink.finish().context("writing output")?;
+        Ok(self.worst)
+    }
+}
+
+impl<R: Record + 'static> crate::batch::Output<R> for Emitter<'_, R> {
+    fn write(&mut self, answer: Answer<R>) -> anyhow::Result<()> {
+        Emitter::write(self, answer)
+    }
+
+    fn finish(self) -> anyhow::Result<Outcome> {
+        Emitter::finish(self)
+    }
+}
+
+/// Write answers of records no Python call returns, in order, and return the worst outcome.
+pub fn emit<R: Record + 'static>(
+    ctx: &Ctx,
+    answers: impl IntoIterator<Item = Answer<R>>,
+) -> anyhow::Result<Outcome> {
+    let mut emitter = Emitter::new(ctx, &no_python_view::<R>);
+    for answer in answers {
+        emitter.write(answer)?;
+    }
+    emitter.finish()
+}
+
+/// `sockscope: addrinfo: nosuch.invalid: no such name (NXDOMAIN) (EAI_NONAME)`.
+pub fn report(command: &str, label: &str, failure: &Failure, color: bool) {
+    let code = failure.code();
+    let code = if color {
+        render::color::error_code(&code)
+    } else {
+        code
+    };
+    let label = if label.is_empty() {
+        String::new()
+    } else {
+        format!("{}: ", printable(label, MAX_LABEL_SHOWN))
+    };
+    let message = printable(&failure.message(), MAX_MESSAGE_SHOWN);
+    // Nothing useful can be done if stderr itself is gone.
+    let _ = writeln!(
+        io::stderr().lock(),
+        "sockscope: {command}: {label}{message} ({code})"
+    );
+}
+
+/// How much of a key an error line repeats: enough to recognise it, not a 1 MiB line.
+const MAX_LABEL_SHOWN: usize = 200;
+/// Messages can quote a key too; the longest of sockscope's own is far shorter.
+const MAX_MESSAGE_SHOWN: usize = 1000;

@@ -1,0 +1,51 @@
+//! Running any `Subcommand`: its keys through its `Lookup`, timed and limited, out through one emitter.
+
+use std::ffi::OsString;
+use std::sync::Arc;
+
+use crate::batch;
+use crate::calls::{Input, Lookup, Subcommand};
+use crate::model::{Answer, Failure, Outcome};
+use crate::validate;
+
+use super::limit;
+use super::{Ctx, Emitter};
+
+/// Run a subcommand's lookup over its keys and write every answer; returns the worst outcome.
+pub fn run<S: Subcommand>(ctx: &Ctx, subcommand: &S) -> anyhow::Result<Outcome> {
+    let lookup = Arc::new(subcommand.lookup()?);
+    let ctx = match subcommand.resolver() {
+        Some(resolver) => ctx.with_resolver(resolver),
+        None => ctx.clone(),
+    };
+    // Only the resolver's calls are timed and may be abandoned; the others answer at once.
+    let limited = subcommand.resolver().is_some();
+    let timeout = ctx.resolver.timeout;
+    let answer = |key: Option<OsString>| -> Answer<<S::Lookup as Lookup>::Record> {
+        if !limited {
+            return lookup.answer(key.as_deref());
+        }
+        let query = key.as_deref().map(validate::display);
+        let lookup = Arc::clone(&lookup);
+        limit::call(timeout, query, move || lookup.answer(key.as_deref()))
+    };
+    let python = |result: &Result<Vec<_>, Failure>| lookup.python(result);
+    let mut emitter = Emitter::new(&ctx, &python);
+    match subcommand.input() {
+        Input::Batch { keys, batch } => {
+            let options = batch::Options::from_args(batch, keys);
+            batch::run(
+                &options,
+                keys,
+                |key| answer(Some(key.to_os_string())),
+                emitter,
+            )
+        }
+        Input::Keys(keys) => {
+            for key in keys {
+                emitter.write(answer(key))?;
+            }
+            emitter.finish()
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! Socket constants by name and value, from the generated table: lookups every layer above shares.
+
+use super::constants_table::{CONSTANTS, ENUM_NAMES};
+
+/// Names sockscope knows that CPython's socket module lacks (scripts/gen-constants.py's EXTRA):
+/// `--format python` leaves them out, because Python's answer does not have them.
+pub const NOT_IN_PYTHON: &[&str] = &["AF_LOCAL"];
+
+/// Every constant as (group, name, value), in the table's order.
+pub fn all() -> &'static [(&'static str, &'static str, i64)] {
+    CONSTANTS
+}
+
+/// The groups sockscope knows, in the order `constants` lists them.
+pub fn groups() -> Vec<&'static str> {
+    let mut groups: Vec<&'static str> = Vec::new();
+    for (group, _, _) in CONSTANTS {
+        if !groups.contains(group) {
+            groups.push(group);
+        }
+    }
+    groups
+}
+
+/// The value of a constant by its full name (`AF_INET6`), if sockscope knows it.
+pub fn value_of(name: &str) -> Option<i64> {
+    CONSTANTS
+        .iter()
+        .find(|(_, n, _)| *n == name)
+        .map(|(_, _, value)| *value)
+}
+
+/// The name CPython shows for `value` in `group` (`AF_UNIX`, not `AF_LOCAL`, for 1).
+pub fn name_of(group: &str, value: i64) -> Option<&'static str> {
+    let mut names = CONSTANTS
+        .iter()
+        .filter(|(g, _, v)| *g == group && *v == value)
+        .map(|(_, name, _)| *name);
+    let first = names.next()?;
+    Some(
+        std::iter::once(first)
+            .chain(names)
+            .find(|name| ENUM_NAMES.contains(name))
+            .unwrap_or(first),
+    )
+}
+
+/// The names of the set bits of `flags` in a flag group (AI_, NI_), lowest bit first, and the
+/// bits no name covers: the one walk both C source and Python source print flags from.
+pub fn flag_names(group: &str, flags: i32) -> (Vec<&'static str>, i64) {
+    let mut names = Vec::new();
+    let mut rest = i64::from(flags);
+    for bit in 0..31 {
+        let value = 1_i64 << bit;
+        if rest & value != 0
+            && let Some(name) = name_of(group, value)
+        {
+            names.push(name);
+            rest &= !value;
+        }
+    }
+    (names, rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_values_show_python_names() {
+        assert_eq!(name_of("AF_", i64::from(libc::AF_UNIX)), Some("AF_UNIX"));
+        assert_eq!(name_of("AF_", i64::from(libc::AF_INET6)), Some("AF_INET6"));
+        assert_eq!(
+            name_of("SOCK_", i64::from(libc::SOCK_DGRAM)),
+            Some("SOCK_DGRAM")
+        );
+        assert_eq!(name_of("AF_", 9999), None);
+    }
+
+    #[test]
+    fn flags_walk_to_names_and_leftover_bits() {
+        assert_eq!(
+            flag_names("AI_", libc::AI_CANONNAME | libc::AI_PASSIVE),
+            (vec!["AI_PASSIVE", "AI_CANONNAME"], 0)
+        );
+        assert_eq!(flag_names("AI_", 0x4000), (vec![], 0x4000));
+    }
+
+    #[test]
+    fn every_group_of_the_lecture_is_known() {
+        for group in [
+            "AF_", "SOCK_", "IPPROTO_", "AI_", "NI_", "EAI_", "SOL_", "SO_", "MSG_", "SHUT_",
+            "TCP_", "IP_", "IPV6_",
+        ] {
+            assert!(groups().contains(&group), "{group}");
+        }
+    }
+}
