@@ -6,7 +6,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use clap::Parser;
 use libfuzzer_sys::fuzz_target;
-use sockscope_fuzz::cli::Cli;
+use sockscope::cli::Cli;
 
 fuzz_target!(|data: &[u8]| {
     // argv cannot hold NUL, so NUL is the natural separator between arguments.

@@ -3,24 +3,30 @@
 
 use clap::Parser;
 use libfuzzer_sys::fuzz_target;
-use sockscope_fuzz::cli::Cli;
-use sockscope_fuzz::lookup::constants;
+use sockscope::calls::constants::normalize_prefix;
+use sockscope::cli::Cli;
+use sockscope::parse;
+use sockscope::text::symbols;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    for group in constants::groups() {
-        if let Ok(value) = constants::parse_symbol(group, text)
+    for group in symbols::groups() {
+        if let Ok(value) = parse::symbol(group, text)
             && text.parse::<i64>().is_err()
         {
             // A name that parsed is a constant that exists with that value.
             let upper = text.to_ascii_uppercase();
             let full = if upper.starts_with(group) { upper } else { format!("{group}{upper}") };
-            assert_eq!(constants::value_of(&full), Some(value));
+            assert_eq!(symbols::value_of(&full), Some(value));
         }
     }
-    let _ = constants::normalize_prefix(text);
+    let _ = normalize_prefix(text);
+    let _ = parse::ai_flags(text);
+    let _ = parse::ni_flags(text);
+    let _ = parse::seconds(text);
+    let _ = parse::size(text);
     let _ = Cli::try_parse_from(["sockscope", "addrinfo", "x", "--flags", text]);
     let _ = Cli::try_parse_from(["sockscope", "addrinfo", "x", "-f", text, "-t", text]);
 });

@@ -5,7 +5,8 @@ use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 
 use libfuzzer_sys::fuzz_target;
-use sockscope_fuzz::{cmd, validate};
+use sockscope::text::printable;
+use sockscope::validate;
 
 fuzz_target!(|data: &[u8]| {
     let key = OsStr::from_bytes(data);
@@ -26,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(port) = validate::port(text) {
         assert_eq!(text.strip_prefix('+').unwrap_or(text).parse::<u16>(), Ok(port));
     }
-    let line = cmd::printable(text, 200);
+    let line = printable(text, 200);
     assert!(!line.chars().any(char::is_control), "{line:?}");
     assert!(line.chars().count() <= 200 + 40);
 });

@@ -1,1 +1,0 @@
-../../../src/sys/header_constants.c
