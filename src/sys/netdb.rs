@@ -516,15 +516,31 @@ unsafe fn socket_addr(sa: *const libc::sockaddr, len: libc::socklen_t) -> Option
 
 /// getnameinfo(3) with NI_NUMERICHOST: the address text Python shows (with `%zone` for scoped IPv6).
 pub fn numeric_host(addr: &SocketAddr) -> String {
-    dns_lookup::getnameinfo(addr, libc::NI_NUMERICHOST | libc::NI_NUMERICSERV)
+    getnameinfo(addr, libc::NI_NUMERICHOST | libc::NI_NUMERICSERV)
         .map(|(host, _)| host)
         .unwrap_or_else(|_| addr.ip().to_string())
 }
 
-/// gethostname(3).
+/// gethostname(3); a name that is not UTF-8 is refused as EINVAL rather than shown altered.
 pub fn gethostname() -> Result<String, SysError> {
-    dns_lookup::get_hostname()
-        .map_err(|e| SysError::Errno(e.raw_os_error().unwrap_or(libc::EINVAL)))
+    // The kernel's limit is 64 bytes (HOST_NAME_MAX); 256 leaves room and a NUL.
+    let mut name: [c_char; 256] = [0; 256];
+    // SAFETY: the buffer is valid for its stated length, which gethostname never writes past.
+    let rc = unsafe { libc::gethostname(name.as_mut_ptr(), name.len()) };
+    if rc != 0 {
+        return Err(SysError::Errno(
+            std::io::Error::last_os_error()
+                .raw_os_error()
+                .unwrap_or(libc::EINVAL),
+        ));
+    }
+    // Guarantee the terminator even if the name filled the buffer.
+    name[name.len() - 1] = 0;
+    // SAFETY: the buffer is NUL-terminated (set just above).
+    let text = unsafe { CStr::from_ptr(name.as_ptr()) };
+    text.to_str()
+        .map(str::to_string)
+        .map_err(|_| SysError::Errno(libc::EINVAL))
 }
 
 /// A C string for a key that the caller has already checked has no NUL byte.
