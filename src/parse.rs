@@ -96,6 +96,17 @@ pub fn socktype(text: &str) -> Result<i32, String> {
     constant("SOCK_", text)
 }
 
+/// `-4` or `-6` where given, else `otherwise`: the shortcuts every family-taking command shares.
+pub fn family_shortcut(inet: bool, inet6: bool, otherwise: i32) -> i32 {
+    if inet {
+        libc::AF_INET
+    } else if inet6 {
+        libc::AF_INET6
+    } else {
+        otherwise
+    }
+}
+
 /// A protocol as typed: an IPPROTO_ name or a number now, any other name is looked up in the
 /// protocols database when the call runs (parsing never asks the system).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,6 +1,6 @@
 //! Checks on user keys before they reach libc, so bad input gets a precise message, not a resolver guess.
 
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
 
 use crate::model::Failure;
 
@@ -52,6 +52,24 @@ pub fn host(key: &OsStr) -> Result<&str, Failure> {
         }
     }
     Ok(name)
+}
+
+/// The spellings CPython's `setipaddr` takes as INADDR_BROADCAST without any call.
+pub fn is_broadcast(name: &str) -> bool {
+    name == "<broadcast>" || name == "255.255.255.255"
+}
+
+/// Split a `HOST [SERVICE]` (or `ADDRESS [PORT]`) line of batch input; the second word is
+/// `None` when the line has only one.
+pub fn host_and_service(line: &OsStr) -> (OsString, Option<OsString>) {
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    let bytes = line.as_bytes();
+    let mut parts = bytes
+        .split(|b| b.is_ascii_whitespace())
+        .filter(|part| !part.is_empty());
+    let host = OsString::from_vec(parts.next().unwrap_or_default().to_vec());
+    let service = parts.next().map(|s| OsString::from_vec(s.to_vec()));
+    (host, service)
 }
 
 /// A port number 0-65535 in decimal.

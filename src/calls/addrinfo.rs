@@ -66,21 +66,10 @@ pub struct AddrInfoArgs {
     pub resolver: ResolverArgs,
 }
 
-/// `-4` or `-6` where given, else `otherwise`: the shortcuts every family-taking command shares.
-pub fn family_shortcut(inet: bool, inet6: bool, otherwise: i32) -> i32 {
-    if inet {
-        libc::AF_INET
-    } else if inet6 {
-        libc::AF_INET6
-    } else {
-        otherwise
-    }
-}
-
 impl AddrInfoArgs {
     /// The family after -4/-6 have been applied.
     pub fn family(&self) -> i32 {
-        family_shortcut(self.inet, self.inet6, self.family)
+        parse::family_shortcut(self.inet, self.inet6, self.family)
     }
 
     /// SERVICE from the positional argument or from --service.
@@ -176,7 +165,7 @@ impl Lookup for GetAddrInfo {
 
     fn answer(&self, key: Option<&OsStr>) -> Answer<AddrInfo> {
         if self.lines {
-            let (host, service) = host_and_service(key.unwrap_or_default());
+            let (host, service) = validate::host_and_service(key.unwrap_or_default());
             return lookup(&Request {
                 host: Some(&host),
                 service: service.as_deref().or(self.service.as_deref()),
@@ -196,18 +185,6 @@ impl Lookup for GetAddrInfo {
             Err(failure) => failure.python_exception(),
         }
     }
-}
-
-/// Split a `HOST [SERVICE]` line; the service is `None` when the line has only a host.
-pub fn host_and_service(line: &OsStr) -> (OsString, Option<OsString>) {
-    use std::os::unix::ffi::{OsStrExt, OsStringExt};
-    let bytes = line.as_bytes();
-    let mut parts = bytes
-        .split(|b| b.is_ascii_whitespace())
-        .filter(|part| !part.is_empty());
-    let host = OsString::from_vec(parts.next().unwrap_or_default().to_vec());
-    let service = parts.next().map(|s| OsString::from_vec(s.to_vec()));
-    (host, service)
 }
 
 impl Subcommand for AddrInfoArgs {

@@ -1,7 +1,7 @@
 //! gethostbyaddr the way CPython makes it: resolve the key to one address, then read its hosts entry.
 
 use std::ffi::{OsStr, OsString};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr};
 
 use clap::Args;
 
@@ -73,29 +73,6 @@ fn looks_numeric(key: &str) -> bool {
     key.contains(':') || key.bytes().all(|b| b.is_ascii_digit() || b == b'.')
 }
 
-/// CPython's `setipaddr(name, AF_UNSPEC)`: the broadcast spellings, then inet_pton for IPv4 and
-/// IPv6, then the first address getaddrinfo gives (which also takes host names).
-fn setipaddr(name: &str) -> Result<IpAddr, Failure> {
-    if name == "255.255.255.255" || name == "<broadcast>" {
-        return Ok(Ipv4Addr::BROADCAST.into());
-    }
-    if let Ok(v4) = name.parse::<Ipv4Addr>() {
-        return Ok(v4.into());
-    }
-    if let Ok(v6) = name.parse::<Ipv6Addr>() {
-        return Ok(v6.into());
-    }
-    if looks_numeric(name) {
-        // `127.1` (inet_aton) and `fe80::1%lo` (a zone) are numeric to glibc but not to inet_pton.
-        return nameinfo::numeric(name, 0).map(|addr| addr.ip());
-    }
-    let entries = netdb::getaddrinfo(Some(&netdb::c_string(name)?), None, Hints::default())?;
-    entries
-        .first()
-        .map(|entry| entry.addr.ip())
-        .ok_or_else(|| Failure::not_found("getaddrinfo returned no address"))
-}
-
 /// How CPython's `setipaddr` gets from the key to an address, for the C line and the notes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Step {
@@ -110,7 +87,7 @@ enum Step {
 }
 
 fn step(name: &str) -> Step {
-    if name == "255.255.255.255" || name == "<broadcast>" {
+    if validate::is_broadcast(name) {
         Step::Broadcast
     } else if name.parse::<IpAddr>().is_ok() {
         Step::Pton
@@ -118,6 +95,25 @@ fn step(name: &str) -> Step {
         Step::Numeric
     } else {
         Step::Name
+    }
+}
+
+/// CPython's `setipaddr(name, AF_UNSPEC)`: the broadcast spellings, then inet_pton for IPv4 and
+/// IPv6, then the first address getaddrinfo gives (which also takes host names).
+fn setipaddr(name: &str) -> Result<IpAddr, Failure> {
+    match step(name) {
+        Step::Broadcast => Ok(Ipv4Addr::BROADCAST.into()),
+        Step::Pton => name.parse::<IpAddr>().map_err(|_| Failure::not_numeric()),
+        // `127.1` (inet_aton) and `fe80::1%lo` (a zone) are numeric to glibc but not to inet_pton.
+        Step::Numeric => nameinfo::numeric(name, 0).map(|addr| addr.ip()),
+        Step::Name => {
+            let c_name = netdb::c_string(name)?;
+            let entries = netdb::getaddrinfo(Some(&c_name), None, Hints::default())?;
+            entries
+                .first()
+                .map(|entry| entry.addr.ip())
+                .ok_or_else(|| Failure::not_found("getaddrinfo returned no address"))
+        }
     }
 }
 
@@ -275,7 +271,7 @@ mod tests {
     fn setipaddr_takes_numeric_spellings() {
         assert_eq!(setipaddr("<broadcast>"), Ok(Ipv4Addr::BROADCAST.into()));
         assert_eq!(setipaddr("127.1"), Ok(Ipv4Addr::LOCALHOST.into()));
-        assert_eq!(setipaddr("::1"), Ok(Ipv6Addr::LOCALHOST.into()));
+        assert_eq!(setipaddr("::1"), Ok(std::net::Ipv6Addr::LOCALHOST.into()));
         assert!(setipaddr("999.1.1.1").unwrap_err().is_invalid());
     }
 

@@ -48,7 +48,7 @@ impl Record for HostAddress {
 
 /// The getaddrinfo call CPython's `setipaddr` makes for gethostbyname(name), as C source.
 pub fn c_setipaddr(name: &str) -> String {
-    if is_broadcast(name) {
+    if validate::is_broadcast(name) {
         return "(no call: CPython answers <broadcast> itself, and so does sockscope)".to_string();
     }
     csource::c_getaddrinfo(Some(name), None, INET)
@@ -74,14 +74,10 @@ pub fn common_notes<R>(result: &Result<Vec<R>, Failure>) -> Vec<String> {
     }
 }
 
-fn is_broadcast(name: &str) -> bool {
-    name == "<broadcast>" || name == "255.255.255.255"
-}
-
 /// CPython's `setipaddr(name, AF_INET)`: the first IPv4 address getaddrinfo gives, with the
 /// `<broadcast>` spelling special-cased as CPython does.
 pub fn first_ipv4(name: &str) -> Result<String, Failure> {
-    if is_broadcast(name) {
+    if validate::is_broadcast(name) {
         return Ok("255.255.255.255".to_string());
     }
     let c_name = netdb::c_string(name)?;
@@ -109,7 +105,7 @@ impl Lookup for HostByName {
             }])
         });
         let mut notes = common_notes(&result);
-        if result.is_ok() && !is_broadcast(&query) {
+        if result.is_ok() && !validate::is_broadcast(&query) {
             // A dotted quad is what inet_pton accepts; CPython tries that before any lookup.
             notes.push(if query.parse::<std::net::Ipv4Addr>().is_ok() {
                 "a numeric IPv4 address: CPython parses it with inet_pton and asks no resolver; \

@@ -14,7 +14,6 @@ use crate::text::csource;
 use crate::text::pyrepr::{self, Py};
 use crate::validate;
 
-use super::addrinfo::host_and_service;
 use super::notes::failure_note;
 use super::options::{BatchArgs, ResolverArgs};
 use super::{Input, Lookup, Subcommand};
@@ -94,7 +93,7 @@ impl Lookup for GetNameInfo {
     fn answer(&self, key: Option<&OsStr>) -> Answer<NameInfo> {
         let key = key.unwrap_or_default();
         let (address, port) = if self.lines {
-            let (address, port) = host_and_service(key);
+            let (address, port) = validate::host_and_service(key);
             (address, port.or_else(|| self.port.clone()))
         } else {
             (key.to_os_string(), self.port.clone())

@@ -91,7 +91,7 @@ pub struct ConnectArgs {
 
 impl ConnectArgs {
     pub fn family(&self) -> i32 {
-        crate::calls::addrinfo::family_shortcut(self.inet, self.inet6, libc::AF_UNSPEC)
+        crate::parse::family_shortcut(self.inet, self.inet6, libc::AF_UNSPEC)
     }
 }
 
