@@ -235,11 +235,6 @@ pub struct Request<'a> {
     pub hints: Hints,
 }
 
-/// The symbolic name for a value in a group, or the number itself where Python has no name.
-fn symbol(group: &str, value: i32) -> String {
-    symbols::name_of(group, i64::from(value)).map_or_else(|| value.to_string(), str::to_string)
-}
-
 fn record(query: Option<&str>, service: Option<&str>, entry: AddrInfoEntry) -> AddrInfo {
     let (flowinfo, scope_id) = match entry.addr {
         SocketAddr::V6(v6) => (Some(v6.flowinfo()), Some(v6.scope_id())),
@@ -248,8 +243,8 @@ fn record(query: Option<&str>, service: Option<&str>, entry: AddrInfoEntry) -> A
     AddrInfo {
         query: query.map(str::to_string),
         service: service.map(str::to_string),
-        family: symbol("AF_", entry.family),
-        socktype: symbol("SOCK_", entry.socktype),
+        family: symbols::name_or_number("AF_", entry.family),
+        socktype: symbols::name_or_number("SOCK_", entry.socktype),
         proto: entry.protocol,
         canonname: entry.canonname.unwrap_or_default(),
         address: netdb::numeric_host(&entry.addr),

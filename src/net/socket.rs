@@ -4,14 +4,9 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 
 use crate::model::{Answer, Call, Failure};
 use crate::sys::socket as sys;
-use crate::text::symbols;
+use crate::text::symbols::name_or_number as symbol;
 
 use super::model::{Field, Linger, SocketInfo, SocketOptions};
-
-/// The name CPython shows for a value in a group, or the number where it has none.
-fn symbol(group: &str, value: i32) -> String {
-    symbols::name_of(group, i64::from(value)).map_or_else(|| value.to_string(), str::to_string)
-}
 
 /// A protocol by name, except 0: IPPROTO_IP and IPPROTO_HOPOPTS share it, and to socket(2)
 /// it means neither but "the default for this type", so it stays a number, as Python shows it.

@@ -27,7 +27,7 @@ fn c_symbol(group: &str, value: i32) -> String {
     if value == 0 && group != "AF_" {
         return "0".to_string();
     }
-    symbols::name_of(group, i64::from(value)).map_or_else(|| value.to_string(), str::to_string)
+    symbols::name_or_number(group, value)
 }
 
 /// Flags of a group (AI_, NI_) as C source: `AI_CANONNAME|AI_PASSIVE`.

@@ -45,6 +45,11 @@ pub fn name_of(group: &str, value: i64) -> Option<&'static str> {
     )
 }
 
+/// The name CPython shows for a value in a group, or the number itself where it has none.
+pub fn name_or_number(group: &str, value: i32) -> String {
+    name_of(group, i64::from(value)).map_or_else(|| value.to_string(), str::to_string)
+}
+
 /// The names of the set bits of `flags` in a flag group (AI_, NI_), lowest bit first, and the
 /// bits no name covers: the one walk both C source and Python source print flags from.
 pub fn flag_names(group: &str, flags: i32) -> (Vec<&'static str>, i64) {
