@@ -381,7 +381,12 @@ fn row_notes(
     if hints.flags & libc::AI_CANONNAME != 0 {
         notes.push("AI_CANONNAME: the canonical name is only on the first row".to_string());
     }
-    if let Some(mapped) = rows.iter().find(|r| r.address.starts_with("::ffff:")) {
+    let is_mapped = |r: &&AddrInfo| {
+        r.address
+            .parse::<std::net::Ipv6Addr>()
+            .is_ok_and(|ip| ip.to_ipv4_mapped().is_some())
+    };
+    if let Some(mapped) = rows.iter().find(is_mapped) {
         notes.push(format!(
             "{} is an IPv4-mapped IPv6 address: an IPv4 answer dressed as IPv6 (AI_V4MAPPED)",
             mapped.address
