@@ -1,6 +1,7 @@
 //! The protocols database: getprotobyname_r and getprotobynumber_r, copied into a ProtoEntry.
 
 use std::ffi::CStr;
+use std::os::raw::c_char;
 use std::ptr;
 
 use super::{owned_string, owned_strings, with_growing_buffer};
@@ -45,44 +46,52 @@ unsafe fn protoent_result(
     })
 }
 
-/// getprotobyname(3) through getprotobyname_r: the protocols database entry for a name.
-pub fn getprotobyname(name: &CStr) -> Result<ProtoEntry, SysError> {
+/// The scaffolding both getproto*_r calls share: a zeroed protoent and a NULL result pointer
+/// for each attempt, the growing buffer, and reading the answer while the buffer is alive.
+///
+/// `call` receives (result_buf, buf, buflen, result) in glibc's order and returns the call's
+/// return value.
+///
+/// # Safety
+/// `call` must be a getproto*_r call given exactly those arguments: on return `*result` is NULL
+/// or points to the protoent, whose pointers point into the buffer.
+unsafe fn protoent_r(
+    mut call: impl FnMut(
+        *mut libc::protoent,
+        *mut c_char,
+        libc::size_t,
+        *mut *mut libc::protoent,
+    ) -> libc::c_int,
+) -> Result<ProtoEntry, SysError> {
     with_growing_buffer(|buf| {
         // SAFETY: protoent is plain old data; zeroed is a valid (empty) value the call fills in.
         let mut entry: libc::protoent = unsafe { std::mem::zeroed() };
         let mut result: *mut libc::protoent = ptr::null_mut();
-        // SAFETY: name is a valid C string; every pointer is valid for the call and buf.len() is
-        // the buffer's size; the answer is copied out while buf is still alive.
-        unsafe {
-            let rc = ffi::getprotobyname_r(
-                name.as_ptr(),
-                &mut entry,
-                buf.as_mut_ptr(),
-                buf.len(),
-                &mut result,
-            );
-            protoent_result(rc, result)
-        }
+        let rc = call(&mut entry, buf.as_mut_ptr(), buf.len(), &mut result);
+        // SAFETY: per this function's contract, result is NULL or points to entry, whose
+        // pointers point into buf, and both are still alive while the answer is copied out.
+        unsafe { protoent_result(rc, result) }
     })
+}
+
+/// getprotobyname(3) through getprotobyname_r: the protocols database entry for a name.
+pub fn getprotobyname(name: &CStr) -> Result<ProtoEntry, SysError> {
+    // SAFETY: name is a valid C string, and every other argument is passed on as protoent_r
+    // requires; protoent_r supplies valid pointers and the buffer's true size.
+    unsafe {
+        protoent_r(|entry, buf, len, result| {
+            ffi::getprotobyname_r(name.as_ptr(), entry, buf, len, result)
+        })
+    }
 }
 
 /// getprotobynumber(3) through getprotobynumber_r: the protocols database entry for a number.
 pub fn getprotobynumber(number: i32) -> Result<ProtoEntry, SysError> {
-    with_growing_buffer(|buf| {
-        // SAFETY: protoent is plain old data; zeroed is a valid (empty) value the call fills in.
-        let mut entry: libc::protoent = unsafe { std::mem::zeroed() };
-        let mut result: *mut libc::protoent = ptr::null_mut();
-        // SAFETY: every pointer is valid for the call and buf.len() is the buffer's size; the
-        // answer is copied out while buf is still alive.
-        unsafe {
-            let rc = ffi::getprotobynumber_r(
-                number,
-                &mut entry,
-                buf.as_mut_ptr(),
-                buf.len(),
-                &mut result,
-            );
-            protoent_result(rc, result)
-        }
-    })
+    // SAFETY: every argument is passed on as protoent_r requires; protoent_r supplies valid
+    // pointers and the buffer's true size.
+    unsafe {
+        protoent_r(|entry, buf, len, result| {
+            ffi::getprotobynumber_r(number, entry, buf, len, result)
+        })
+    }
 }
