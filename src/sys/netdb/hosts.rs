@@ -43,27 +43,52 @@ unsafe fn hostent_result(
     Ok(unsafe { copy_hostent(&*result) })
 }
 
-/// gethostbyname_r(3), starting from CPython's 16 KiB buffer and doubling it on ERANGE.
-pub fn gethostbyname_r(name: &CStr) -> Result<HostEntry, SysError> {
+/// The scaffolding both gethostby*_r calls share: a zeroed hostent, a NULL result pointer and a
+/// cleared h_errno for each attempt, the growing buffer, and reading the answer while the buffer
+/// is alive.
+///
+/// `call` receives (ret, buf, buflen, result, h_errnop) in glibc's order and returns the call's
+/// return value.
+///
+/// # Safety
+/// `call` must be a gethostby*_r call given exactly those arguments: on return `*result` is NULL
+/// or points to the hostent, whose pointers point into the buffer.
+unsafe fn hostent_r(
+    mut call: impl FnMut(
+        *mut libc::hostent,
+        *mut c_char,
+        libc::size_t,
+        *mut *mut libc::hostent,
+        *mut libc::c_int,
+    ) -> libc::c_int,
+) -> Result<HostEntry, SysError> {
     with_growing_buffer(|buf| {
         // SAFETY: hostent is plain old data; zeroed is a valid (empty) value that the call fills in.
         let mut host: libc::hostent = unsafe { std::mem::zeroed() };
         let mut result: *mut libc::hostent = ptr::null_mut();
         let mut herr: libc::c_int = 0;
-        // SAFETY: every pointer is valid for the duration of the call and buf.len() is its size;
-        // on success result points to `host`, whose pointers point into buf, copied out here.
-        unsafe {
-            let rc = ffi::gethostbyname_r(
-                name.as_ptr(),
-                &mut host,
-                buf.as_mut_ptr(),
-                buf.len(),
-                &mut result,
-                &mut herr,
-            );
-            hostent_result(rc, herr, result)
-        }
+        let rc = call(
+            &mut host,
+            buf.as_mut_ptr(),
+            buf.len(),
+            &mut result,
+            &mut herr,
+        );
+        // SAFETY: per this function's contract, result is NULL or points to `host`, whose
+        // pointers point into buf, and both are still alive while the answer is copied out.
+        unsafe { hostent_result(rc, herr, result) }
     })
+}
+
+/// gethostbyname_r(3), starting from CPython's 16 KiB buffer and doubling it on ERANGE.
+pub fn gethostbyname_r(name: &CStr) -> Result<HostEntry, SysError> {
+    // SAFETY: name is a valid C string, and every other argument is passed on as hostent_r
+    // requires; hostent_r supplies valid pointers and the buffer's true size.
+    unsafe {
+        hostent_r(|host, buf, buflen, result, herr| {
+            ffi::gethostbyname_r(name.as_ptr(), host, buf, buflen, result, herr)
+        })
+    }
 }
 
 /// gethostbyaddr_r(3): the hosts database entry for an address, as CPython's gethostbyaddr asks.
@@ -74,27 +99,22 @@ pub fn gethostbyaddr_r(addr: IpAddr) -> Result<HostEntry, SysError> {
         IpAddr::V6(v6) => (v6.octets().to_vec(), libc::AF_INET6),
     };
     let len = bytes.len() as libc::socklen_t;
-    with_growing_buffer(|buf| {
-        // SAFETY: hostent is plain old data; zeroed is a valid (empty) value that the call fills in.
-        let mut host: libc::hostent = unsafe { std::mem::zeroed() };
-        let mut result: *mut libc::hostent = ptr::null_mut();
-        let mut herr: libc::c_int = 0;
-        // SAFETY: bytes holds `len` bytes of an address of `family`; every other pointer is valid
-        // for the call, buf.len() is its size, and the answer is copied out while buf is alive.
-        unsafe {
-            let rc = ffi::gethostbyaddr_r(
+    // SAFETY: bytes holds `len` bytes of an address of `family`, and every other argument is
+    // passed on as hostent_r requires; hostent_r supplies valid pointers and the buffer's true size.
+    unsafe {
+        hostent_r(|host, buf, buflen, result, herr| {
+            ffi::gethostbyaddr_r(
                 bytes.as_ptr().cast(),
                 len,
                 family,
-                &mut host,
-                buf.as_mut_ptr(),
-                buf.len(),
-                &mut result,
-                &mut herr,
-            );
-            hostent_result(rc, herr, result)
-        }
-    })
+                host,
+                buf,
+                buflen,
+                result,
+                herr,
+            )
+        })
+    }
 }
 
 /// # Safety
