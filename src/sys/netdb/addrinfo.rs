@@ -27,6 +27,15 @@ pub struct Hints {
     pub flags: i32,
 }
 
+/// A failed getaddrinfo or getnameinfo as a SysError; EAI_SYSTEM leaves the real cause in errno,
+/// so this must run before anything else can overwrite it.
+fn gai_error(rc: libc::c_int) -> SysError {
+    let errno = (rc == libc::EAI_SYSTEM)
+        .then(|| std::io::Error::last_os_error().raw_os_error())
+        .flatten();
+    SysError::Gai { code: rc, errno }
+}
+
 /// getnameinfo(3) on a socket address with `flags`: the (host, service) pair CPython returns.
 pub fn getnameinfo(addr: &SocketAddr, flags: i32) -> Result<(String, String), SysError> {
     // Sizes from glibc's <netdb.h> (NI_MAXHOST, NI_MAXSERV), the buffers CPython passes.
@@ -47,10 +56,7 @@ pub fn getnameinfo(addr: &SocketAddr, flags: i32) -> Result<(String, String), Sy
         )
     };
     if rc != 0 {
-        let errno = (rc == libc::EAI_SYSTEM)
-            .then(|| std::io::Error::last_os_error().raw_os_error())
-            .flatten();
-        return Err(SysError::Gai { code: rc, errno });
+        return Err(gai_error(rc));
     }
     // SAFETY: on success both buffers hold NUL-terminated strings (they were zeroed before).
     unsafe { Ok((owned_string(host.as_ptr()), owned_string(service.as_ptr()))) }
@@ -116,10 +122,7 @@ pub fn getaddrinfo(
         )
     };
     if rc != 0 {
-        let errno = (rc == libc::EAI_SYSTEM)
-            .then(|| std::io::Error::last_os_error().raw_os_error())
-            .flatten();
-        return Err(SysError::Gai { code: rc, errno });
+        return Err(gai_error(rc));
     }
     let mut out = Vec::new();
     let mut cur = res;
