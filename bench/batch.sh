@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark batch lookups (issue 6): sockscope --jobs against getent loops, xargs -P and a Python
+# Benchmark batch lookups: sockscope --jobs against getent loops, xargs -P and a Python
 # thread pool, side by side inside the resolver lab, whose DNS server answers after a fixed delay.
 #
 # Not run in CI: it builds in release mode and loads the machine for a few minutes. Needs what

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Batch-lookup benchmark driver (issue 6), run by bench/batch.sh inside the resolver lab.
+"""Batch-lookup benchmark driver, run by bench/batch.sh inside the resolver lab.
 
 The lab's DNS server answers every name with A 192.0.2.1 (AAAA: no data) after DELAY ms.
 Each way of resolving N names runs as its own process, timed from spawn to exit, with its peak
