@@ -5,7 +5,7 @@ use std::ffi::{OsStr, OsString};
 use clap::Args;
 use serde::Serialize;
 
-use crate::model::{Answer, Call, Failure, Fatal, NO_PYTHON, Record};
+use crate::model::{Answer, Call, Failure, Fatal, Record, python_of_first};
 use crate::sys::netdb::{self, Hints};
 use crate::text::{csource, pyrepr};
 use crate::validate;
@@ -124,13 +124,7 @@ impl Lookup for HostByName {
     }
 
     fn python(&self, result: &Result<Vec<HostAddress>, Failure>) -> String {
-        match result {
-            Ok(rows) => rows.first().map_or_else(
-                || NO_PYTHON.to_string(),
-                |r| pyrepr::Py::str(&r.address).to_string(),
-            ),
-            Err(failure) => failure.python_exception(),
-        }
+        python_of_first(result, |r| pyrepr::Py::str(&r.address).to_string())
     }
 }
 

@@ -4,7 +4,7 @@ use std::ffi::OsStr;
 
 use serde::Serialize;
 
-use crate::model::{Answer, Call, Failure, Fatal, NO_PYTHON, Record};
+use crate::model::{Answer, Call, Failure, Fatal, Record, python_of_first};
 use crate::sys::netdb;
 use crate::text::csource;
 use crate::text::pyrepr::{self, Py};
@@ -48,20 +48,14 @@ impl HostEntry {
 
 /// `(name, aliaslist, addresslist)`, as gethostbyname_ex and gethostbyaddr return it.
 pub fn python_entry(result: &Result<Vec<HostEntry>, Failure>) -> String {
-    match result {
-        Ok(rows) => rows.first().map_or_else(
-            || NO_PYTHON.to_string(),
-            |first| {
-                Py::Tuple(vec![
-                    Py::str(&first.name),
-                    Py::strs(&first.aliases),
-                    Py::strs(&first.addresses),
-                ])
-                .to_string()
-            },
-        ),
-        Err(failure) => failure.python_exception(),
-    }
+    python_of_first(result, |first| {
+        Py::Tuple(vec![
+            Py::str(&first.name),
+            Py::strs(&first.aliases),
+            Py::strs(&first.addresses),
+        ])
+        .to_string()
+    })
 }
 
 /// The hostbyname subcommand with `--ex`.

@@ -6,7 +6,7 @@ use std::net::{IpAddr, SocketAddr};
 use clap::Args;
 use serde::Serialize;
 
-use crate::model::{Answer, Call, Cause, Failure, Fatal, NO_PYTHON, Record, Why};
+use crate::model::{Answer, Call, Cause, Failure, Fatal, Record, Why, python_of_first};
 use crate::parse;
 use crate::sys::SysError;
 use crate::sys::netdb::{self, Hints};
@@ -111,20 +111,19 @@ impl Lookup for GetNameInfo {
     /// getaddrinfo(AI_NUMERICHOST) in Python too: show its gaierror, although sockscope counts
     /// the name as bad input.
     fn python(&self, result: &Result<Vec<NameInfo>, Failure>) -> String {
-        match result {
-            Ok(rows) => rows.first().map_or_else(
-                || NO_PYTHON.to_string(),
-                |first| Py::Tuple(vec![Py::str(&first.host), Py::str(&first.service)]).to_string(),
-            ),
-            Err(Failure {
-                cause: Cause::NotNumeric,
-            }) => Failure::from(SysError::Gai {
+        if let Err(Failure {
+            cause: Cause::NotNumeric,
+        }) = result
+        {
+            let noname = SysError::Gai {
                 code: libc::EAI_NONAME,
                 errno: None,
-            })
-            .python_exception(),
-            Err(failure) => failure.python_exception(),
+            };
+            return Failure::from(noname).python_exception();
         }
+        python_of_first(result, |first| {
+            Py::Tuple(vec![Py::str(&first.host), Py::str(&first.service)]).to_string()
+        })
     }
 }
 

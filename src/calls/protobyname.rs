@@ -5,7 +5,7 @@ use std::ffi::{OsStr, OsString};
 use clap::Args;
 use serde::Serialize;
 
-use crate::model::{Answer, Call, Failure, Fatal, NO_PYTHON, Outcome, Record};
+use crate::model::{Answer, Call, Failure, Fatal, Outcome, Record, python_of_first};
 use crate::parse::Protocol;
 use crate::sys::netdb::{self, ProtoEntry};
 use crate::text::csource;
@@ -145,13 +145,7 @@ impl Lookup for ProtoByName {
 
     /// getprotobyname returns the number.
     fn python(&self, result: &Result<Vec<ProtocolEntry>, Failure>) -> String {
-        match result {
-            Ok(rows) => rows.first().map_or_else(
-                || NO_PYTHON.to_string(),
-                |p| Py::Int(i64::from(p.number)).to_string(),
-            ),
-            Err(failure) => failure.python_exception(),
-        }
+        python_of_first(result, |p| Py::Int(i64::from(p.number)).to_string())
     }
 }
 

@@ -5,7 +5,7 @@ use std::ffi::{CString, OsStr, OsString};
 use clap::Args;
 use serde::Serialize;
 
-use crate::model::{Answer, Call, Failure, Fatal, Record};
+use crate::model::{Answer, Call, Failure, Fatal, Record, python_of_first};
 use crate::sys::netdb::{self, ServEntry};
 use crate::text::csource;
 use crate::text::pyrepr::Py;
@@ -175,13 +175,7 @@ impl Lookup for ServByName {
 
     /// Python returns only the port.
     fn python(&self, result: &Result<Vec<Service>, Failure>) -> String {
-        match result {
-            Ok(rows) => rows.first().map_or_else(
-                || crate::model::NO_PYTHON.to_string(),
-                |s| Py::Int(i64::from(s.port)).to_string(),
-            ),
-            Err(failure) => failure.python_exception(),
-        }
+        python_of_first(result, |s| Py::Int(i64::from(s.port)).to_string())
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::ffi::OsStr;
 
-use crate::model::{Answer, Call, Failure, Fatal, NO_PYTHON};
+use crate::model::{Answer, Call, Failure, Fatal, python_of_first};
 use crate::sys::netdb;
 use crate::text::csource;
 use crate::text::pyrepr::Py;
@@ -73,12 +73,7 @@ impl Lookup for ServByPort {
 
     /// Python returns only the name.
     fn python(&self, result: &Result<Vec<Service>, Failure>) -> String {
-        match result {
-            Ok(rows) => rows
-                .first()
-                .map_or_else(|| NO_PYTHON.to_string(), |s| Py::str(&s.name).to_string()),
-            Err(failure) => failure.python_exception(),
-        }
+        python_of_first(result, |s| Py::str(&s.name).to_string())
     }
 }
 

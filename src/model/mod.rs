@@ -8,4 +8,5 @@ pub use failure::{Cause, Failure, Why};
 pub use outcome::{Fatal, Outcome};
 pub use record::{
     Annotated, Answer, Call, ErrorRecord, NO_PYTHON, PythonView, Record, no_python_view,
+    python_of_first,
 };

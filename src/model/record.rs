@@ -29,6 +29,18 @@ pub fn no_python_view<R>(result: &Result<Vec<R>, Failure>) -> String {
     }
 }
 
+/// The Python view of a call whose value is made from its first record (most calls return one
+/// entry), and whose failure is the exception the failure names.
+pub fn python_of_first<R>(
+    result: &Result<Vec<R>, Failure>,
+    value: impl FnOnce(&R) -> String,
+) -> String {
+    match result {
+        Ok(records) => records.first().map_or_else(|| NO_PYTHON.to_string(), value),
+        Err(failure) => failure.python_exception(),
+    }
+}
+
 /// The comment for a successful call that has no Python value to show.
 pub const NO_PYTHON: &str = "# no Python rendering for this call";
 
