@@ -6,24 +6,9 @@ use std::time::Duration;
 
 use clap::Args;
 
+pub use super::socket::SocketArgs;
+
 use super::text::{parse_seconds, parse_size};
-use crate::cli::{parse_family, parse_proto, parse_socktype};
-
-/// `socket [-f FAMILY] [-t TYPE] [-p PROTO]`.
-#[derive(Debug, Args)]
-pub struct SocketArgs {
-    /// Address family: inet, inet6, unix, any AF_ name, or a number
-    #[arg(short, long, default_value = "inet", value_parser = parse_family)]
-    pub family: i32,
-
-    /// Socket type: stream, dgram, raw, seqpacket, any SOCK_ name, or a number
-    #[arg(short = 't', long = "type", default_value = "stream", value_parser = parse_socktype)]
-    pub socktype: i32,
-
-    /// Protocol: 0 (the family's default for the type), tcp, udp, any IPPROTO_ or /etc/protocols name
-    #[arg(short, long, default_value = "0", value_parser = parse_proto)]
-    pub proto: i32,
-}
 
 /// `connect HOST SERVICE [--send TEXT | --send-file PATH | --stdin | --http[=PATH]]`.
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 
 pub mod args;
 pub mod connect;
+pub mod field;
 pub mod model;
 pub mod run;
 pub mod serve;

@@ -1,39 +1,21 @@
-//! The `Run` of `socket`, `connect` and `serve`: arguments in, records out through the shared renderers.
+//! The `Run` of `connect` and `serve`: arguments in, records out through the shared renderers.
 
 use std::io::{self, Read, Write};
 
 use anyhow::Context;
 
-use crate::cmd::{Ctx, Run, emit, report};
+use crate::cmd::{Ctx, Run, report};
 use crate::exit::{ExitCode, Fatal};
 use crate::model::{Answer, Failure};
 use crate::render::{self, Format};
 use crate::validate;
 
-use super::args::{ConnectArgs, ServeArgs, SocketArgs};
+use super::args::{ConnectArgs, ServeArgs};
 use super::connect::{self, Exchange, Plan};
-use super::model::{ConnectSummary, Field};
+use super::field::Field;
+use super::model::ConnectSummary;
 use super::serve::{self, Config, Listen, Mode};
-use super::socket;
 use super::text::unescape;
-
-impl Run for SocketArgs {
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-        let answer = socket::describe(self.family, self.socktype, self.proto);
-        if ctx.format != Format::Table {
-            return emit(ctx, [answer]);
-        }
-        // One socket has too many fields for one row: the table shows them as name/value rows.
-        let rows = answer
-            .result
-            .as_ref()
-            .map(|infos| infos.iter().flat_map(socket::fields).collect::<Vec<_>>())
-            .map_err(Clone::clone);
-        let mut table = Answer::new(answer.query.clone(), rows);
-        table.label = answer.label.clone();
-        emit(ctx, [table])
-    }
-}
 
 impl ConnectArgs {
     /// The request bytes, from whichever of --send, --send-file, --stdin or --http was given.
