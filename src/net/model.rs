@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::model::Record;
+use crate::render::Width;
 
 /// One thing that happened in `serve`, printed as it happens.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -40,6 +41,19 @@ pub struct ServeEvent {
     /// Connections accepted in the whole run (on `summary`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connections: Option<u64>,
+}
+
+impl ServeEvent {
+    /// The streaming table's columns, in `COLUMNS` order: times, counts and byte sizes line up
+    /// on the right; the detail takes what room is left.
+    pub const WIDTHS: &'static [Width] = &[
+        Width::Right(10),
+        Width::Left(10),
+        Width::Right(5),
+        Width::Left(22),
+        Width::Right(8),
+        Width::Free,
+    ];
 }
 
 impl Record for ServeEvent {

@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use crate::exit::{ExitCode, Fatal};
-use crate::model::{Answer, Failure, Record};
-use crate::render::{self, Format};
+use crate::model::{Answer, Failure};
+use crate::render::{self, Format, StreamTable};
 use crate::sys::socket as sys;
 use crate::validate;
 
@@ -569,11 +569,11 @@ fn write_events(
     stop: &AtomicBool,
     output_closed: &AtomicBool,
 ) -> io::Result<()> {
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
+    let out = Box::new(io::stdout().lock());
     let mut sink = match format {
-        Format::Table => None,
-        other => Some(render::sink::<ServeEvent>(other, Box::new(io::stdout()))),
+        // Rows go out as events happen, so the table cannot wait to measure its columns.
+        Format::Table => Box::new(StreamTable::new(out, ServeEvent::WIDTHS)),
+        other => render::sink::<ServeEvent>(other, out),
     };
     let mut summary = ServeEvent {
         event: "summary".to_string(),
@@ -583,44 +583,11 @@ fn write_events(
         ..ServeEvent::default()
     };
     let started = Instant::now();
-    let mut header_written = false;
-    let mut write = |ev: &ServeEvent, out: &mut io::StdoutLock| -> io::Result<()> {
-        match sink.as_mut() {
-            Some(sink) => sink.answer(&Answer::new(None, Ok(vec![ev.clone()]))),
-            None => {
-                if !header_written {
-                    header_written = true;
-                    write_row(
-                        out,
-                        &ServeEvent::COLUMNS
-                            .iter()
-                            .map(|c| c.to_string())
-                            .collect::<Vec<_>>(),
-                    )?;
-                    write_row(
-                        out,
-                        &ServeEvent::COLUMNS
-                            .iter()
-                            .map(|c| {
-                                "-".repeat(match width(c) {
-                                    0 => 6,
-                                    w => w,
-                                })
-                            })
-                            .collect::<Vec<_>>(),
-                    )?;
-                }
-                let cells = ev.cells();
-                write_row(out, &cells)?;
-                out.flush()
-            }
-        }
-    };
     let mut result = Ok(());
     for ev in rx.iter() {
         tally(&mut summary, &ev);
         if result.is_ok() {
-            result = write(&ev, &mut out);
+            result = sink.answer(&Answer::new(None, Ok(vec![ev])));
             if result.is_err() {
                 // Nobody reads the events any more: stop serving, keep draining the channel.
                 output_closed.store(true, Ordering::SeqCst);
@@ -630,11 +597,8 @@ fn write_events(
     }
     result?;
     summary.t_ms = summary.t_ms.max(ms(started.elapsed()));
-    write(&summary, &mut out)?;
-    if let Some(sink) = sink.as_mut() {
-        sink.finish()?;
-    }
-    out.flush()
+    sink.answer(&Answer::new(None, Ok(vec![summary])))?;
+    sink.finish()
 }
 
 /// Count an event into the summary; the summary's time is the last event's.
@@ -648,33 +612,6 @@ fn tally(summary: &mut ServeEvent, ev: &ServeEvent) {
         _ => {}
     }
     summary.t_ms = ev.t_ms;
-}
-
-/// Column widths of the streaming table: it cannot wait for every row to measure them.
-fn width(column: &str) -> usize {
-    match column {
-        "t_ms" => 10,
-        "event" => 10,
-        "conn" => 5,
-        "peer" => 22,
-        "bytes" => 8,
-        _ => 0,
-    }
-}
-
-fn write_row(out: &mut impl Write, cells: &[String]) -> io::Result<()> {
-    let mut line = String::new();
-    for (column, cell) in ServeEvent::COLUMNS.iter().zip(cells) {
-        let w = width(column);
-        if w == 0 {
-            line.push_str(cell);
-        } else if *column == "t_ms" || *column == "bytes" || *column == "conn" {
-            line.push_str(&format!("{cell:>w$} "));
-        } else {
-            line.push_str(&format!("{cell:<w$} "));
-        }
-    }
-    writeln!(out, "{}", line.trim_end())
 }
 
 #[cfg(test)]
