@@ -2,11 +2,116 @@
 
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 
-use crate::model::{Answer, Call, Failure};
+use clap::Args;
+use serde::Serialize;
+
+use crate::calls::protobyname;
+use crate::model::{Answer, Call, Failure, Outcome, Record};
+use crate::parse::{self, Protocol};
+use crate::render::Format;
+use crate::runner::{Ctx, Run, emit};
 use crate::sys::socket as sys;
 use crate::text::symbols::name_or_number as symbol;
 
-use super::model::{Field, Linger, SocketInfo, SocketOptions};
+use super::field::Field;
+
+/// `socket [-f FAMILY] [-t TYPE] [-p PROTO]`.
+#[derive(Debug, Args)]
+pub struct SocketArgs {
+    /// Address family: inet, inet6, unix, any AF_ name, or a number
+    #[arg(short, long, default_value = "inet", value_parser = parse::family)]
+    pub family: i32,
+
+    /// Socket type: stream, dgram, raw, seqpacket, any SOCK_ name, or a number
+    #[arg(short = 't', long = "type", default_value = "stream", value_parser = parse::socktype)]
+    pub socktype: i32,
+
+    /// Protocol: 0 (the family's default for the type), tcp, udp, any IPPROTO_ or /etc/protocols name
+    #[arg(short, long, default_value = "0", value_parser = parse::protocol)]
+    pub proto: Protocol,
+}
+
+/// SO_LINGER as the kernel stores it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Linger {
+    pub l_onoff: i32,
+    pub l_linger: i32,
+}
+
+/// Default option values of a fresh socket, named like the constants; an option that does not
+/// apply to the socket's family or protocol is left out. Integers as Python's
+/// `sock.getsockopt(level, name)` returns them (flags are 0 or 1, not booleans).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SocketOptions {
+    #[serde(rename = "SO_RCVBUF", skip_serializing_if = "Option::is_none")]
+    pub rcvbuf: Option<i32>,
+    #[serde(rename = "SO_SNDBUF", skip_serializing_if = "Option::is_none")]
+    pub sndbuf: Option<i32>,
+    #[serde(rename = "SO_RCVLOWAT", skip_serializing_if = "Option::is_none")]
+    pub rcvlowat: Option<i32>,
+    #[serde(rename = "SO_SNDLOWAT", skip_serializing_if = "Option::is_none")]
+    pub sndlowat: Option<i32>,
+    #[serde(rename = "SO_RCVTIMEO", skip_serializing_if = "Option::is_none")]
+    pub rcvtimeo: Option<f64>,
+    #[serde(rename = "SO_SNDTIMEO", skip_serializing_if = "Option::is_none")]
+    pub sndtimeo: Option<f64>,
+    #[serde(rename = "SO_REUSEADDR", skip_serializing_if = "Option::is_none")]
+    pub reuseaddr: Option<i32>,
+    #[serde(rename = "SO_REUSEPORT", skip_serializing_if = "Option::is_none")]
+    pub reuseport: Option<i32>,
+    #[serde(rename = "SO_KEEPALIVE", skip_serializing_if = "Option::is_none")]
+    pub keepalive: Option<i32>,
+    #[serde(rename = "SO_BROADCAST", skip_serializing_if = "Option::is_none")]
+    pub broadcast: Option<i32>,
+    #[serde(rename = "SO_OOBINLINE", skip_serializing_if = "Option::is_none")]
+    pub oobinline: Option<i32>,
+    #[serde(rename = "SO_LINGER", skip_serializing_if = "Option::is_none")]
+    pub linger: Option<Linger>,
+    #[serde(rename = "SO_ERROR", skip_serializing_if = "Option::is_none")]
+    pub error: Option<i32>,
+    #[serde(rename = "TCP_NODELAY", skip_serializing_if = "Option::is_none")]
+    pub tcp_nodelay: Option<i32>,
+    #[serde(rename = "TCP_MAXSEG", skip_serializing_if = "Option::is_none")]
+    pub tcp_maxseg: Option<i32>,
+    #[serde(rename = "IP_TTL", skip_serializing_if = "Option::is_none")]
+    pub ip_ttl: Option<i32>,
+    #[serde(rename = "IPV6_V6ONLY", skip_serializing_if = "Option::is_none")]
+    pub ipv6_v6only: Option<i32>,
+    #[serde(rename = "IPV6_UNICAST_HOPS", skip_serializing_if = "Option::is_none")]
+    pub ipv6_unicast_hops: Option<i32>,
+}
+
+/// `socket`: a socket as the kernel describes it right after socket(2).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SocketInfo {
+    /// SO_DOMAIN, by name (`AF_INET`), like Python's `sock.family`.
+    pub family: String,
+    /// SO_TYPE, by name (`SOCK_STREAM`), like Python's `sock.type`.
+    #[serde(rename = "type")]
+    pub socktype: String,
+    /// SO_PROTOCOL: the protocol the kernel chose (6 for TCP even when 0 was asked).
+    pub proto: i32,
+    /// The IPPROTO_ name of `proto`, where there is one.
+    pub proto_name: Option<String>,
+    /// The protocol number passed to socket(2), which is what Python's `sock.proto` shows.
+    pub requested_proto: i32,
+    /// The file descriptor, like `sock.fileno()`.
+    pub fd: i32,
+    pub options: SocketOptions,
+}
+
+impl Record for SocketInfo {
+    const KEYS: &'static [&'static str] = &[];
+    const COLUMNS: &'static [&'static str] = &["family", "type", "proto", "fd"];
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.family.clone(),
+            self.socktype.clone(),
+            self.proto.to_string(),
+            self.fd.to_string(),
+        ]
+    }
+}
 
 /// A protocol by name, except 0: IPPROTO_IP and IPPROTO_HOPOPTS share it, and to socket(2)
 /// it means neither but "the default for this type", so it stays a number, as Python shows it.
@@ -19,7 +124,7 @@ fn proto_symbol(proto: i32) -> String {
 }
 
 /// Create the socket, describe it, and close it again.
-pub fn describe(family: i32, socktype: i32, proto: i32) -> Answer<SocketInfo> {
+fn describe(family: i32, socktype: i32, proto: i32) -> Answer<SocketInfo> {
     let c_call = format!(
         "socket({}, {}, {proto})",
         symbol("AF_", family),
@@ -115,7 +220,7 @@ fn read_back(fd: BorrowedFd<'_>, requested_proto: i32) -> SocketInfo {
 }
 
 /// The socket as name/value rows, for the table: one row per field or option.
-pub fn fields(info: &SocketInfo) -> Vec<Field> {
+fn fields(info: &SocketInfo) -> Vec<Field> {
     let mut rows = vec![
         Field::new("family", &info.family),
         Field::new("type", &info.socktype),
@@ -144,4 +249,23 @@ pub fn fields(info: &SocketInfo) -> Vec<Field> {
         }
     }
     rows
+}
+
+impl Run for SocketArgs {
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Outcome> {
+        let proto = protobyname::number(&self.proto)?;
+        let answer = describe(self.family, self.socktype, proto);
+        if ctx.format != Format::Table {
+            return emit(ctx, [answer]);
+        }
+        // One socket has too many fields for one row: the table shows them as name/value rows.
+        let rows = answer
+            .result
+            .as_ref()
+            .map(|infos| infos.iter().flat_map(fields).collect::<Vec<_>>())
+            .map_err(Clone::clone);
+        let mut table = Answer::new(answer.query.clone(), rows);
+        table.label = answer.label.clone();
+        emit(ctx, [table])
+    }
 }

@@ -91,10 +91,15 @@ pub fn errno_of(err: &io::Error) -> i32 {
     }
 }
 
+/// An I/O error as the errno it stands for, so decisions can match on the errno itself.
+pub fn sys_error_of(err: &io::Error) -> SysError {
+    SysError::Errno(errno_of(err))
+}
+
 /// An I/O error as sockscope reports failures: errno name, strerror text, documented exit code.
 /// A timeout is exit 3 (retrying may help); every other errno is exit 4.
 pub fn failure_of(err: &io::Error) -> Failure {
-    Failure::from(SysError::Errno(errno_of(err)))
+    Failure::from(sys_error_of(err))
 }
 
 /// An address as a person types it: `127.0.0.1:80`, `[::1]:80`.

@@ -3,11 +3,14 @@
 pub mod color;
 mod json;
 mod python;
+mod stream;
 mod table;
 
 use std::io::{self, Write};
 
 use crate::model::{Answer, Call, PythonView, Record, no_python_view};
+
+pub use stream::{StreamTable, Width};
 
 /// The output formats every subcommand offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

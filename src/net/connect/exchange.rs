@@ -1,4 +1,4 @@
-//! `connect`: resolve, try each address in order as a careful client does, send the whole request, read the whole reply.
+//! The exchange of `connect`: resolve, try each address in order, send the whole request, read the whole reply.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
@@ -6,12 +6,12 @@ use std::time::{Duration, Instant};
 
 use crate::calls::dnsname;
 use crate::model::{Failure, Why};
+use crate::net::text::{failure_of, ms, sys_error_of};
 use crate::sys::SysError;
 use crate::sys::netdb::{self, Hints};
 use crate::validate;
 
-use super::model::{Attempt, ConnectSummary, End};
-use super::text::{errno_of, failure_of, ms};
+use super::record::{Attempt, ConnectSummary, End};
 
 /// What to do, once the command line has been turned into bytes and limits.
 pub struct Plan<'a> {
@@ -33,47 +33,14 @@ pub struct Exchange {
     pub label: String,
 }
 
-/// The HTTP/1.1 request the lecture types by hand, plus `Connection: close` so the server ends
-/// the reply by closing (HTTP/1.1 would otherwise keep the connection open and the read would
-/// only end at the timeout).
-pub fn http_request(host: &str, path: &str) -> Vec<u8> {
-    format!(
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: sockscope/{}\r\nAccept: */*\r\nConnection: close\r\n\r\n",
-        env!("CARGO_PKG_VERSION")
-    )
-    .into_bytes()
-}
-
+/// Resolve, connect and exchange; every outcome, failures included, ends up in the summary.
 pub fn run(plan: &Plan) -> Exchange {
     let started = Instant::now();
     let host_text = validate::display(plan.host);
     let service_text = validate::display(plan.service);
-    let mut summary = ConnectSummary {
-        host: host_text.clone(),
-        service: service_text.clone(),
-        addresses: Vec::new(),
-        attempts: Vec::new(),
-        connected: None,
-        port: None,
-        local_address: None,
-        local_port: None,
-        bytes_sent: 0,
-        send_calls: 0,
-        half_closed: false,
-        bytes_received: 0,
-        recv_calls: 0,
-        recv_size: plan.recv_size,
-        end: End::NotConnected,
-        resolve_ms: 0.0,
-        connect_ms: None,
-        first_byte_ms: None,
-        total_ms: 0.0,
-        reply: None,
-        reply_is_utf8: true,
-        error: None,
-    };
+    let mut summary = ConnectSummary::new(host_text.clone(), service_text, plan.recv_size);
     let mut reply = Vec::new();
-    let label = host_text.clone();
+    let label = host_text;
     let addrs = match resolve(plan) {
         Ok(addrs) => addrs,
         Err(failure) => {
@@ -90,23 +57,29 @@ pub fn run(plan: &Plan) -> Exchange {
     summary.resolve_ms = ms(started.elapsed());
     summary.addresses = addrs.iter().map(netdb::numeric_host).collect();
 
-    let (stream, last_failure) = connect_first(&addrs, plan.timeout, &mut summary.attempts);
-    let Some((stream, addr, connected_at)) = stream else {
-        let label = summary
-            .attempts
-            .last()
-            .map_or(label, |a| format!("{} port {}", a.address, a.port));
-        summary.error = Some(last_failure.unwrap_or_else(|| {
-            Failure::from(crate::sys::SysError::NotFound(
-                "getaddrinfo gave no SOCK_STREAM address",
-            ))
-        }));
-        summary.total_ms = ms(started.elapsed());
-        return Exchange {
-            summary,
-            reply,
-            label,
-        };
+    let Connected {
+        stream,
+        addr,
+        at: connected_at,
+    } = match connect_first(&addrs, plan.timeout, &mut summary.attempts) {
+        Ok(connected) => connected,
+        Err(last_failure) => {
+            let label = summary
+                .attempts
+                .last()
+                .map_or(label, |a| format!("{} port {}", a.address, a.port));
+            summary.error = Some(last_failure.unwrap_or_else(|| {
+                Failure::from(SysError::NotFound(
+                    "getaddrinfo gave no SOCK_STREAM address",
+                ))
+            }));
+            summary.total_ms = ms(started.elapsed());
+            return Exchange {
+                summary,
+                reply,
+                label,
+            };
+        }
     };
     summary.connected = Some(netdb::numeric_host(&addr));
     summary.port = Some(addr.port());
@@ -117,7 +90,7 @@ pub fn run(plan: &Plan) -> Exchange {
     }
     let label = format!("{} port {}", netdb::numeric_host(&addr), addr.port());
 
-    let result = exchange(plan, &stream, &mut summary, &mut reply, connected_at);
+    let result = send_and_receive(plan, &stream, &mut summary, &mut reply, connected_at);
     if let Err(failure) = result {
         summary.error = Some(failure);
     }
@@ -147,14 +120,21 @@ fn resolve(plan: &Plan) -> Result<Vec<SocketAddr>, Failure> {
     Ok(entries.into_iter().map(|e| e.addr).collect())
 }
 
+/// The connection `connect_first` made: the stream, the address that accepted, and when.
+struct Connected {
+    stream: TcpStream,
+    addr: SocketAddr,
+    at: Instant,
+}
+
 /// Try each address in order until one accepts, recording every attempt; on total failure the
-/// last error is the one reported, as Python's `socket.create_connection` does.
-#[allow(clippy::type_complexity)]
+/// last error is the one reported, as Python's `socket.create_connection` does (none when there
+/// was no address to try).
 fn connect_first(
     addrs: &[SocketAddr],
     timeout: Duration,
     attempts: &mut Vec<Attempt>,
-) -> (Option<(TcpStream, SocketAddr, Instant)>, Option<Failure>) {
+) -> Result<Connected, Option<Failure>> {
     let mut last = None;
     for addr in addrs {
         let begun = Instant::now();
@@ -176,7 +156,11 @@ fn connect_first(
         match outcome {
             Ok(stream) => {
                 attempts.push(attempt);
-                return (Some((stream, *addr, Instant::now())), None);
+                return Ok(Connected {
+                    stream,
+                    addr: *addr,
+                    at: Instant::now(),
+                });
             }
             Err(err) => {
                 let failure = failure_of(&err);
@@ -187,12 +171,12 @@ fn connect_first(
             }
         }
     }
-    (None, last)
+    Err(last)
 }
 
 /// Send the request (a sendall loop), half-close, then read until the peer closes, the byte cap
 /// or the deadline. A short recv is not the end: only recv returning 0 is.
-fn exchange(
+fn send_and_receive(
     plan: &Plan,
     stream: &TcpStream,
     summary: &mut ConnectSummary,
@@ -202,9 +186,8 @@ fn exchange(
     let io_failure = |err: io::Error| failure_of(&err);
     // The errno name stays the kernel's; the message says which step it interrupted.
     let during = |step: &'static str, err: io::Error| {
-        let errno = errno_of(&err);
-        let timeout = (errno == libc::ETIMEDOUT).then_some(plan.timeout);
-        Failure::explained(SysError::Errno(errno), Why::During { step, timeout })
+        let timeout = is_timeout(&err).then_some(plan.timeout);
+        Failure::explained(sys_error_of(&err), Why::During { step, timeout })
     };
     let mut writer = stream;
     if let Some(request) = &plan.request {
@@ -217,7 +200,7 @@ fn exchange(
             match writer.write(&request[offset..]) {
                 Ok(0) => {
                     summary.end = End::Error;
-                    return Err(Failure::from(crate::sys::SysError::Errno(libc::EPIPE)));
+                    return Err(Failure::from(SysError::Errno(libc::EPIPE)));
                 }
                 Ok(n) => {
                     offset += n;
@@ -270,7 +253,7 @@ fn exchange(
             }
             Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
             Err(err) => {
-                summary.end = if errno_of(&err) == libc::ETIMEDOUT {
+                summary.end = if is_timeout(&err) {
                     End::Timeout
                 } else {
                     End::Error
@@ -279,4 +262,10 @@ fn exchange(
             }
         }
     }
+}
+
+/// Whether an I/O error is a timeout: the errno, not its name, decides (std's own timeouts
+/// carry no errno and are counted as ETIMEDOUT by `errno_of`).
+fn is_timeout(err: &io::Error) -> bool {
+    matches!(sys_error_of(err), SysError::Errno(libc::ETIMEDOUT))
 }
