@@ -1,8 +1,8 @@
 //! sockscope as a library: every layer from the libc calls to the renderers; the binary only parses and exits.
 //!
 //! Imports run one way: `sys` (the C library, the only `unsafe`) → `model`, `text`, `parse`,
-//! `validate` → `calls` and `net` → `render`, `batch`, `runner` → `cli` and `app`. See
-//! ARCHITECTURE.md.
+//! `validate` → `calls` → `render`, `batch` → `runner` → `net`, `tour`, `docs` → `cli`, `app`.
+//! See ARCHITECTURE.md.
 #![deny(unsafe_code)]
 #![warn(clippy::undocumented_unsafe_blocks)]
 
