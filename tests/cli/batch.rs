@@ -1,11 +1,9 @@
 //! End-to-end tests of batch lookups: keys from stdin and files, concurrency, order, streaming.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
-use common::run;
+use crate::common::{self, run};
 
 /// Run sockscope with `input` on standard input.
 fn run_with_input(args: &[&str], input: &str) -> common::Run {

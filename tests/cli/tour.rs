@@ -1,6 +1,6 @@
 //! `tour`: it runs to the end on loopback, `--pause` goes on at end of input, and `--script` runs under python3.
 
-mod common;
+use crate::common;
 
 const STEPS: usize = 16;
 

@@ -1,11 +1,11 @@
 //! Property tests of round trips through the real binary: port -> name -> port, address -> address.
 
-mod common;
-
 use std::net::IpAddr;
 
-use common::json;
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
+
+use crate::common::json;
 
 /// The ports /etc/services names, so most cases hit an entry rather than "not found".
 fn known_ports() -> Vec<u16> {
@@ -41,6 +41,11 @@ fn names_of(record: &serde_json::Value) -> Vec<String> {
 fn config() -> ProptestConfig {
     ProptestConfig {
         cases: 48,
+        // Beside this file (roundtrip.proptest-regressions). The default would look for a
+        // lib.rs or main.rs above it, find tests/cli/main.rs and use tests/proptest-regressions/.
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
+            "proptest-regressions",
+        ))),
         ..ProptestConfig::default()
     }
 }
