@@ -1,21 +1,7 @@
-//! `--help` of sockscope and of every subcommand, pinned so that moving the CLI code around cannot change it unnoticed.
+//! `--help` of sockscope and of every subcommand: pinned so that moving the CLI code around cannot change it unnoticed, with examples that run.
 
-use std::process::{Command, Output, Stdio};
-
-fn sockscope(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sockscope"))
-        .args(args)
-        // clap wraps at the terminal's width and colours help when asked to: pin both, and drop
-        // the variables that would force colour back on.
-        .env("COLUMNS", "80")
-        .env("NO_COLOR", "1")
-        .env_remove("CLICOLOR_FORCE")
-        .env_remove("CLICOLOR")
-        .env_remove("RUST_BACKTRACE")
-        .stdin(Stdio::null())
-        .output()
-        .expect("sockscope runs")
-}
+use crate::common::pinned::{exit, sockscope};
+use crate::common::{self, run};
 
 /// stdout of a run that must succeed quietly, as help does.
 fn help(args: &[&str]) -> String {
@@ -113,12 +99,124 @@ fn help_subcommand_refuses_help_flag() {
     let out = sockscope(&["help", "--help"]);
     let report = format!(
         "exit: {}\n--- stdout\n{}--- stderr\n{}",
-        out.status.code().map_or_else(
-            || format!("killed ({})", out.status),
-            |code| code.to_string()
-        ),
+        exit(out.status),
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
     insta::assert_snapshot!("help_help_flag", report);
+}
+
+#[test]
+fn help_documents_examples_and_exit_codes() {
+    let top = run(["--help"]);
+    assert_eq!(top.code, 0);
+    assert!(top.stdout.contains("Exit codes:"));
+    assert!(top.stdout.contains("sockscope addrinfo localhost http"));
+    for sub in [
+        "servbyname",
+        "servbyport",
+        "hostname",
+        "hostbyname",
+        "addrinfo",
+        "constants",
+    ] {
+        let help = run([sub, "--help"]);
+        assert_eq!(help.code, 0);
+        assert!(help.stdout.contains("Examples:"), "{sub}");
+    }
+}
+
+/// The subcommands `sockscope --help` lists.
+fn subcommands() -> Vec<String> {
+    let help = common::run(["--help"]).stdout;
+    help.split("Commands:")
+        .nth(1)
+        .expect("a Commands section")
+        .lines()
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_string)
+        .collect()
+}
+
+/// The example lines of a subcommand's `--help`: those under "Examples:" starting with sockscope.
+fn examples(sub: &str) -> Vec<String> {
+    let help = common::run([sub, "--help"]).stdout;
+    help.split("Examples:")
+        .nth(1)
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|line| line.starts_with("sockscope "))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_subcommand_help_shows_two_or_three_examples() {
+    let subs = subcommands();
+    assert!(subs.contains(&"nameinfo".to_string()), "{subs:?}");
+    for sub in subs {
+        let found = examples(&sub);
+        assert!(
+            (2..=3).contains(&found.len()),
+            "{sub} --help shows {} examples: {found:?}",
+            found.len()
+        );
+        for example in &found {
+            assert!(
+                example.starts_with(&format!("sockscope {sub}")),
+                "{sub}: {example}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_examples_in_help_run() {
+    // Every subcommand whose examples answer at once (connect and serve need a peer, tour is
+    // tested on its own); an example that shows a failure says so and is checked for it below.
+    for sub in [
+        "servbyname",
+        "servbyport",
+        "hostname",
+        "hostbyname",
+        "addrinfo",
+        "constants",
+        "socket",
+        "nameinfo",
+        "hostbyaddr",
+        "protobyname",
+        "protobynumber",
+        "completions",
+        "man",
+    ] {
+        for example in examples(sub) {
+            // Up to a comment, a redirection or a pipe: what sockscope itself is given.
+            let command = example
+                .split(['#', '>', '|'])
+                .next()
+                .unwrap_or_default()
+                .trim();
+            if command.contains('~') {
+                continue;
+            }
+            let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+            let run = common::run(&args);
+            if example.contains("exit 4") {
+                assert_eq!(run.code, 4, "`{command}` shows a failure: {}", run.stderr);
+                continue;
+            }
+            // Examples show real answers, so each must succeed on a stock machine.
+            assert!(
+                run.code == 0,
+                "`{command}` exits {}: {}",
+                run.code,
+                run.stderr
+            );
+            assert!(!run.stdout.is_empty(), "`{command}` prints nothing");
+        }
+    }
 }

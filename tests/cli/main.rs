@@ -5,7 +5,25 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod addrinfo;
+mod completions;
+mod connect;
+mod constants;
+mod hostbyaddr;
+mod hostbyname;
+mod hostname;
+mod man;
+mod nameinfo;
+mod protobyname;
+mod protobynumber;
+mod servbyname;
+mod servbyport;
+mod serve;
+mod socket;
+mod tour;
+
+// Rooms for what spans subcommands.
 mod batch;
 mod help;
+mod output;
 mod roundtrip;
-mod tour;

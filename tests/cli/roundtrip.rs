@@ -1,11 +1,13 @@
-//! Property tests of round trips through the real binary: port -> name -> port, address -> address.
+//! Round trips through the real binary: every /etc/services entry both ways, and properties: port -> name -> port, address -> address.
 
 use std::net::IpAddr;
 
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 
-use crate::common::json;
+use serde_json::{Value, json};
+
+use crate::common::{json, python_json};
 
 /// The ports /etc/services names, so most cases hit an entry rather than "not found".
 fn known_ports() -> Vec<u16> {
@@ -93,5 +95,63 @@ proptest! {
             .parse()
             .map_err(|e| TestCaseError::fail(format!("{e}: {records:?}")))?;
         prop_assert_eq!(back, addr);
+    }
+}
+
+/// The (name, port, proto) entries of the machine's /etc/services, as getent reads them.
+fn services_file() -> Vec<(String, u16, String)> {
+    let text = std::fs::read_to_string("/etc/services").unwrap_or_default();
+    let mut entries = Vec::new();
+    for line in text.lines() {
+        let line = line.split('#').next().unwrap_or("");
+        let mut fields = line.split_whitespace();
+        let (Some(name), Some(port_proto)) = (fields.next(), fields.next()) else {
+            continue;
+        };
+        let Some((port, proto)) = port_proto.split_once('/') else {
+            continue;
+        };
+        if let Ok(port) = port.parse() {
+            entries.push((name.to_string(), port, proto.to_string()));
+        }
+    }
+    entries
+}
+
+#[test]
+fn every_etc_services_entry_round_trips_like_python() {
+    let entries = services_file();
+    assert!(entries.len() > 10, "/etc/services has entries");
+    let by_name: Vec<String> = entries.iter().map(|(n, _, p)| format!("{n}/{p}")).collect();
+    let by_port: Vec<String> = entries.iter().map(|(_, n, p)| format!("{n}/{p}")).collect();
+
+    let mut args = vec!["servbyname".to_string()];
+    args.extend(by_name.iter().cloned());
+    let (names, run_names) = json(&args);
+    assert_eq!(run_names.code, 0, "{}", run_names.stderr);
+    let mut args = vec!["servbyport".to_string()];
+    args.extend(by_port.iter().cloned());
+    let (ports, run_ports) = json(&args);
+    assert_eq!(run_ports.code, 0, "{}", run_ports.stderr);
+
+    let pairs: Vec<Value> = entries
+        .iter()
+        .map(|(n, port, p)| json!([n, port, p]))
+        .collect();
+    let expected = python_json(&format!(
+        "[[socket.getservbyname(n, p), socket.getservbyport(port, p)] for n, port, p in {}]",
+        serde_json::to_string(&pairs).unwrap_or_default()
+    ));
+    for (i, (name, port, proto)) in entries.iter().enumerate() {
+        assert_eq!(
+            names[i]["port"], expected[i][0],
+            "servbyname {name}/{proto}"
+        );
+        assert_eq!(names[i]["proto"], proto.as_str());
+        assert_eq!(
+            ports[i]["name"], expected[i][1],
+            "servbyport {port}/{proto}"
+        );
+        assert_eq!(ports[i]["port"], *port);
     }
 }

@@ -1,6 +1,11 @@
 //! What every end-to-end test needs: run the real binary, read its JSON, ask python3 for the reference.
 #![allow(dead_code)] // each test crate uses a different part of this helper
 
+pub mod explain;
+pub mod net;
+pub mod pinned;
+pub mod reference;
+
 use std::process::{Command, Output, Stdio};
 
 /// The path of the sockscope binary that cargo built for these tests.
@@ -170,4 +175,37 @@ where
         stdin.write_all(input.as_bytes()).expect("input written");
     }
     finish(child.wait_with_output().expect("sockscope finishes"))
+}
+
+/// Whether `program` is on the PATH.
+pub fn has(program: &str) -> bool {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {program}"))
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Feed `text` to `program args...` on stdin; returns (success, stderr).
+pub fn pipe_into(program: &str, args: &[&str], text: &str) -> (bool, String) {
+    use std::io::Write;
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(text.as_bytes())
+        .expect("write");
+    let output = child.wait_with_output().expect("wait");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
