@@ -8,8 +8,8 @@ fn completions_for_every_shell() {
         let run = common::run(["completions", shell]);
         assert_eq!(run.code, 0, "{shell}: {}", run.stderr);
         assert!(run.stdout.contains("sockscope"), "{shell}");
-        for sub in ["nameinfo", "hostbyaddr", "protobynumber", "completions"] {
-            assert!(run.stdout.contains(sub), "{shell} completes {sub}");
+        for sub in common::subcommands() {
+            assert!(run.stdout.contains(&sub), "{shell} completes {sub}");
         }
     }
     let bash = common::run(["completions", "bash"]).stdout;

@@ -8,6 +8,29 @@ pub mod reference;
 
 use std::process::{Command, Output, Stdio};
 
+use clap::CommandFactory;
+use sockscope::cli::Cli;
+
+/// The subcommands sockscope defines, in the order `--help` lists them, read from its clap
+/// definition so that no test keeps a list that a new subcommand could slip past. clap's own
+/// `help` is not among them.
+pub fn subcommands() -> Vec<String> {
+    Cli::command()
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_string())
+        .collect()
+}
+
+/// Whether subcommand `sub` has its own option `--long` (the global ones, such as `--format`,
+/// are not counted), by its clap definition.
+pub fn has_option(sub: &str, long: &str) -> bool {
+    let cli = Cli::command();
+    let sub = cli
+        .find_subcommand(sub)
+        .unwrap_or_else(|| panic!("no subcommand {sub}"));
+    sub.get_arguments().any(|arg| arg.get_long() == Some(long))
+}
+
 /// The path of the sockscope binary that cargo built for these tests.
 pub fn bin() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_BIN_EXE_sockscope"))
