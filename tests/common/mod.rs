@@ -21,6 +21,42 @@ pub fn subcommands() -> Vec<String> {
         .collect()
 }
 
+/// The calls in `sub`'s `--help` examples, by its clap definition: each example's arguments
+/// after `sockscope`, up to a comment, a redirection or a pipe.
+pub fn example_calls(sub: &str) -> Vec<Vec<String>> {
+    let cli = Cli::command();
+    let sub = cli
+        .find_subcommand(sub)
+        .unwrap_or_else(|| panic!("no subcommand {sub}"));
+    let help = sub
+        .get_after_help()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    help.split("Examples:")
+        .nth(1)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("sockscope "))
+        .map(|call| {
+            let call = call.split(['#', '>', '|']).next().unwrap_or_default();
+            call.split_whitespace().map(str::to_string).collect()
+        })
+        .collect()
+}
+
+/// The positional arguments `sub` requires in any case (not only without `--file`), by its
+/// clap definition.
+pub fn required_positionals(sub: &str) -> Vec<String> {
+    let cli = Cli::command();
+    let sub = cli
+        .find_subcommand(sub)
+        .unwrap_or_else(|| panic!("no subcommand {sub}"));
+    sub.get_positionals()
+        .filter(|arg| arg.is_required_set())
+        .map(|arg| arg.get_id().to_string())
+        .collect()
+}
+
 /// Whether subcommand `sub` has its own option `--long` (the global ones, such as `--format`,
 /// are not counted), by its clap definition.
 pub fn has_option(sub: &str, long: &str) -> bool {
