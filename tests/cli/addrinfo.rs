@@ -393,6 +393,10 @@ crate::explain! {
     addrinfo_numeric_stream: "addrinfo 127.0.0.1 80 -t stream",
     addrinfo_passive: "addrinfo --service 8080 --flags passive",
     addrinfo_v6_numerichost: "addrinfo ::1 80 --flags numerichost",
+    addrinfo_stream_canonname: "addrinfo localhost http -t stream --flags canonname",
+    addrinfo_v4mapped_stream: "addrinfo 127.0.0.1 80 -6 -t stream --flags v4mapped",
+    addrinfo_nosuch_service: "addrinfo localhost nosuchservice",
+    addrinfo_numericserv_refused: "addrinfo localhost http --flags numericserv",
 }
 
 crate::explain_json! {

@@ -113,6 +113,7 @@ fn constants_print_the_lectures_dict() {
 crate::explain! {
     constants_af_inet: "constants AF_INET",
     constants_sock_value: "constants SOCK_ --value 2",
+    constants_value_10: "constants --value 10",
 }
 
 crate::explain_json! {

@@ -95,6 +95,8 @@ fn hostbyaddr_prints_the_triple_or_the_exception() {
 
 crate::explain! {
     hostbyaddr_loopback: "hostbyaddr 127.0.0.1",
+    hostbyaddr_name: "hostbyaddr localhost",
+    hostbyaddr_short_form: "hostbyaddr 127.1",
 }
 
 crate::explain_json! {

@@ -70,6 +70,8 @@ crate::explain! {
     hostbyname_localhost: "hostbyname localhost",
     hostbyname_ex_localhost: "hostbyname --ex localhost",
     hostbyname_numeric: "hostbyname 127.0.0.1",
+    hostbyname_ex_numeric: "hostbyname --ex 127.0.0.1",
+    hostbyname_broadcast: "hostbyname <broadcast>",
 }
 
 crate::explain_json! {

@@ -336,6 +336,9 @@ crate::explain! {
     nameinfo_numeric: "nameinfo 127.0.0.1 80 --flags numerichost,numericserv",
     nameinfo_v6: "nameinfo ::1 22 --flags numerichost",
     nameinfo_v4_name: "nameinfo 127.0.0.1 22",
+    nameinfo_numericserv: "nameinfo 127.0.0.1 22 --flags numericserv",
+    nameinfo_dgram: "nameinfo 127.0.0.1 53 --flags dgram",
+    nameinfo_namereqd_numeric: "nameinfo ::1 53 --flags numerichost,namereqd",
 }
 
 crate::explain_json! {

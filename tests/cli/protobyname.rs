@@ -92,4 +92,5 @@ fn protobyname_prints_the_number_or_the_oserror() {
 crate::explain! {
     protobyname_tcp: "protobyname tcp",
     protobyname_nosuch: "protobyname nosuch",
+    protobyname_alias: "protobyname TCP",
 }

@@ -84,6 +84,8 @@ fn servbyname_prints_the_port_or_the_oserror() {
 crate::explain! {
     servbyname_ssh: "servbyname ssh",
     servbyname_nosuch: "servbyname nosuch",
+    servbyname_proto_in_key: "servbyname domain/udp",
+    servbyname_alias_with_proto: "servbyname www -p tcp",
 }
 
 crate::explain_json! {

@@ -57,4 +57,5 @@ fn servbyport_prints_the_name_or_the_oserror() {
 crate::explain! {
     servbyport_80: "servbyport 80",
     servbyport_53_udp: "servbyport 53/udp",
+    servbyport_443_proto: "servbyport 443 -p tcp",
 }
