@@ -1,4 +1,4 @@
-//! What every end-to-end test needs: run the real binary, read its JSON, ask python3 for the reference.
+//! What every end-to-end test needs: run the real binary, read its JSON, ask python3, and list the subcommands clap defines.
 #![allow(dead_code)] // each test crate uses a different part of this helper
 
 pub mod explain;
