@@ -1,7 +1,71 @@
-//! What every end-to-end test needs: run the real binary, read its JSON, ask python3 for the reference.
+//! What every end-to-end test needs: run the real binary, read its JSON, ask python3, and list the subcommands clap defines.
 #![allow(dead_code)] // each test crate uses a different part of this helper
 
+pub mod explain;
+pub mod net;
+pub mod pinned;
+pub mod reference;
+
 use std::process::{Command, Output, Stdio};
+
+use clap::CommandFactory;
+use sockscope::cli::Cli;
+
+/// The subcommands sockscope defines, in the order `--help` lists them, read from its clap
+/// definition so that no test keeps a list that a new subcommand could slip past. clap's own
+/// `help` is not among them.
+pub fn subcommands() -> Vec<String> {
+    Cli::command()
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_string())
+        .collect()
+}
+
+/// The calls in `sub`'s `--help` examples, by its clap definition: each example's arguments
+/// after `sockscope`, up to a comment, a redirection or a pipe.
+pub fn example_calls(sub: &str) -> Vec<Vec<String>> {
+    let cli = Cli::command();
+    let sub = cli
+        .find_subcommand(sub)
+        .unwrap_or_else(|| panic!("no subcommand {sub}"));
+    let help = sub
+        .get_after_help()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    help.split("Examples:")
+        .nth(1)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("sockscope "))
+        .map(|call| {
+            let call = call.split(['#', '>', '|']).next().unwrap_or_default();
+            call.split_whitespace().map(str::to_string).collect()
+        })
+        .collect()
+}
+
+/// The positional arguments `sub` requires in any case (not only without `--file`), by its
+/// clap definition.
+pub fn required_positionals(sub: &str) -> Vec<String> {
+    let cli = Cli::command();
+    let sub = cli
+        .find_subcommand(sub)
+        .unwrap_or_else(|| panic!("no subcommand {sub}"));
+    sub.get_positionals()
+        .filter(|arg| arg.is_required_set())
+        .map(|arg| arg.get_id().to_string())
+        .collect()
+}
+
+/// Whether subcommand `sub` has its own option `--long` (the global ones, such as `--format`,
+/// are not counted), by its clap definition.
+pub fn has_option(sub: &str, long: &str) -> bool {
+    let cli = Cli::command();
+    let sub = cli
+        .find_subcommand(sub)
+        .unwrap_or_else(|| panic!("no subcommand {sub}"));
+    sub.get_arguments().any(|arg| arg.get_long() == Some(long))
+}
 
 /// The path of the sockscope binary that cargo built for these tests.
 pub fn bin() -> std::path::PathBuf {
@@ -170,4 +234,37 @@ where
         stdin.write_all(input.as_bytes()).expect("input written");
     }
     finish(child.wait_with_output().expect("sockscope finishes"))
+}
+
+/// Whether `program` is on the PATH.
+pub fn has(program: &str) -> bool {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {program}"))
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Feed `text` to `program args...` on stdin; returns (success, stderr).
+pub fn pipe_into(program: &str, args: &[&str], text: &str) -> (bool, String) {
+    use std::io::Write;
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(text.as_bytes())
+        .expect("write");
+    let output = child.wait_with_output().expect("wait");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }

@@ -1,5 +1,7 @@
 //! The resolver lab: end-to-end tests of the binary against a real DNS server in private namespaces.
 
+#[path = "../common/mod.rs"]
+mod common;
 mod dns;
 mod hostile;
 mod reverse;

@@ -1,0 +1,197 @@
+//! `--help` of sockscope and of every subcommand: pinned so that moving the CLI code around cannot change it unnoticed, with examples that run.
+
+use crate::common::pinned::{exit, sockscope};
+use crate::common::{self, run};
+
+/// stdout of a run that must succeed quietly, as help does.
+fn help(args: &[&str]) -> String {
+    let out = sockscope(args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "sockscope {args:?}: {stderr}");
+    assert!(
+        stderr.is_empty(),
+        "sockscope {args:?} wrote to stderr: {stderr}"
+    );
+    String::from_utf8(out.stdout).expect("help is UTF-8")
+}
+
+/// The names under `Commands:` in the top-level help.
+fn listed_subcommands() -> Vec<String> {
+    help(&["--help"])
+        .lines()
+        .skip_while(|line| *line != "Commands:")
+        .skip(1)
+        .take_while(|line| !line.trim().is_empty())
+        .filter_map(|line| line.split_whitespace().next())
+        .map(str::to_string)
+        .collect()
+}
+
+macro_rules! subcommand_help {
+    ($($test:ident => $sub:literal),* $(,)?) => {
+        /// Every subcommand with a snapshot of its own, `help` aside (see below).
+        const PINNED: &[&str] = &[$($sub),*];
+
+        $(
+            #[test]
+            fn $test() {
+                let text = help(&[$sub, "--help"]);
+                // `help SUB` is the other way to the same page; it must not drift from `SUB --help`.
+                assert_eq!(help(&["help", $sub]), text, "`help {}` differs", $sub);
+                insta::assert_snapshot!($sub, text);
+            }
+        )*
+    };
+}
+
+subcommand_help! {
+    servbyname => "servbyname",
+    servbyport => "servbyport",
+    hostname => "hostname",
+    hostbyname => "hostbyname",
+    addrinfo => "addrinfo",
+    constants => "constants",
+    nameinfo => "nameinfo",
+    hostbyaddr => "hostbyaddr",
+    protobyname => "protobyname",
+    protobynumber => "protobynumber",
+    completions => "completions",
+    man => "man",
+    tour => "tour",
+    socket => "socket",
+    connect => "connect",
+    serve => "serve",
+}
+
+#[test]
+fn every_listed_subcommand_is_pinned() {
+    // A subcommand added or renamed must get its own snapshot here, not slip by.
+    assert_eq!(common::subcommands(), PINNED, "the clap definition");
+    let mut expected: Vec<String> = PINNED.iter().map(|s| s.to_string()).collect();
+    expected.push("help".to_string());
+    assert_eq!(listed_subcommands(), expected);
+}
+
+#[test]
+fn top_level() {
+    let text = help(&["--help"]);
+    assert_eq!(
+        help(&["help"]),
+        text,
+        "`sockscope help` differs from --help"
+    );
+    insta::assert_snapshot!("top_level", text);
+}
+
+#[test]
+fn top_level_short() {
+    insta::assert_snapshot!("top_level_short", help(&["-h"]));
+}
+
+#[test]
+fn help_subcommand() {
+    // `help --help` is refused (see below), so `help help` is how the help command shows its page.
+    insta::assert_snapshot!("help", help(&["help", "help"]));
+}
+
+#[test]
+fn help_subcommand_refuses_help_flag() {
+    // Today's behaviour, odd as it is: pinned so that a change to it is a decision, not an accident.
+    let out = sockscope(&["help", "--help"]);
+    let report = format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        exit(out.status),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    insta::assert_snapshot!("help_help_flag", report);
+}
+
+#[test]
+fn help_documents_examples_and_exit_codes() {
+    let top = run(["--help"]);
+    assert_eq!(top.code, 0);
+    assert!(top.stdout.contains("Exit codes:"));
+    assert!(top.stdout.contains("sockscope addrinfo localhost http"));
+    for sub in common::subcommands() {
+        let help = run([&sub, "--help"]);
+        assert_eq!(help.code, 0);
+        assert!(help.stdout.contains("Examples:"), "{sub}");
+    }
+}
+
+/// The example lines of a subcommand's `--help`: those under "Examples:" starting with sockscope.
+fn examples(sub: &str) -> Vec<String> {
+    let help = common::run([sub, "--help"]).stdout;
+    help.split("Examples:")
+        .nth(1)
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|line| line.starts_with("sockscope "))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_subcommand_help_shows_two_or_three_examples() {
+    let subs = common::subcommands();
+    assert!(subs.contains(&"nameinfo".to_string()), "{subs:?}");
+    for sub in subs {
+        let found = examples(&sub);
+        assert!(
+            (2..=3).contains(&found.len()),
+            "{sub} --help shows {} examples: {found:?}",
+            found.len()
+        );
+        for example in &found {
+            assert!(
+                example.starts_with(&format!("sockscope {sub}")),
+                "{sub}: {example}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_examples_in_help_run() {
+    // Every subcommand whose examples answer at once: connect and serve need a peer, and
+    // connect.rs and serve.rs run them against one. An example that shows a failure says so and
+    // is checked for it below.
+    const NEED_A_PEER: &[&str] = &["connect", "serve"];
+    let subs = common::subcommands();
+    assert!(
+        NEED_A_PEER.iter().all(|sub| subs.iter().any(|s| s == sub)),
+        "{subs:?}"
+    );
+    for sub in subs
+        .iter()
+        .filter(|sub| !NEED_A_PEER.contains(&sub.as_str()))
+    {
+        for example in examples(sub) {
+            // Up to a comment, a redirection or a pipe: what sockscope itself is given.
+            let command = example
+                .split(['#', '>', '|'])
+                .next()
+                .unwrap_or_default()
+                .trim();
+            if command.contains('~') {
+                continue;
+            }
+            let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+            let run = common::run(&args);
+            if example.contains("exit 4") {
+                assert_eq!(run.code, 4, "`{command}` shows a failure: {}", run.stderr);
+                continue;
+            }
+            // Examples show real answers, so each must succeed on a stock machine.
+            assert!(
+                run.code == 0,
+                "`{command}` exits {}: {}",
+                run.code,
+                run.stderr
+            );
+            assert!(!run.stdout.is_empty(), "`{command}` prints nothing");
+        }
+    }
+}
