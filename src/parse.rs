@@ -1,4 +1,4 @@
-//! Pure value parsers for options and keys: numbers, durations, sizes, constants and flag lists; none calls libc.
+//! Pure value parsers for options and keys: numbers, durations, sizes, escapes, constants and flag lists; none calls libc.
 
 use std::time::Duration;
 
@@ -19,6 +19,43 @@ pub fn seconds(text: &str) -> Result<Duration, String> {
         ));
     }
     Duration::try_from_secs_f64(secs).map_err(|_| format!("not a number of seconds: {text}"))
+}
+
+/// Turn `\r\n`-style escapes into bytes, so the lecture's `"GET / HTTP/1.1\r\n"` can be typed
+/// as shown. Known: `\r \n \t \0 \\ \xHH`; anything else is an error rather than a guess.
+pub fn unescape(text: &str) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut bytes = text.bytes();
+    while let Some(b) = bytes.next() {
+        if b != b'\\' {
+            out.push(b);
+            continue;
+        }
+        match bytes.next() {
+            Some(b'r') => out.push(b'\r'),
+            Some(b'n') => out.push(b'\n'),
+            Some(b't') => out.push(b'\t'),
+            Some(b'0') => out.push(0),
+            Some(b'\\') => out.push(b'\\'),
+            Some(b'x') => {
+                let hex: Vec<u8> = bytes.by_ref().take(2).collect();
+                let value = std::str::from_utf8(&hex)
+                    .ok()
+                    .filter(|h| h.len() == 2)
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+                    .ok_or_else(|| "\\x needs two hex digits".to_string())?;
+                out.push(value);
+            }
+            Some(other) => {
+                return Err(format!(
+                    "unknown escape \\{} (known: \\r \\n \\t \\0 \\\\ \\xHH)",
+                    char::from(other)
+                ));
+            }
+            None => return Err("a lone \\ at the end".to_string()),
+        }
+    }
+    Ok(out)
 }
 
 /// Byte counts: `4096`, `64K`, `4M`, `1G` (binary multiples); at least 1.
@@ -165,6 +202,18 @@ pub fn ni_flags(text: &str) -> Result<i32, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lecture_request_unescapes() {
+        assert_eq!(
+            unescape(r"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap(),
+            b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+        );
+        assert_eq!(unescape(r"a\x41\\\t\0").unwrap(), b"aA\\\t\0");
+        assert!(unescape(r"\q").is_err());
+        assert!(unescape(r"\x4").is_err());
+        assert!(unescape("end\\").is_err());
+    }
 
     #[test]
     fn ni_buffer_sizes_are_not_flags() {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::Args;
 
-use crate::net::text::{parse_seconds, parse_size};
+use crate::parse;
 
 /// `connect HOST SERVICE [--send TEXT | --send-file PATH | --stdin | --http[=PATH]]`.
 #[derive(Debug, Args)]
@@ -48,15 +48,15 @@ pub struct ConnectArgs {
     pub raw: bool,
 
     /// Stop reading after this many bytes (suffixes K, M, G)
-    #[arg(long, value_name = "N", default_value = "4M", value_parser = parse_size)]
+    #[arg(long, value_name = "N", default_value = "4M", value_parser = parse::size)]
     pub max_bytes: usize,
 
     /// Seconds allowed for each connect attempt, and again for the whole reply
-    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse::seconds)]
     pub timeout: Duration,
 
     /// Buffer size of each recv call (the lecture's buffsize)
-    #[arg(long, value_name = "N", default_value = "4096", value_parser = parse_size)]
+    #[arg(long, value_name = "N", default_value = "4096", value_parser = parse::size)]
     pub recv_size: usize,
 
     /// Keep sending open after the request instead of shutdown(SHUT_WR)

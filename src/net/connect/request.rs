@@ -5,7 +5,8 @@ use std::io::{self, Read};
 use anyhow::Context;
 
 use crate::model::{Fatal, Outcome};
-use crate::net::text::{failure_of, unescape};
+use crate::net::text::failure_of;
+use crate::parse::unescape;
 use crate::validate;
 
 use super::args::ConnectArgs;

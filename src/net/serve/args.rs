@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use clap::Args;
 
-use crate::net::text::{parse_seconds, parse_size};
+use crate::parse;
 
 /// `serve [ADDRESS:]PORT [--reply TEXT | --echo] [--once] [--max-conns N] [--recv-size N]`.
 #[derive(Debug, Args)]
@@ -32,15 +32,15 @@ pub struct ServeArgs {
     pub max_conns: u32,
 
     /// Buffer size of each recv (default 16 with --reply, as the lecture's recv(16); 64K with --echo)
-    #[arg(long, value_name = "N", value_parser = parse_size)]
+    #[arg(long, value_name = "N", value_parser = parse::size)]
     pub recv_size: Option<usize>,
 
     /// Close a connection that sends nothing for this many seconds
-    #[arg(long, value_name = "SECS", default_value = "30", value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECS", default_value = "30", value_parser = parse::seconds)]
     pub idle_timeout: Duration,
 
     /// Close a connection after reading this many bytes from it (suffixes K, M, G)
-    #[arg(long, value_name = "N", default_value = "16M", value_parser = parse_size)]
+    #[arg(long, value_name = "N", default_value = "16M", value_parser = parse::size)]
     pub max_bytes: usize,
 
     /// listen(2) backlog: connections the kernel queues before serve accepts them

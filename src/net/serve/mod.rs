@@ -19,7 +19,8 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use crate::model::{Fatal, Outcome};
-use crate::net::text::{ms, unescape};
+use crate::net::text::ms;
+use crate::parse::unescape;
 use crate::render::Format;
 use crate::runner::{Ctx, Run};
 
