@@ -70,6 +70,18 @@ pub struct OutputArgs {
     pub explain: bool,
 }
 
+impl Cli {
+    /// Parse a command line, program name first, as `main` does with the process's own: a
+    /// usage error, `--help` or `--version` comes back as clap's error to render.
+    pub fn parse_args<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        <Cli as Parser>::try_parse_from(args)
+    }
+}
+
 impl Command {
     /// The subcommand's name as typed, for error lines.
     pub fn name(&self) -> &'static str {

@@ -4,7 +4,6 @@
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 
-use clap::Parser;
 use libfuzzer_sys::fuzz_target;
 use sockscope::cli::Cli;
 
@@ -12,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     // argv cannot hold NUL, so NUL is the natural separator between arguments.
     let args = std::iter::once(OsStr::new("sockscope"))
         .chain(data.split(|b| *b == 0).map(OsStr::from_bytes));
-    if let Err(err) = Cli::try_parse_from(args) {
+    if let Err(err) = Cli::parse_args(args) {
         // Rendering is part of what users see; it must not panic either.
         let _ = err.render().to_string();
     }

@@ -1,7 +1,6 @@
 //! Fuzz target: symbolic names and --flags/--family/--type values parse or fail cleanly.
 #![no_main]
 
-use clap::Parser;
 use libfuzzer_sys::fuzz_target;
 use sockscope::calls::constants::normalize_prefix;
 use sockscope::cli::Cli;
@@ -27,6 +26,6 @@ fuzz_target!(|data: &[u8]| {
     let _ = parse::ni_flags(text);
     let _ = parse::seconds(text);
     let _ = parse::size(text);
-    let _ = Cli::try_parse_from(["sockscope", "addrinfo", "x", "--flags", text]);
-    let _ = Cli::try_parse_from(["sockscope", "addrinfo", "x", "-f", text, "-t", text]);
+    let _ = Cli::parse_args(["sockscope", "addrinfo", "x", "--flags", text]);
+    let _ = Cli::parse_args(["sockscope", "addrinfo", "x", "-f", text, "-t", text]);
 });
