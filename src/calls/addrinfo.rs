@@ -381,10 +381,12 @@ fn row_notes(
     if hints.flags & libc::AI_CANONNAME != 0 {
         notes.push("AI_CANONNAME: the canonical name is only on the first row".to_string());
     }
+    // Only IPv6 rows (those with a flowinfo) can hold a mapped address; IPv4 rows are not parsed.
     let is_mapped = |r: &&AddrInfo| {
-        r.address
-            .parse::<std::net::Ipv6Addr>()
-            .is_ok_and(|ip| ip.to_ipv4_mapped().is_some())
+        r.flowinfo.is_some()
+            && r.address
+                .parse::<std::net::Ipv6Addr>()
+                .is_ok_and(|ip| ip.to_ipv4_mapped().is_some())
     };
     if let Some(mapped) = rows.iter().find(is_mapped) {
         notes.push(format!(
