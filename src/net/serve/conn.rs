@@ -139,6 +139,27 @@ fn prepare(shared: &Shared, stream: &TcpStream) -> io::Result<()> {
 /// How a connection ended, and the error that ended it, if one did.
 type Ending = (CloseReason, Option<io::Error>);
 
+/// sendall `data` and report it as a `sent` event, or how the connection ended instead.
+fn send_reported(
+    shared: &Shared,
+    conn: u64,
+    stream: &mut TcpStream,
+    data: &[u8],
+    counts: &mut Counts,
+) -> Result<(), Ending> {
+    let idle = shared.config.idle_timeout;
+    match send_all(shared, stream, data, idle, &mut counts.bytes_out) {
+        Got::Data(_) => {}
+        other => return Err(ending_of(other)),
+    }
+    shared.send(ServeEvent::Sent {
+        t_ms: shared.t_ms(),
+        conn,
+        bytes: data.len() as u64,
+    });
+    Ok(())
+}
+
 fn ending_of(got: Got) -> Ending {
     match got {
         Got::Eof => (CloseReason::PeerClosed, None),
@@ -167,21 +188,9 @@ fn echo(shared: &Shared, conn: u64, stream: &mut TcpStream, counts: &mut Counts)
                     conn,
                     bytes: n as u64,
                 });
-                match send_all(
-                    shared,
-                    stream,
-                    &buf[..n],
-                    config.idle_timeout,
-                    &mut counts.bytes_out,
-                ) {
-                    Got::Data(_) => {}
-                    other => return ending_of(other),
+                if let Err(ending) = send_reported(shared, conn, stream, &buf[..n], counts) {
+                    return ending;
                 }
-                shared.send(ServeEvent::Sent {
-                    t_ms: shared.t_ms(),
-                    conn,
-                    bytes: n as u64,
-                });
             }
             other => return ending_of(other),
         }
@@ -212,21 +221,9 @@ fn answer(
         Got::Eof => {}
         other => return ending_of(other),
     }
-    match send_all(
-        shared,
-        stream,
-        reply,
-        config.idle_timeout,
-        &mut counts.bytes_out,
-    ) {
-        Got::Data(_) => {}
-        other => return ending_of(other),
+    if let Err(ending) = send_reported(shared, conn, stream, reply, counts) {
+        return ending;
     }
-    shared.send(ServeEvent::Sent {
-        t_ms: shared.t_ms(),
-        conn,
-        bytes: reply.len() as u64,
-    });
     if let Err(err) = stream.shutdown(Shutdown::Write) {
         return (CloseReason::Error, Some(err));
     }
