@@ -32,7 +32,7 @@ impl Run for ConnectArgs {
         } = exchange::run(&plan);
         let failure = summary.error.clone();
         summary.reply_is_utf8 = std::str::from_utf8(&reply).is_ok();
-        output::write(ctx.format, self.raw, summary, &reply)?;
+        output::write(ctx, self.raw, summary, &reply)?;
         Ok(match failure {
             Some(failure) => {
                 report(ctx.command, &label, &failure, ctx.color_errors);

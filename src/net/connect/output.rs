@@ -7,12 +7,14 @@ use anyhow::Context;
 use crate::model::{Answer, Record};
 use crate::net::field::Field;
 use crate::render::{self, Format};
+use crate::runner::{Ctx, emit};
 
 use super::record::ConnectSummary;
 
-/// Write the summary and the reply in `format`; with `raw`, the reply's bytes alone go to stdout.
+/// Write the summary and the reply in the context's format; with `raw`, the reply's bytes
+/// alone go to stdout. The record formats go through the emitter every subcommand shares.
 pub fn write(
-    format: Format,
+    ctx: &Ctx,
     raw: bool,
     mut summary: ConnectSummary,
     reply: &[u8],
@@ -20,16 +22,14 @@ pub fn write(
     let text = String::from_utf8_lossy(reply);
     if raw {
         write_raw(reply)?;
-        raw_summary(format, &summary)
-    } else if format == Format::Table {
+        raw_summary(ctx.format, &summary)
+    } else if ctx.format == Format::Table {
         write_table(&summary, &text)
     } else {
         summary.reply = Some(text.into_owned());
-        let stdout = io::stdout();
-        let mut sink = render::sink::<ConnectSummary>(format, Box::new(stdout.lock()));
-        sink.answer(&Answer::new(None, Ok(vec![summary])))
-            .context("writing output")?;
-        sink.finish().context("writing output")
+        // The summary is a record even when the exchange failed: its failure is reported by
+        // the caller, so the emitter sees a success here.
+        emit(ctx, [Answer::new(None, Ok(vec![summary]))]).map(|_| ())
     }
 }
 
