@@ -1,6 +1,6 @@
 //! Running any `Subcommand`: its keys through its `Lookup`, timed and limited, out through one emitter.
 
-use std::ffi::OsString;
+use std::ffi::OsStr;
 use std::sync::Arc;
 
 use crate::batch;
@@ -21,12 +21,13 @@ pub fn run<S: Subcommand>(ctx: &Ctx, subcommand: &S) -> anyhow::Result<Outcome> 
     // Only the resolver's calls are timed and may be abandoned; the others answer at once.
     let limited = subcommand.resolver().is_some();
     let timeout = ctx.resolver.timeout;
-    let answer = |key: Option<OsString>| -> Answer<<S::Lookup as Lookup>::Record> {
+    let answer = |key: Option<&OsStr>| -> Answer<<S::Lookup as Lookup>::Record> {
         if !limited {
-            return lookup.answer(key.as_deref());
+            return lookup.answer(key);
         }
-        let query = key.as_deref().map(validate::display);
-        let lookup = Arc::clone(&lookup);
+        let query = key.map(validate::display);
+        // The call may outlive the wait on a worker thread, so it owns what it needs.
+        let (lookup, key) = (Arc::clone(&lookup), key.map(OsStr::to_os_string));
         limit::call(timeout, query, move || lookup.answer(key.as_deref()))
     };
     let python = |result: &Result<Vec<_>, Failure>| lookup.python(result);
@@ -37,13 +38,13 @@ pub fn run<S: Subcommand>(ctx: &Ctx, subcommand: &S) -> anyhow::Result<Outcome> 
             batch::run(
                 &options,
                 keys,
-                |key| answer(Some(key.to_os_string())),
+                |key| answer(Some(key)),
                 emitter,
             )
         }
         Input::Keys(keys) => {
             for key in keys {
-                emitter.write(answer(key))?;
+                emitter.write(answer(key.as_deref()))?;
             }
             emitter.finish()
         }
