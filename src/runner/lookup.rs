@@ -35,12 +35,7 @@ pub fn run<S: Subcommand>(ctx: &Ctx, subcommand: &S) -> anyhow::Result<Outcome> 
     match subcommand.input() {
         Input::Batch { keys, batch } => {
             let options = batch::Options::from_args(batch, keys);
-            batch::run(
-                &options,
-                keys,
-                |key| answer(Some(key)),
-                emitter,
-            )
+            batch::run(&options, keys, |key| answer(Some(key)), emitter)
         }
         Input::Keys(keys) => {
             for key in keys {
