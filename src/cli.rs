@@ -15,6 +15,7 @@ use crate::docs::{CompletionsArgs, ManArgs};
 use crate::render::Format;
 use crate::render::color::ColorChoice;
 use crate::tour::TourArgs;
+use crate::why::WhyArgs;
 
 /// Text for `--help` and the README: keep the three in step with the binary's exit codes.
 pub const EXIT_CODES_HELP: &str = "\
@@ -102,6 +103,7 @@ impl Command {
             Command::Socket(_) => "socket",
             Command::Connect(_) => "connect",
             Command::Serve(_) => "serve",
+            Command::Why(_) => "why",
         }
     }
 }
@@ -315,6 +317,25 @@ Examples:
 Ctrl-C (SIGINT) or SIGTERM stops accepting, closes every connection and prints a summary."
     )]
     Serve(crate::net::args::ServeArgs),
+
+    /// Explain a getaddrinfo answer step by step, and check the explanation against it
+    #[command(
+        name = "why",
+        after_help = "\
+why makes the real getaddrinfo call (as a C program in your locale would), then explains each
+decision glibc made for it: how it read the host, what AI_ADDRCONFIG removed, which nsswitch
+source answered and why the walk stopped there, the /etc/hosts lines that matched, the DNS
+names tried under search/ndots with the queries replayed through the resolver library, and
+the RFC 3484 rules that ordered the addresses. The verdict compares the predicted list with the
+real one; a disagreement is shown, never hidden. It cannot see nscd or systemd-resolved caches,
+nor how NSS modules it does not know decide (it asks them alone, as getent -s does, and says so).
+
+Examples:
+  sockscope why localhost http        # socket.getaddrinfo('localhost', 'http'), explained
+  sockscope why 127.1 --json          # a numeric host: no name service is asked
+  sockscope why localhost -t stream --flags addrconfig"
+    )]
+    Why(WhyArgs),
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ mod servbyport;
 mod serve;
 mod socket;
 mod tour;
+mod why;
 
 // Rooms for what spans subcommands.
 mod batch;

@@ -5,6 +5,7 @@ mod common;
 mod dns;
 mod hostile;
 mod reverse;
+mod why;
 mod world;
 
 use std::net::{Ipv4Addr, Ipv6Addr};
