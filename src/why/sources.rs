@@ -99,7 +99,7 @@ pub fn walk(line: &Line, name: &str, family: i32, dns_refuses: bool, files: &Fil
                 (
                     status,
                     addresses,
-                    "the queries replayed through the resolver library (res_nquery)".to_string(),
+                    "the queries replayed through the resolver library, res_nquery".to_string(),
                 )
             }
             other => alone(other, name, family, line),

@@ -499,3 +499,23 @@ fn numeric_and_scoped_inputs_never_reach_a_name_service() {
     assert_eq!(v["input"]["host"]["scope_id"], 1);
     assert_eq!(v["result"][0]["address"], "fe80::1");
 }
+
+/// Not a check: prints the table output of the two worlds docs/why.md shows
+/// (`cargo test --test lab why::doc_worlds -- --ignored --nocapture`).
+#[test]
+#[ignore = "prints the documentation's examples"]
+fn doc_worlds() {
+    let world = search_world("").name("www.two.test", a(&["192.0.2.20"]));
+    if let Some(report) = lab(world.run(&["why", "www", "-4", "-t", "stream"])) {
+        println!("{}", report.outcomes[0].stdout);
+    }
+    if let Some(report) = lab(sort_world(Some("precedence ::ffff:0:0/96 100\n")).run(&[
+        "why",
+        "dual.lab.test",
+        "http",
+        "-t",
+        "stream",
+    ])) {
+        println!("{}", report.outcomes[0].stdout);
+    }
+}
