@@ -3,42 +3,128 @@
 mod args;
 mod exchange;
 mod output;
+mod pump;
+mod python;
 mod record;
-mod request;
+mod reply;
+mod source;
+mod udp;
 
 pub use args::ConnectArgs;
 
-use crate::model::Outcome;
+use std::ffi::OsString;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use crate::model::{Fatal, Outcome};
 use crate::runner::{Ctx, Run, report};
 
-use exchange::{Exchange, Plan};
+use exchange::Plan;
+use record::End;
+use reply::{Kept, Sink, Streamed};
+use source::Source;
+
+/// The signals that end an exchange early and keep what arrived.
+const STOP_SIGNALS: [i32; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
 
 impl Run for ConnectArgs {
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Outcome> {
+        let host = unbracketed(&self.host);
+        if !self.raw && self.max_bytes > args::MAX_KEPT_REPLY {
+            return Err(Fatal::new(
+                Outcome::Usage,
+                "connect: --max-bytes is at most 1G without --raw, which keeps the reply to \
+                 print it (--raw streams up to 1024G)",
+            )
+            .into());
+        }
+        let source = source::source(self, &crate::validate::display(&host))?;
+        let request = match &source {
+            Some(Source::Bytes { bytes, .. }) => Some(bytes.clone()),
+            _ => None,
+        };
+        let streamed = match (&self.send_file, self.stdin) {
+            (Some(path), _) => Some(format!(
+                "open({}, 'rb')",
+                crate::text::pyrepr::str_repr(&path.to_string_lossy())
+            )),
+            (None, true) => Some("sys.stdin.buffer".to_string()),
+            _ => None,
+        };
+        let stop = Arc::new(AtomicUsize::new(0));
+        let handlers: Vec<_> = STOP_SIGNALS
+            .iter()
+            .filter_map(|&sig| {
+                signal_hook::flag::register_usize(sig, Arc::clone(&stop), sig as usize).ok()
+            })
+            .collect();
         let plan = Plan {
-            host: &self.host,
+            host: &host,
             service: &self.service,
             family: self.family(),
-            request: request::request(self)?,
+            udp: self.udp,
             half_close: !self.no_half_close,
             timeout: self.timeout,
+            deadline: Instant::now() + self.timeout,
+            idle: self.idle_timeout,
+            banner_wait: self.banner_wait,
             max_bytes: self.max_bytes,
-            recv_size: self.recv_size,
+            max_send: self.max_send,
+            recv_size: usize::try_from(self.recv_size).unwrap_or(usize::MAX),
+            datagrams: self.datagrams,
+            stop: &stop,
         };
-        let Exchange {
-            mut summary,
-            reply,
-            label,
-        } = exchange::run(&plan);
+        let mut kept = Kept::default();
+        let mut streamed_out = Streamed(std::io::stdout().lock());
+        let sink: &mut dyn Sink = if self.raw {
+            &mut streamed_out
+        } else {
+            &mut kept
+        };
+        let (summary, label) = exchange::run(&plan, source, sink);
+        drop(streamed_out);
+        for id in handlers {
+            signal_hook::low_level::unregister(id);
+        }
+        let session = python::Session {
+            family: self.family(),
+            udp: self.udp,
+            request: request.as_deref(),
+            streamed: streamed.as_deref(),
+            half_close: !self.no_half_close,
+            timeout: self.timeout.as_secs_f64(),
+            banner_wait: self.banner_wait.as_secs_f64(),
+        };
+        let call = python::call(&summary, &session);
+        let printed = python::printed(&summary, &kept.0, self.udp);
         let failure = summary.error.clone();
-        summary.reply_is_utf8 = std::str::from_utf8(&reply).is_ok();
-        output::write(ctx, self.raw, summary, &reply)?;
-        Ok(match failure {
+        let interrupted = summary.end == End::Interrupted;
+        output::write(ctx, self.raw, summary, &kept.0, call, printed)?;
+        let outcome = match failure {
             Some(failure) => {
                 report(ctx.command, &label, &failure, ctx.color_errors);
                 failure.outcome()
             }
             None => Outcome::Success,
-        })
+        };
+        let signal = stop.load(Ordering::Relaxed);
+        if interrupted || signal != 0 {
+            // Ended as the signal would have ended it, now that what arrived is written: the
+            // shell sees 128 + the signal's number.
+            if let Ok(sig) = i32::try_from(signal) {
+                let _ = signal_hook::low_level::emulate_default_handler(sig);
+            }
+        }
+        Ok(outcome)
     }
+}
+
+/// `[::1]` as `::1`: the brackets a URL or `serve [::1]:PORT` puts around an IPv6 address.
+fn unbracketed(host: &std::ffi::OsStr) -> OsString {
+    host.to_str()
+        .and_then(|h| h.strip_prefix('['))
+        .and_then(|h| h.strip_suffix(']'))
+        .filter(|inner| inner.contains(':'))
+        .map_or_else(|| host.to_os_string(), OsString::from)
 }
