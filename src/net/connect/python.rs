@@ -37,10 +37,10 @@ fn shown(bytes: &[u8]) -> String {
 
 /// The C calls, the Python session and the notes of one exchange.
 pub fn call(summary: &ConnectSummary, session: &Session) -> Call {
-    let socktype = if session.udp {
-        "SOCK_DGRAM"
+    let (socktype, kind) = if session.udp {
+        ("SOCK_DGRAM", "UDP")
     } else {
-        "SOCK_STREAM"
+        ("SOCK_STREAM", "TCP")
     };
     let family = symbol("AF_", session.family);
     let host = host_literal(&summary.host);
@@ -69,7 +69,7 @@ pub fn call(summary: &ConnectSummary, session: &Session) -> Call {
     c.push(format!("connect(fd, <{target}>)"));
     let mut py = vec![
         format!("infos = socket.getaddrinfo({host}, {port}, socket.{family})"),
-        format!("infos = [i for i in infos if i[1] == socket.{socktype}]  # keep {socktype}"),
+        format!("infos = [i for i in infos if i[1] == socket.{socktype}]  # keep {kind}"),
         "s = socket.socket(*infos[0][:3])  # family, type, proto".to_string(),
         format!("s.settimeout({:?})", session.timeout),
         "s.connect(infos[0][4])".to_string(),
@@ -89,10 +89,7 @@ pub fn call(summary: &ConnectSummary, session: &Session) -> Call {
         py.push(format!("s.send({payload})"));
         py.push(format!("s.recv({recv})  # once per datagram"));
     } else if let Some(payload) = &request {
-        c.push(
-            "poll(fd, POLLIN|POLLOUT): send(fd, ...) and recv(fd, ...) as each is ready"
-                .to_string(),
-        );
+        c.push("poll(fd, POLLIN|POLLOUT), then send or recv as each is ready".to_string());
         py.push(format!("s.sendall({payload})"));
         if session.half_close {
             c.push("shutdown(fd, SHUT_WR) once the request is out".to_string());
