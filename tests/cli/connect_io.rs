@@ -307,3 +307,25 @@ fn http_refuses_control_characters() {
     assert_eq!(run.stdout, "");
     assert!(run.stderr.contains("control characters"), "{}", run.stderr);
 }
+
+/// `--stdin` is read as it is sent, and the echo comes back whole.
+#[test]
+fn stdin_is_streamed_to_the_peer() {
+    let port = tcp_peer(1, echo).to_string();
+    let input = "line\n".repeat(50_000);
+    let run = common::run_with_input(
+        [
+            "connect",
+            "127.0.0.1",
+            &port,
+            "--stdin",
+            "--raw",
+            "--max-bytes",
+            "1M",
+        ],
+        &input,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, input);
+    assert!(run.stderr.contains("sent 250000 bytes"), "{}", run.stderr);
+}

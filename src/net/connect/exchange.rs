@@ -3,7 +3,6 @@
 use std::ffi::OsStr;
 use std::io;
 use std::net::{SocketAddr, TcpStream};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -17,6 +16,7 @@ use crate::validate;
 use super::record::{Attempt, ConnectSummary, End};
 use super::reply::Sink;
 use super::source::Source;
+use super::stop::Stop;
 use super::{pump, udp};
 
 /// What to do, once the command line has been turned into limits.
@@ -36,13 +36,13 @@ pub struct Plan<'a> {
     pub max_send: Option<u64>,
     pub recv_size: usize,
     pub datagrams: u64,
-    /// The signal that asked the run to stop, or 0: set by the handlers `connect` installs.
-    pub stop: &'a AtomicUsize,
+    /// Which signal asked the exchange to stop; armed once connected.
+    pub stop: &'a Stop,
 }
 
 impl Plan<'_> {
     pub fn stopped(&self) -> bool {
-        self.stop.load(Ordering::Relaxed) != 0
+        self.stop.signal().is_some()
     }
 
     /// How long is left before the deadline.
@@ -127,6 +127,7 @@ pub fn run(plan: &Plan, source: Option<Source>, sink: &mut dyn Sink) -> (Connect
         summary.local_port = Some(local.port());
     }
     let label = format!("{} port {}", netdb::numeric_host(&addr), addr.port());
+    plan.stop.arm();
     let failure = pump::run(plan, &stream, source, sink, &mut summary).err();
     finish(summary, failure, label)
 }

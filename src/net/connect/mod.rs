@@ -8,25 +8,21 @@ mod python;
 mod record;
 mod reply;
 mod source;
+mod stop;
 mod udp;
 
 pub use args::ConnectArgs;
 
 use std::ffi::OsString;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use crate::model::{Fatal, Outcome};
 use crate::runner::{Ctx, Run, report};
 
 use exchange::Plan;
-use record::End;
 use reply::{Kept, Sink, Streamed};
 use source::Source;
-
-/// The signals that end an exchange early and keep what arrived.
-const STOP_SIGNALS: [i32; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
+use stop::Stop;
 
 impl Run for ConnectArgs {
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Outcome> {
@@ -52,13 +48,7 @@ impl Run for ConnectArgs {
             (None, true) => Some("sys.stdin.buffer".to_string()),
             _ => None,
         };
-        let stop = Arc::new(AtomicUsize::new(0));
-        let handlers: Vec<_> = STOP_SIGNALS
-            .iter()
-            .filter_map(|&sig| {
-                signal_hook::flag::register_usize(sig, Arc::clone(&stop), sig as usize).ok()
-            })
-            .collect();
+        let stop = Stop::default();
         let plan = Plan {
             host: &host,
             service: &self.service,
@@ -84,9 +74,6 @@ impl Run for ConnectArgs {
         };
         let (summary, label) = exchange::run(&plan, source, sink);
         drop(streamed_out);
-        for id in handlers {
-            signal_hook::low_level::unregister(id);
-        }
         let session = python::Session {
             family: self.family(),
             udp: self.udp,
@@ -99,7 +86,6 @@ impl Run for ConnectArgs {
         let call = python::call(&summary, &session);
         let printed = python::printed(&summary, &kept.0, self.udp);
         let failure = summary.error.clone();
-        let interrupted = summary.end == End::Interrupted;
         output::write(ctx, self.raw, summary, &kept.0, call, printed)?;
         let outcome = match failure {
             Some(failure) => {
@@ -108,14 +94,7 @@ impl Run for ConnectArgs {
             }
             None => Outcome::Success,
         };
-        let signal = stop.load(Ordering::Relaxed);
-        if interrupted || signal != 0 {
-            // Ended as the signal would have ended it, now that what arrived is written: the
-            // shell sees 128 + the signal's number.
-            if let Ok(sig) = i32::try_from(signal) {
-                let _ = signal_hook::low_level::emulate_default_handler(sig);
-            }
-        }
+        stop.finish();
         Ok(outcome)
     }
 }

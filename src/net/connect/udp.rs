@@ -21,7 +21,7 @@ pub const MAX_DATAGRAM: usize = 65_507;
 
 /// The request as one datagram: a stream source is read to its end first, and one that holds
 /// more than a datagram can carry is refused.
-fn datagram(source: Option<Source>) -> Result<Vec<u8>, Failure> {
+fn datagram(plan: &Plan, source: Option<Source>) -> Result<Vec<u8>, Failure> {
     let Some(mut source) = source else {
         return Ok(Vec::new());
     };
@@ -32,6 +32,21 @@ fn datagram(source: Option<Source>) -> Result<Vec<u8>, Failure> {
             return Err(Failure::invalid(format!(
                 "a UDP request is one datagram of at most {MAX_DATAGRAM} bytes"
             )));
+        }
+        if let Some(fd) = source.fd() {
+            let left = plan.left();
+            if left.is_zero() {
+                return Err(plan.timed_out("reading the request"));
+            }
+            let want = Want {
+                fd,
+                read: true,
+                write: false,
+            };
+            let ready = poll::poll(&[want], left.min(TICK)).map_err(Failure::from)?;
+            if !(ready[0].readable || ready[0].closed) {
+                continue;
+            }
         }
         match source.read(&mut bytes[len..]) {
             Ok(0) => break,
@@ -54,7 +69,7 @@ pub fn run(
     sink: &mut dyn Sink,
     summary: &mut ConnectSummary,
 ) -> (Option<Failure>, Option<String>) {
-    let request = match datagram(source) {
+    let request = match datagram(plan, source) {
         Ok(bytes) => bytes,
         Err(failure) => return (Some(failure), None),
     };
