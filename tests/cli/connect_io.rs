@@ -36,6 +36,26 @@ fn timeout_is_a_deadline_against_a_peer_that_never_reads() {
     );
 }
 
+/// A reader that takes 1 KiB now and then keeps every send call short of its timeout; the
+/// deadline still holds.
+#[test]
+fn timeout_is_a_deadline_against_a_slow_reader() {
+    let port = tcp_peer(1, slow_reader).to_string();
+    let started = Instant::now();
+    let (summary, run) = connect_json(&[
+        "127.0.0.1",
+        &port,
+        "--send-file",
+        "/dev/zero",
+        "--timeout",
+        "1.5",
+    ]);
+    let took = started.elapsed();
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert_eq!(summary["end"], "timeout");
+    assert!(took < Duration::from_millis(3500), "took {took:?}");
+}
+
 /// A byte every 100 ms resets any per-recv timeout; the deadline still holds.
 #[test]
 fn timeout_is_a_deadline_against_a_slow_writer() {

@@ -46,6 +46,15 @@ pub fn deaf(conn: TcpStream) {
     drop(conn);
 }
 
+/// Read 1 KiB every 100 ms and never answer: every send makes a little progress.
+pub fn slow_reader(mut conn: TcpStream) {
+    let end = Instant::now() + PEER_LIFE;
+    let mut buf = [0u8; 1024];
+    while Instant::now() < end && matches!(conn.read(&mut buf), Ok(n) if n > 0) {
+        thread::sleep(Duration::from_millis(100));
+    }
+}
+
 /// Send a byte every 100 ms without ever closing or reading.
 pub fn trickle(mut conn: TcpStream) {
     let end = Instant::now() + PEER_LIFE;
