@@ -312,11 +312,9 @@ Connection errors print their errno name on stderr and exit 4, except timeouts
 written, then sockscope ends as the signal would have ended it.
 
 Examples:
-  sockscope connect localhost 8080 --http              # GET / HTTP/1.1, Connection: close
   sockscope connect localhost 8080 --http=/index.html --raw > page
   sockscope connect '[::1]' 50000 --send 'hello\\r\\n' --json
-  sockscope connect localhost 22                       # connect, read the banner, exit 0
-  sockscope connect 127.0.0.1 50000 --udp --send ping  # one datagram, wait for the reply"
+  sockscope connect localhost 22                       # connect, read the banner, exit 0"
     )]
     Connect(crate::net::args::ConnectArgs),
 
