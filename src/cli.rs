@@ -284,8 +284,7 @@ Examples:
 Examples:
   sockscope socket                    # socket.socket(): AF_INET, SOCK_STREAM, 0
   sockscope socket -6 -t dgram        # socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-  sockscope socket --format python    # <socket.socket fd=3, family=2, type=1, proto=0, ...>
-  sockscope socket -f inet6 -t stream -p udp   # EPROTONOSUPPORT, exit 4"
+  sockscope socket --format python    # <socket.socket fd=3, family=2, type=1, proto=0, ...>"
     )]
     Socket(crate::net::args::SocketArgs),
 
