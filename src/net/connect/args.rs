@@ -131,15 +131,15 @@ fn size_in(text: &str, max: u64, what: &str) -> Result<u64, String> {
     u64::try_from(size)
         .ok()
         .filter(|&n| n <= max)
-        .ok_or_else(|| format!("{what} is at most {max} bytes, not {text}"))
+        .ok_or_else(|| format!("at most {what} ({max} bytes), not {text}"))
 }
 
 fn transfer_size(text: &str) -> Result<u64, String> {
-    size_in(text, MAX_TRANSFER, "a transfer size (1024G)")
+    size_in(text, MAX_TRANSFER, "1024G")
 }
 
 fn recv_size(text: &str) -> Result<u64, String> {
-    size_in(text, MAX_RECV_SIZE, "a recv size (16M)")
+    size_in(text, MAX_RECV_SIZE, "16M")
 }
 
 /// The families a TCP or UDP client can connect with.
@@ -160,8 +160,7 @@ fn http_path(text: &str) -> Result<String, String> {
     }
     if let Some(c) = text.chars().find(|c| c.is_control() || c.is_whitespace()) {
         return Err(format!(
-            "the path may not hold spaces or control characters ({})",
-            c.escape_default()
+            "the path may not hold spaces or control characters ({c:?})"
         ));
     }
     Ok(text.to_string())

@@ -86,8 +86,7 @@ pub fn source(args: &ConnectArgs, host: &str) -> anyhow::Result<Option<Source>> 
         if let Some(c) = host.chars().chain(service.chars()).find(|c| c.is_control()) {
             return Err(usage(format!(
                 "--http: the host and service go into the Host header and may not hold \
-                 control characters ({})",
-                c.escape_default()
+                 control characters ({c:?})"
             ))
             .into());
         }
