@@ -195,7 +195,15 @@ fn with_nothing_to_send_it_reads_the_banner_and_exits_0() {
 #[test]
 fn raw_streams_and_sigint_keeps_what_arrived() {
     for format in ["table", "json"] {
-        let port = tcp_peer(1, first_part).to_string();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port().to_string();
+        let (accepted, connected) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            if let Ok((conn, _)) = listener.accept() {
+                let _ = accepted.send(());
+                first_part(conn);
+            }
+        });
         let mut args = vec![
             "connect",
             "127.0.0.1",
@@ -220,7 +228,11 @@ fn raw_streams_and_sigint_keeps_what_arrived() {
                 got.extend_from_slice(&buf[..n]);
             }
         } else {
-            std::thread::sleep(Duration::from_millis(700));
+            connected
+                .recv_timeout(Duration::from_secs(10))
+                .expect("connect reached the peer");
+            // The signal handlers are set once connect(2) returns: give it a moment.
+            std::thread::sleep(Duration::from_millis(300));
         }
         let kill = std::process::Command::new("kill")
             .args(["-INT", &child.id().to_string()])
