@@ -220,6 +220,28 @@ fn udp_round_trips() {
     assert!(table.stdout.contains("datagram 1"), "{}", table.stdout);
 }
 
+/// A request too long for one datagram is a usage error before anything is sent.
+#[test]
+fn udp_request_must_fit_a_datagram() {
+    let port = free_port().to_string();
+    let long = "x".repeat(65_508);
+    let run = common::run([
+        "connect",
+        "127.0.0.1",
+        &port,
+        "--udp",
+        "--send",
+        &long,
+        "--json",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr_lines(),
+        ["sockscope: connect: a UDP request is one datagram of at most 65507 bytes, not 65508"]
+    );
+}
+
 #[test]
 fn udp_refused_and_silent() {
     let closed = free_port().to_string();

@@ -40,6 +40,20 @@ impl Run for ConnectArgs {
             Some(Source::Bytes { bytes, .. }) => Some(bytes.clone()),
             _ => None,
         };
+        if self.udp
+            && let Some(bytes) = &request
+            && bytes.len() > udp::MAX_DATAGRAM
+        {
+            return Err(Fatal::new(
+                Outcome::Usage,
+                format!(
+                    "connect: a UDP request is one datagram of at most {} bytes, not {}",
+                    udp::MAX_DATAGRAM,
+                    bytes.len()
+                ),
+            )
+            .into());
+        }
         let streamed = match (&self.send_file, self.stdin) {
             (Some(path), _) => Some(format!(
                 "open({}, 'rb')",
