@@ -6,6 +6,7 @@ pub mod ifaddrs;
 pub mod locale;
 pub mod netdb;
 pub mod netlink;
+pub mod poll;
 pub mod resolv;
 pub mod socket;
 
