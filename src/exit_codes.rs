@@ -13,6 +13,12 @@ pub fn exit_code(outcome: Outcome) -> i32 {
     }
 }
 
+/// The exit code of a run a signal ended after finishing its output: 128 + the signal, as a
+/// shell reports it (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP).
+pub fn signal_exit_code(signal: i32) -> i32 {
+    128 + signal
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
