@@ -335,3 +335,29 @@ fn udp_reply_reads_16_bytes_and_answers() {
     assert_eq!(datagram["bytes"], 16);
     assert_eq!(events.last().expect("summary")["reason"], "once");
 }
+
+/// A stdout that fails (a full disk) is an error, exit 4, unlike a reader going away; the
+/// summary still reaches stderr.
+#[test]
+fn a_failing_stdout_is_an_error_with_the_summary_on_stderr() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let output = Command::new(common::bin())
+        .args(["serve", "0", "--format", "jsonl"])
+        .stdin(Stdio::null())
+        .stdout(full)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("serve runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(4), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(
+        lines[0].contains("summary: reason=output_closed"),
+        "{stderr}"
+    );
+    assert!(lines[1].ends_with("(ENOSPC)"), "{stderr}");
+}
