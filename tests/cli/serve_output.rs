@@ -74,7 +74,7 @@ fn signals_finish_the_events_and_exit_128_plus_the_signal() {
 /// `--json` under a signal is still one whole JSON array.
 #[test]
 fn json_array_is_closed_when_a_signal_stops_the_server() {
-    let mut child = Command::new(common::bin())
+    let child = Command::new(common::bin())
         .args(["serve", "0", "--json"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -170,8 +170,7 @@ fn run_serve_with(args: &[&str], client: impl FnOnce(u16)) -> String {
         if let Some(at) = line.find("port=") {
             break line[at + 5..].trim().parse().expect("a port");
         }
-        if let Some(at) = line.find(">>> s.getsockname()") {
-            let _ = at;
+        if line.starts_with(">>> s.getsockname()") {
             let mut answer = String::new();
             stdout.read_line(&mut answer).expect("getsockname's answer");
             text.push_str(&answer);
