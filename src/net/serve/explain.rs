@@ -40,7 +40,6 @@ fn c_lines(config: &Config, bound: &SocketAddr) -> Vec<String> {
         };
         return vec![
             format!("s = socket({family}, SOCK_DGRAM, 0);"),
-            "setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);".to_string(),
             bind,
             "for (;;) {".to_string(),
             format!("    n = recvfrom(s, buf, {n}, 0, &peer, &peerlen);"),
@@ -92,7 +91,6 @@ fn python_lines(config: &Config) -> Vec<String> {
         };
         return vec![
             format!("with socket.socket({family}, socket.SOCK_DGRAM) as s:"),
-            "    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)".to_string(),
             format!("    s.bind(({host}, {port}))"),
             "    while True:".to_string(),
             format!("        data, addr = s.recvfrom({n})"),

@@ -17,7 +17,7 @@ pub use args::ServeArgs;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::sync::mpsc::{self, Sender};
+use std::sync::mpsc::{self, SyncSender};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -33,6 +33,9 @@ use output::{Output, Written};
 
 /// How often blocked threads look at the stop flag: short enough that Ctrl-C feels immediate.
 const TICK: Duration = Duration::from_millis(100);
+
+/// Events waiting for the writer, at most.
+const EVENT_QUEUE: usize = 1024;
 
 /// What the server answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,7 +107,7 @@ struct Shared {
     stop: Arc<AtomicBool>,
     /// Raised while every slot is taken and a client waits: slow connections give way.
     pressure: AtomicBool,
-    events: Sender<ServeEvent>,
+    events: SyncSender<ServeEvent>,
 }
 
 impl Shared {
@@ -144,7 +147,9 @@ fn serve(config: Config, ctx: &Ctx) -> anyhow::Result<Outcome> {
     let output_closed = Arc::new(AtomicBool::new(false));
 
     let started = Instant::now();
-    let (tx, rx) = mpsc::channel();
+    // Bounded: when stdout is slower than the clients (a paused terminal, a pipe nobody
+    // reads), connection threads wait for it instead of queueing events without limit.
+    let (tx, rx) = mpsc::sync_channel(EVENT_QUEUE);
     let writer = {
         let out = Output {
             format: ctx.format,

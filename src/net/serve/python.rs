@@ -86,9 +86,12 @@ pub fn lines(session: &Session, event: &ServeEvent) -> Vec<String> {
             let mut out = vec![
                 ">>> import socket".to_string(),
                 format!(">>> s = socket.socket({family}, {kind})"),
-                ">>> s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)".to_string(),
-                format!(">>> s.bind({})", bind_tuple(&session.addr)),
             ];
+            // std sets SO_REUSEADDR on TCP listeners only, as the lecture's server does.
+            if !session.udp {
+                out.push(">>> s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)".to_string());
+            }
+            out.push(format!(">>> s.bind({})", bind_tuple(&session.addr)));
             if !session.udp {
                 out.push(format!(">>> s.listen({})", session.backlog));
             }
