@@ -6,8 +6,6 @@ use std::os::fd::AsFd;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use anyhow::Context;
-
 use crate::model::Failure;
 use crate::model::{Fatal, Outcome};
 use crate::net::text::{failure_of, show_addr};
@@ -110,15 +108,15 @@ fn bind_failure(addr: &SocketAddr, err: &io::Error) -> Fatal {
 
 /// A failure after the bind, as one line with its errno name.
 fn step_failure(addr: &SocketAddr, step: &str, err: &io::Error) -> Fatal {
+    system_failure(&format!("{}: {step}", show_addr(addr)), err)
+}
+
+/// A system call of `serve` that failed, as one line with its errno name.
+pub fn system_failure(step: &str, err: &io::Error) -> Fatal {
     let failure = failure_of(err);
     Fatal::new(
         failure.outcome(),
-        format!(
-            "serve: {}: {step}: {} ({})",
-            show_addr(addr),
-            failure.message(),
-            failure.code()
-        ),
+        format!("serve: {step}: {} ({})", failure.message(), failure.code()),
     )
 }
 
@@ -200,17 +198,17 @@ impl Stop {
 
 /// A flag that SIGINT, SIGTERM and SIGHUP raise; a second one while the first is being handled
 /// ends the process at once, with the shell's code for it (128 + the signal).
-pub fn stop_on_signals() -> anyhow::Result<Stop> {
+pub fn stop_on_signals() -> Result<Stop, Fatal> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     let stop = Arc::new(AtomicBool::new(false));
     let signal = Arc::new(AtomicUsize::new(0));
     for number in [SIGINT, SIGTERM, SIGHUP] {
+        let failed = |err: io::Error| system_failure("sigaction", &err);
         signal_hook::flag::register_conditional_shutdown(number, 128 + number, Arc::clone(&stop))
-            .context("installing the signal handler")?;
+            .map_err(failed)?;
         signal_hook::flag::register_usize(number, Arc::clone(&signal), number as usize)
-            .context("installing the signal handler")?;
-        signal_hook::flag::register(number, Arc::clone(&stop))
-            .context("installing the signal handler")?;
+            .map_err(failed)?;
+        signal_hook::flag::register(number, Arc::clone(&stop)).map_err(failed)?;
     }
     Ok(Stop { stop, signal })
 }

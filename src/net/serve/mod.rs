@@ -21,8 +21,6 @@ use std::sync::mpsc::{self, SyncSender};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
-
 use crate::model::{Failure, Fatal, Interrupted, Outcome};
 use crate::net::text::ms;
 use crate::parse::unescape;
@@ -162,7 +160,7 @@ fn serve(config: Config, ctx: &Ctx) -> anyhow::Result<Outcome> {
         thread::Builder::new()
             .name("events".to_string())
             .spawn(move || out.write_events(rx))
-            .context("starting the event writer")?
+            .map_err(|err| listen::system_failure("starting the event writer", &err))?
     };
     let shared = Arc::new(Shared {
         config,
