@@ -200,3 +200,53 @@ fn the_largest_recv_size_serves() {
     assert_eq!(back.len(), 3000);
     server.wait_for(|e| e["event"] == "closed" && e["reason"] == "peer_closed");
 }
+
+/// The server's resident memory, from /proc.
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .expect("VmRSS")
+}
+
+/// A stdout nobody reads holds the clients back instead of queueing their events in memory:
+/// a client's thousands of one-byte recvs leave the server's memory small.
+#[test]
+fn events_a_stalled_stdout_cannot_take_wait_in_bounded_memory() {
+    let mut child = std::process::Command::new(common::bin())
+        .args([
+            "serve",
+            "0",
+            "--echo",
+            "--recv-size",
+            "1",
+            "--format",
+            "jsonl",
+        ])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut first = [0u8; 256];
+    let n = stdout.read(&mut first).expect("the listening line");
+    let line = String::from_utf8_lossy(&first[..n]).to_string();
+    let event: serde_json::Value = serde_json::from_str(line.trim()).expect("JSON");
+    let port = event["port"].as_u64().expect("port") as u16;
+    // From here stdout is never read again, but stays open.
+    let mut client = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    client
+        .set_write_timeout(Some(Duration::from_millis(500)))
+        .expect("timeout");
+    let _ = client.write_all(&vec![b'x'; 400_000]);
+    thread::sleep(Duration::from_secs(3));
+    let rss = rss_kib(child.id());
+    let _ = child.kill();
+    let _ = child.wait();
+    drop(stdout);
+    assert!(rss < 20 * 1024, "{rss} KiB resident");
+}
