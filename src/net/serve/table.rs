@@ -106,29 +106,36 @@ pub fn explain(call: &Call, width: usize) -> String {
 /// The streaming table of events.
 pub struct EventTable<'w> {
     table: StreamTable<'w>,
-    room: usize,
+    width: usize,
 }
 
 impl<'w> EventTable<'w> {
     pub fn new(out: Box<dyn Write + 'w>, width: usize) -> Self {
-        let before: usize = ServeEvent::WIDTHS
+        EventTable {
+            table: StreamTable::new(out, ServeEvent::WIDTHS),
+            width,
+        }
+    }
+
+    /// The room the detail has after these cells: a cell wider than its column (a time past
+    /// 16 minutes) pushes it right, so the room shrinks to keep the line within the width.
+    fn room(&self, cells: &[String]) -> usize {
+        let before: usize = cells
             .iter()
-            .map(|w| match w {
-                Width::Left(n) | Width::Right(n) => n + 1,
+            .zip(ServeEvent::WIDTHS)
+            .map(|(cell, width)| match width {
+                Width::Left(n) | Width::Right(n) => cell.chars().count().max(*n) + 1,
                 Width::Free => 0,
             })
             .sum();
-        EventTable {
-            table: StreamTable::new(out, ServeEvent::WIDTHS),
-            room: width.saturating_sub(before).max(MIN_DETAIL),
-        }
+        self.width.saturating_sub(before).max(MIN_DETAIL)
     }
 
     /// The event's row, then as many lines as the rest of its detail needs.
     pub fn write(&mut self, event: &ServeEvent) -> io::Result<()> {
         let mut cells: Vec<String> = event.cells().iter().map(|c| safe(c)).collect();
         let words: Vec<String> = event.detail_words().iter().map(|w| safe(w)).collect();
-        let mut lines = wrap(&words, self.room).into_iter();
+        let mut lines = wrap(&words, self.room(&cells)).into_iter();
         if let Some(last) = cells.last_mut() {
             *last = lines.next().unwrap_or_default();
         }
@@ -171,7 +178,7 @@ mod tests {
                 r#"{"event":"accepted","t_ms":99999.5,"conn":12345,"peer":"[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535"}"#,
                 r#"{"event":"closed","t_ms":1.5,"conn":1,"peer":"[::1]:4","reason":"max_bytes","bytes_in":1099511627776,"bytes_out":1099511627776}"#,
                 r#"{"event":"error","t_ms":1.5,"reason":"accept: \u001b[31mred","code":"EMFILE"}"#,
-                r#"{"event":"summary","t_ms":1.5,"reason":"signal","bytes_in":1099511627776,"bytes_out":1099511627776,"connections":99999}"#,
+                r#"{"event":"summary","t_ms":123456789.5,"reason":"signal","bytes_in":1099511627776,"bytes_out":1099511627776,"connections":99999}"#,
             ]
             .iter()
             .map(|line| serde_json::from_str(line).unwrap())
