@@ -13,8 +13,8 @@ pub fn exit_code(outcome: Outcome) -> i32 {
     }
 }
 
-/// The exit code of a run a signal ended after finishing its output: 128 + the signal, as a
-/// shell reports it (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP).
+/// The exit code of a run ended by `signal` after finishing its output: 128 + the signal's
+/// number (SIGHUP 129, SIGINT 130, SIGTERM 143), as a shell reports a process it killed.
 pub fn signal_exit_code(signal: i32) -> i32 {
     128 + signal
 }

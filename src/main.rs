@@ -27,7 +27,8 @@ fn main() {
     let outcome = match sockscope::app::run(&cli.command, &cli.output) {
         Ok(outcome) => outcome,
         Err(err) if interrupted_by(&err).is_some() => {
-            // Its output is complete; the code alone says which signal ended it.
+            // Its output is complete; the line and the code say which signal ended it.
+            let _ = writeln!(io::stderr().lock(), "sockscope: {err}");
             let signal = interrupted_by(&err).unwrap_or_default();
             std::process::exit(signal_exit_code(signal));
         }

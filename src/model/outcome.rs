@@ -43,7 +43,8 @@ impl fmt::Display for Fatal {
 impl std::error::Error for Fatal {}
 
 /// A run that a signal ended after it finished its output (a server's summary, say): the
-/// binary exits as a shell reports a process the signal killed (128 + the signal), quietly.
+/// binary says so in one line and exits as a shell reports a process the signal killed (128 +
+/// the signal).
 #[derive(Debug)]
 pub struct Interrupted {
     pub signal: i32,

@@ -207,7 +207,13 @@ fn serve(config: Config, ctx: &Ctx) -> anyhow::Result<Outcome> {
         }
     }
     if let Some(signal) = stopper.signal() {
-        return Err(Interrupted::new(signal, format!("serve: stopped by signal {signal}")).into());
+        let name = match signal {
+            libc::SIGINT => "SIGINT",
+            libc::SIGTERM => "SIGTERM",
+            libc::SIGHUP => "SIGHUP",
+            _ => "a signal",
+        };
+        return Err(Interrupted::new(signal, format!("serve: interrupted by {name}")).into());
     }
     Ok(outcome)
 }
