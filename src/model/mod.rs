@@ -5,7 +5,7 @@ pub mod outcome;
 pub mod record;
 
 pub use failure::{Cause, Failure, Why};
-pub use outcome::{Fatal, Interrupted, Outcome};
+pub use outcome::{Fatal, Outcome};
 pub use record::{
     Annotated, Answer, Call, ErrorRecord, NO_PYTHON, PythonView, Record, no_python_view,
     python_of_first,

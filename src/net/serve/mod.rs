@@ -21,7 +21,8 @@ use std::sync::mpsc::{self, SyncSender};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::model::{Failure, Fatal, Interrupted, Outcome};
+use crate::model::outcome::Interrupted;
+use crate::model::{Failure, Fatal, Outcome};
 use crate::net::text::ms;
 use crate::parse::unescape;
 use crate::runner::{Ctx, Run};
