@@ -19,8 +19,6 @@ mod protobynumber;
 mod servbyname;
 mod servbyport;
 mod serve;
-mod serve_limits;
-mod serve_output;
 mod socket;
 mod tour;
 

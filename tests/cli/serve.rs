@@ -415,3 +415,7 @@ fn echo_closes_a_connection_at_max_bytes() {
     );
     assert_eq!(received.iter().sum::<u64>(), 10);
 }
+
+// Limits, and what serve writes, each in a file of its own.
+mod limits;
+mod output;
