@@ -309,7 +309,7 @@ Examples:
         after_help = "\
 Examples:
   sockscope serve 50000                # on 127.0.0.1:50000, answers \"message received\"
-  sockscope serve 0 --echo --udp --format jsonl   # UDP; port 0: the kernel picks, see `listening`
+  sockscope serve 0 --echo --format jsonl    # port 0: the kernel picks one, see `listening`
   sockscope serve [::1]:50000 --reply 'HTTP/1.0 200 OK\\r\\n\\r\\nhi\\n' --once
 
 Ctrl-C (SIGINT), SIGTERM or SIGHUP stops accepting, closes every connection, prints the summary
