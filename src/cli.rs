@@ -330,7 +330,10 @@ Examples:
   sockscope serve 0 --echo --format jsonl    # port 0: the kernel picks one, see `listening`
   sockscope serve [::1]:50000 --reply 'HTTP/1.0 200 OK\\r\\n\\r\\nhi\\n' --once
 
-Ctrl-C (SIGINT) or SIGTERM stops accepting, closes every connection and prints a summary."
+Ctrl-C (SIGINT), SIGTERM or SIGHUP stops accepting, closes every connection,
+prints the summary and exits 130, 143 or 129 (128 + the signal). A closed
+stdout (`| head -1`) stops it at once, with the summary on stderr and the exit
+code of the worst failure seen (0 if none)."
     )]
     Serve(crate::net::args::ServeArgs),
 
