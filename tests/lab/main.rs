@@ -3,6 +3,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod dns;
+mod fqdn;
 mod hostile;
 mod reverse;
 mod world;
