@@ -285,8 +285,7 @@ adds the htonl/htons of the numbers involved.
 Examples:
   sockscope inet 127.1                # socket.inet_aton('127.1')
   sockscope inet -f inet6 ::1         # socket.inet_pton(socket.AF_INET6, '::1')
-  sockscope inet --packed 7f000001    # socket.inet_ntoa(bytes.fromhex('7f000001'))
-  sockscope inet -f inet6 --packed 20010db8000000000000000000000001 --explain"
+  sockscope inet --packed 7f000001    # socket.inet_ntoa(bytes.fromhex('7f000001'))"
     )]
     Inet(InetArgs),
 

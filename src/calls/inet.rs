@@ -18,7 +18,11 @@ use super::{Input, Lookup, Subcommand};
 pub struct InetArgs {
     /// Addresses to pack (or, with --packed, packed addresses in hex); `-` reads them from
     /// standard input
-    #[arg(required_unless_present = "file", value_name = "ADDRESS")]
+    #[arg(
+        required_unless_present = "file",
+        value_name = "ADDRESS",
+        allow_negative_numbers = true
+    )]
     pub keys: Vec<OsString>,
 
     #[command(flatten)]

@@ -172,6 +172,11 @@ fn by_index(query: &str, digits: &str) -> (Result<Vec<Interface>, Failure>, Call
         .parse::<u64>()
         .map_err(|_| Failure::raised(Raised::UnsignedLongOverflow))
         .and_then(|wide| {
+            if wide == u64::MAX {
+                return Err(Failure::raised(Raised::NullWithoutException {
+                    function: "if_indextoname",
+                }));
+            }
             let index = wide as u32;
             let name = ifaddrs::indextoname(index)?;
             let entries = ifaddrs::entries()?;

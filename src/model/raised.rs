@@ -16,6 +16,9 @@ pub enum Raised {
     NtoaLength,
     /// inet_ntop's own length check of its bytes for the family.
     NtopLength,
+    /// CPython 3.11's if_indextoname takes 2**64-1, PyLong_AsUnsignedLong's error value, for an
+    /// error and returns without an exception set.
+    NullWithoutException { function: &'static str },
     /// bytes.fromhex's first character that is not a hex digit (or the missing second digit).
     NotHex { position: usize },
 }
@@ -28,6 +31,7 @@ impl Raised {
                 "ValueError"
             }
             Raised::UnsignedLongOverflow => "OverflowError",
+            Raised::NullWithoutException { .. } => "SystemError",
             Raised::IllegalAddress { .. } | Raised::NtoaLength => "OSError",
         }
     }
@@ -42,6 +46,9 @@ impl Raised {
             }
             Raised::IllegalAddress { function } => {
                 format!("illegal IP address string passed to {function}")
+            }
+            Raised::NullWithoutException { function } => {
+                format!("<built-in function {function}> returned NULL without setting an exception")
             }
             Raised::NtoaLength => "packed IP wrong length for inet_ntoa".to_string(),
             Raised::NtopLength => "invalid length of packed IP address string".to_string(),
