@@ -70,6 +70,7 @@ fn fqdn_equals_getfqdn_in_the_lab() {
             .run(&[&args[..], &["--format", "python"]].concat())
             .run(&[&args[..], &["--json"]].concat());
     }
+    scenario = scenario.run(&["fqdn", "192.0.2.31", "--explain"]);
     scenario.files.insert(
         "keys.json".to_string(),
         serde_json::to_vec(&keys).expect("keys as JSON"),
@@ -116,4 +117,12 @@ fn fqdn_equals_getfqdn_in_the_lab() {
     assert_eq!(theirs[13], "'ptr-only.lab.test'");
     assert_eq!(theirs[16], "'192.0.2.99'");
     assert_eq!(theirs[0], "'lab.lab.test'");
+    // --explain names both calls and the choice among the entry's names.
+    let explained = &report.outcomes[2 * keys.len()].stdout;
+    assert!(
+        explained.contains("gethostbyaddr_r(")
+            && explained.contains("Python: socket.getfqdn('192.0.2.31')")
+            && explained.contains("the first that contains a dot wins"),
+        "{explained}"
+    );
 }
