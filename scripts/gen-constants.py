@@ -33,7 +33,7 @@ def c_name(name):
     return name
 
 # Names the libc crate has and this CPython lacks, listed because people ask for them by name
-# (AF_LOCAL is POSIX's spelling of AF_UNIX). The docs list them as sockscope's additions.
+# (AF_LOCAL is POSIX's spelling of AF_UNIX). docs/subcommands.md lists them as sockscope's additions.
 EXTRA = ["AF_LOCAL"]
 
 # The headers CPython's socketmodule.c includes on Linux for the constants it exports.
