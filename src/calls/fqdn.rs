@@ -109,18 +109,20 @@ impl Lookup for GetFqdn {
                             .collect()
                     })
                     .unwrap_or_default();
+                let listed = Py::strs(&names);
                 let dotted = names.iter().find(|n| n.contains('.'));
                 let fqdn = match dotted {
                     Some(n) => {
                         notes.push(format!(
-                            "gethostbyaddr({}) gave {names:?}: the first that contains a dot wins",
+                            "gethostbyaddr({}) gave {listed} (name, then aliases): the first that \
+                             contains a dot wins",
                             str_repr(&name)
                         ));
                         (*n).to_string()
                     }
                     None => {
                         notes.push(format!(
-                            "gethostbyaddr({}) gave {names:?}, none with a dot: getfqdn returns \
+                            "gethostbyaddr({}) gave {listed}, none with a dot: getfqdn returns \
                              the entry's own name",
                             str_repr(&name)
                         ));
