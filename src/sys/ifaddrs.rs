@@ -177,10 +177,12 @@ pub fn mtu(name: &str) -> Option<u32> {
     let ok = unsafe { libc::ioctl(fd, libc::SIOCGIFMTU, &mut req) };
     // SAFETY: fd is ours and closed once.
     unsafe { libc::close(fd) };
-    // SAFETY: SIOCGIFMTU fills the ifru_mtu member of the union.
-    (ok == 0)
-        .then(|| unsafe { req.ifr_ifru.ifru_mtu })
-        .and_then(|m| u32::try_from(m).ok())
+    if ok != 0 {
+        return None;
+    }
+    // SAFETY: a successful SIOCGIFMTU filled the ifru_mtu member of the union.
+    let mtu = unsafe { req.ifr_ifru.ifru_mtu };
+    u32::try_from(mtu).ok()
 }
 
 fn last_errno() -> SysError {

@@ -173,7 +173,7 @@ fn constants_dict_equals_python_for_every_prefix() {
     args.extend(prefixes.iter().cloned());
     args.extend(["--format".to_string(), "python".to_string()]);
     let run = crate::common::run(&args);
-    let ours: Vec<String> = run.stdout.lines().map(|l| address(l)).collect();
+    let ours: Vec<String> = run.stdout.lines().map(address).collect();
     assert_eq!(ours.len(), prefixes.len(), "{}", run.stderr);
     let wrong: Vec<String> = prefixes
         .iter()
