@@ -295,9 +295,13 @@ fn byte_order_notes(bytes: &[u8]) -> Vec<String> {
         .collect();
     let first = groups.iter().copied().find(|g| *g != 0).unwrap_or_default();
     vec![format!(
-        "eight 16-bit groups, each stored most significant byte first: {}; e.g. group \
-         {first:#06x} is socket.htons({first}) = {} as a host-order int",
+        "eight 16-bit groups, each stored most significant byte first: {}; group {first:#06x} \
+         is the bytes {:02x} {:02x}, and socket.htons({first}) = {} ({:#06x}) is the int whose \
+         bytes in this host's memory are those",
         spaced(bytes),
+        first >> 8,
+        first & 0xff,
+        first.to_be(),
         first.to_be()
     )]
 }
