@@ -4,9 +4,12 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::calls::addrinfo::AddrInfoArgs;
 use crate::calls::constants::ConstantsArgs;
+use crate::calls::fqdn::FqdnArgs;
 use crate::calls::hostbyaddr::HostByAddrArgs;
 use crate::calls::hostbyname::HostByNameArgs;
 use crate::calls::hostname::HostnameArgs;
+use crate::calls::inet::InetArgs;
+use crate::calls::interfaces::InterfacesArgs;
 use crate::calls::nameinfo::NameInfoArgs;
 use crate::calls::protobyname::ProtoArgs;
 use crate::calls::protobynumber::ProtoNumberArgs;
@@ -97,6 +100,9 @@ impl Command {
             Command::HostByAddr(_) => "hostbyaddr",
             Command::ProtoByName(_) => "protobyname",
             Command::ProtoByNumber(_) => "protobynumber",
+            Command::Fqdn(_) => "fqdn",
+            Command::Interfaces(_) => "interfaces",
+            Command::Inet(_) => "inet",
             Command::Completions(_) => "completions",
             Command::Man(_) => "man",
             Command::Tour(_) => "tour",
@@ -182,7 +188,7 @@ Examples:
         after_help = "\
 Examples:
   sockscope constants                 # every group sockscope knows
-  sockscope constants AF_ SOCK_       # names starting with AF_ or SOCK_ (case-insensitive)
+  sockscope constants AF_ SOCK_       # names starting with AF_ or SOCK_ (case-sensitive)
   sockscope constants AF --value 10   # which address family is 10?"
     )]
     Constants(ConstantsArgs),
@@ -240,6 +246,50 @@ Examples:
   sockscope protobynumber 41 --json"
     )]
     ProtoByNumber(ProtoNumberArgs),
+
+    /// Fully qualified names of hosts: CPython's socket.getfqdn(name), built on gethostbyaddr
+    #[command(
+        name = "fqdn",
+        after_help = "\
+Without NAME, the local host's (getfqdn() uses gethostname()); an empty name or 0.0.0.0 does
+the same. The first of the entry's name and aliases that contains a dot wins; when the lookup
+fails, the name itself is the answer, as in Python.
+
+Examples:
+  sockscope fqdn                      # socket.getfqdn()
+  sockscope fqdn localhost            # socket.getfqdn('localhost')
+  sockscope fqdn 127.0.0.1 --explain"
+    )]
+    Fqdn(FqdnArgs),
+
+    /// Network interfaces: if_nameindex(3) with getifaddrs' flags, MTU and addresses
+    #[command(
+        name = "interfaces",
+        after_help = "\
+Without keys, every interface, like socket.if_nameindex(); a key of digits is an index,
+looked up like socket.if_indextoname(index), any other key a name, like
+socket.if_nametoindex(name).
+
+Examples:
+  sockscope interfaces                # socket.if_nameindex(), with flags, MTU and addresses
+  sockscope interfaces lo             # socket.if_nametoindex('lo')
+  sockscope interfaces 1 --json       # socket.if_indextoname(1)"
+    )]
+    Interfaces(InterfacesArgs),
+
+    /// Addresses as packed bytes and back: inet_aton/inet_pton and inet_ntoa/inet_ntop
+    #[command(
+        name = "inet",
+        after_help = "\
+The packed column shows the bytes in network byte order (most significant first); --explain
+adds the htonl/htons of the numbers involved.
+
+Examples:
+  sockscope inet 127.1                # socket.inet_aton('127.1')
+  sockscope inet -f inet6 ::1         # socket.inet_pton(socket.AF_INET6, '::1')
+  sockscope inet --packed 7f000001    # socket.inet_ntoa(bytes.fromhex('7f000001'))"
+    )]
+    Inet(InetArgs),
 
     /// Print a shell completion script (clap_complete) to stdout
     #[command(

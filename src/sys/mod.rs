@@ -3,6 +3,7 @@
 pub mod error;
 mod ffi;
 pub mod ifaddrs;
+pub mod inet;
 pub mod locale;
 pub mod netdb;
 pub mod netlink;

@@ -15,6 +15,8 @@ mod constants;
 mod hostbyaddr;
 mod hostbyname;
 mod hostname;
+mod inet;
+mod interfaces;
 mod man;
 mod nameinfo;
 mod protobyname;

@@ -113,6 +113,12 @@ const TEMPLATES: &[&[&str]] = &[
     &["why", "localhost", "X"],
     &["why", "localhost", "--flags", "X"],
     &["why", "localhost", "-f", "X"],
+    &["fqdn", "X"],
+    &["interfaces", "X"],
+    &["inet", "X"],
+    &["inet", "-f", "inet6", "X"],
+    &["inet", "--packed", "X"],
+    &["inet", "-f", "X", "::1"],
     &["X"],
 ];
 

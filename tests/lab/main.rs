@@ -4,6 +4,7 @@
 mod common;
 mod connect;
 mod dns;
+mod fqdn;
 mod hostile;
 mod reverse;
 mod why;
