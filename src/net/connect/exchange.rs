@@ -107,7 +107,7 @@ pub fn run(plan: &Plan) -> Exchange {
 fn resolve(plan: &Plan) -> Result<Vec<SocketAddr>, Failure> {
     let host = validate::host(plan.host)?;
     let service = validate::service(plan.service)?;
-    let c_host = netdb::c_string(host)?;
+    let c_host = netdb::c_string(&host)?;
     let c_service = netdb::c_string(service)?;
     let hints = Hints {
         family: plan.family,
@@ -116,7 +116,7 @@ fn resolve(plan: &Plan) -> Result<Vec<SocketAddr>, Failure> {
         flags: 0,
     };
     let entries = netdb::getaddrinfo(Some(&c_host), Some(&c_service), hints)
-        .map_err(|err| dnsname::refused_name(Failure::from(err), host, hints.flags))?;
+        .map_err(|err| dnsname::refused_name(Failure::from(err), &host, hints.flags))?;
     Ok(entries.into_iter().map(|e| e.addr).collect())
 }
 
