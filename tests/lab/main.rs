@@ -4,6 +4,7 @@
 mod common;
 mod dns;
 mod hostile;
+mod idna;
 mod reverse;
 mod world;
 
@@ -183,13 +184,14 @@ fn nxdomain_is_eai_noname_exit_1() {
 /// nss_dns checks a name with res_hnok before asking and answers "not found" for one that
 /// fails: the same EAI_NONAME as NXDOMAIN, but no query reaches the server, and sockscope says
 /// so. A name glibc does send, even with `_` (which res_hnok allows), keeps the NXDOMAIN
-/// message: the server's log shows queries for those names only.
+/// message: the server's log shows queries for those names only. (A non-ASCII name never gets
+/// this far: Python's idna codec has made it `xn--...` first.)
 #[test]
 fn invalid_host_names_are_refused_without_a_query() {
     let Some(report) = lab(Scenario::default()
         .run(&["addrinfo", "a b.lab.test", "--json"])
         .run(&["addrinfo", "nosuch!.lab.test", "80", "--json"])
-        .run(&["hostbyname", "bücher.lab.test", "--json"])
+        .run(&["hostbyname", "a b.lab.test", "--json"])
         .run(&["connect", "nosuch!.lab.test", "80", "--json"])
         .run(&["addrinfo", "nosuch.lab.test", "--json"])
         .run(&["hostbyname", "_under.lab.test", "--json"]))
