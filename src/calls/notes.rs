@@ -1,6 +1,6 @@
 //! What a failure usually means, for `--explain`: one note per typed cause, shared by every call.
 
-use crate::model::{Failure, Why};
+use crate::model::{Cause, Failure, Why};
 use crate::sys::SysError;
 use crate::sys::error::{EAI_ADDRFAMILY, HOST_NOT_FOUND};
 use crate::text::pyrepr;
@@ -40,6 +40,13 @@ pub fn failure_note(failure: &Failure) -> Option<String> {
             );
         }
         _ => {}
+    }
+    if let Cause::Unencodable(_) = failure.cause {
+        return Some(
+            "Python's idna codec refuses this host name and raises UnicodeError before any \
+             call; sockscope makes none either"
+                .to_string(),
+        );
     }
     if failure.is_invalid() {
         return Some("sockscope refused this input, so no call was made".to_string());

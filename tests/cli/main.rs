@@ -12,6 +12,7 @@ mod constants;
 mod hostbyaddr;
 mod hostbyname;
 mod hostname;
+mod idna;
 mod man;
 mod nameinfo;
 mod protobyname;
