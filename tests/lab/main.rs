@@ -543,7 +543,12 @@ fn names_of_253_and_254_bytes_labels_of_63_and_64() {
     assert!(bad254.stderr.contains("name too long (254 > 253 bytes)"));
     assert_eq!(ok63.field("address"), ["192.0.2.63"], "{ok63:#?}");
     assert_failure(bad64, 2, "INVALID_INPUT");
-    assert!(bad64.stderr.contains("label too long (64 > 63 bytes)"));
+    assert!(
+        bad64
+            .stderr
+            .contains("Python's idna codec can encode: label empty or too long"),
+        "{bad64:#?}"
+    );
     // Nothing was asked of the server for the names sockscope refused.
     assert!(
         !report
