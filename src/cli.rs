@@ -283,8 +283,8 @@ Examples:
         after_help = "\
 Examples:
   sockscope socket                    # socket.socket(): AF_INET, SOCK_STREAM, 0
-  sockscope socket -f inet6 -t dgram  # socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-  sockscope socket -f inet6 -t stream -p udp   # EPROTONOSUPPORT, exit 4"
+  sockscope socket -6 -t dgram        # socket.socket(AF_INET6, SOCK_DGRAM)
+  sockscope socket --format python    # <socket.socket fd=3, family=2, ...>"
     )]
     Socket(crate::net::args::SocketArgs),
 
@@ -292,14 +292,30 @@ Examples:
     #[command(
         name = "connect",
         after_help = "\
-Reads until the peer closes, --max-bytes or --timeout, whichever comes first (a short recv
-is not the end of a reply). Connection errors print their errno name on stderr and exit 4,
-except timeouts (ETIMEDOUT), which exit 3: retrying may help.
+Sends the request while it reads the reply (so a server that echoes never
+waits on it), until the peer closes, --max-bytes or --timeout, whichever comes
+first: a short recv is not the end of a reply. --timeout is one deadline for
+resolving, connecting, sending and reading; --idle-timeout can also bound a
+silence.
+
+With nothing to send (no --send, --send-file, --stdin or --http) connect is a
+port check that also reads a banner, as `ncat -w` users expect: it connects,
+reads what arrives within --banner-wait, reports, and exits 0.
+
+The table escapes the reply's control characters (\\x1b, \\u{202e}, bytes that
+are not UTF-8) so a server cannot colour or move the terminal; --raw writes
+the bytes exactly. --format python prints what the lecture's Python session
+prints: the reply's repr (with --udp, the count send returns, then each
+datagram's repr), or the exception it raises.
+
+Connection errors print their errno name on stderr and exit 4, except timeouts
+(ETIMEDOUT), which exit 3: retrying may help. Ctrl-C keeps what arrived: the
+output is written, then sockscope ends as the signal would have ended it.
 
 Examples:
-  sockscope connect localhost 8080 --http              # GET / HTTP/1.1, Host, Connection: close
   sockscope connect localhost 8080 --http=/index.html --raw > page
-  sockscope connect ::1 50000 --send 'hello\\r\\n' --json"
+  sockscope connect '[::1]' 50000 --send 'hello\\r\\n' --json
+  sockscope connect localhost 22      # connect, read the banner, exit 0"
     )]
     Connect(crate::net::args::ConnectArgs),
 

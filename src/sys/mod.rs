@@ -4,6 +4,7 @@ pub mod error;
 mod ffi;
 pub mod ifaddrs;
 pub mod netdb;
+pub mod poll;
 pub mod socket;
 
 pub use error::SysError;

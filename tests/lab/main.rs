@@ -2,6 +2,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod connect;
 mod dns;
 mod hostile;
 mod idna;
