@@ -5,13 +5,15 @@ use std::ffi::OsStr;
 use serde::Serialize;
 
 use crate::model::{Answer, Call, Failure, Fatal, Record, python_of_first};
+use crate::sys::SysError;
 use crate::sys::netdb;
 use crate::text::csource;
-use crate::text::pyrepr::{self, Py};
+use crate::text::pyrepr::Py;
 use crate::validate;
 
-use super::hostbyname::{HostByNameArgs, c_setipaddr, common_notes, first_ipv4};
+use super::hostbyname::{HostByNameArgs, c_setipaddr, common_notes, empty_name_note, first_ipv4};
 use super::options::ResolverArgs;
+use super::pyargs::{self, NOT_CALLED, Word};
 use super::{Input, Lookup, Subcommand};
 
 /// `gethostbyname_ex` / `gethostbyaddr`: the whole hostent.
@@ -41,7 +43,7 @@ impl HostEntry {
             query: query.to_string(),
             name: entry.name,
             aliases: entry.aliases,
-            addresses: entry.addresses.iter().map(ToString::to_string).collect(),
+            addresses: entry.addresses.iter().map(netdb::ntop).collect(),
         }
     }
 }
@@ -91,7 +93,48 @@ impl Lookup for HostByNameEx {
                 c_setipaddr(&query),
                 csource::c_str(Some(&query))
             ),
-            python: format!("socket.gethostbyname_ex({})", pyrepr::host_literal(&query)),
+            python: format!(
+                "socket.gethostbyname_ex({})",
+                pyargs::word(&query).host_literal()
+            ),
+            notes,
+        };
+        Answer::new(Some(query), result).with_call(call)
+    }
+
+    /// Python's call: setipaddr first (an empty name is the wildcard), then gethostbyname_r
+    /// with the very name, whose entry must be IPv4.
+    fn answer_python(&self, key: Option<&OsStr>) -> Answer<HostEntry> {
+        let query = validate::display(key.unwrap_or_default());
+        let name = pyargs::word(&query);
+        let result = name.as_host("gethostbyname_ex").and_then(|text| {
+            first_ipv4(text)?;
+            let entry = netdb::gethostbyname_r(&netdb::c_string(text)?)?;
+            if entry.family != libc::AF_INET {
+                return Err(Failure::from(SysError::Errno(libc::EAFNOSUPPORT)));
+            }
+            Ok(vec![HostEntry::new(&query, entry)])
+        });
+        let mut notes = common_notes(&result);
+        if query.is_empty() {
+            notes.extend(empty_name_note(&query));
+            notes.push(
+                "gethostbyname_r(\"\") then finds no entry: glibc sets h_errno NO_RECOVERY, \
+                 which Python raises as socket.herror"
+                    .to_string(),
+            );
+        }
+        let c = match &name {
+            Word::Str(text) if !text.contains('\0') => format!(
+                "{}; gethostbyname_r({}, &ret, buf, 16384, &result, &h_errno)",
+                c_setipaddr(text),
+                csource::c_str(Some(text))
+            ),
+            _ => NOT_CALLED.to_string(),
+        };
+        let call = Call {
+            c,
+            python: format!("socket.gethostbyname_ex({})", name.host_literal()),
             notes,
         };
         Answer::new(Some(query), result).with_call(call)

@@ -14,6 +14,7 @@ use crate::validate;
 
 use super::notes::failure_note;
 use super::options::BatchArgs;
+use super::pyargs::{self, NOT_CALLED, Word};
 use super::{Input, Lookup, Subcommand};
 
 #[derive(Debug, Args)]
@@ -137,8 +138,30 @@ impl Lookup for ProtoByName {
             ),
             // CPython takes the name as str ("s" format) and passes its UTF-8 bytes, as
             // sockscope does.
-            python: format!("socket.getprotobyname({})", csource::py_str(&query)),
+            python: format!("socket.getprotobyname({})", pyargs::word(&query).literal()),
             notes,
+        };
+        Answer::new(Some(query), result).with_call(call)
+    }
+
+    /// Python's call: the name must be a str, and even an empty one is looked up.
+    fn answer_python(&self, key: Option<&OsStr>) -> Answer<ProtocolEntry> {
+        let query = validate::display(key.unwrap_or_default());
+        let name = pyargs::word(&query);
+        let result = name.as_str("getprotobyname", 1).and_then(|text| {
+            let entry = netdb::getprotobyname(&netdb::c_string(text)?)?;
+            Ok(vec![ProtocolEntry::new(&query, entry)])
+        });
+        let c = match &name {
+            Word::Str(text) => {
+                format!("getprotobyname_r({}, {C_REST})", csource::c_str(Some(text)))
+            }
+            Word::Int(_) => NOT_CALLED.to_string(),
+        };
+        let call = Call {
+            c,
+            python: format!("socket.getprotobyname({})", name.literal()),
+            notes: entry_notes(&result, "name or alias"),
         };
         Answer::new(Some(query), result).with_call(call)
     }

@@ -8,6 +8,7 @@ use crate::sys::SysError;
 use crate::sys::error::{EAI_ADDRFAMILY, EAI_IDN_ENCODE, HOST_NOT_FOUND, NO_DATA, TRY_AGAIN};
 
 use super::outcome::Outcome;
+pub use super::raised::Raised;
 
 /// Why a key failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,9 +20,9 @@ pub enum Cause {
     Explained(SysError, Why),
     /// Bad input, caught before any libc call.
     Invalid(String),
-    /// Not a numeric address, as getaddrinfo(AI_NUMERICHOST) found: bad input to sockscope,
-    /// though Python raises the EAI_NONAME that getaddrinfo gave.
-    NotNumeric,
+    /// An exception CPython raises itself, from its argument conversions or its checks on
+    /// what the C library gave back: bad input, like `Invalid`, in Python's own words.
+    Raised(Raised),
     /// Nothing matched, with no libc error to name (no such constant).
     NotFound(String),
     /// Abandoned after `--timeout`.
@@ -59,8 +60,6 @@ pub const REFUSED_UNASKED: &str = "not a valid host name for DNS: refused withou
 /// The message when other sources are configured too: nss_dns sent nothing, but they may have.
 pub const REFUSED_BY_DNS: &str = "not a valid host name for DNS (glibc's DNS module refuses it \
                                   without a query), and no other name service found it";
-/// Why a host name is refused where a numeric address must be given.
-pub const NOT_NUMERIC: &str = "not a numeric IPv4 or IPv6 address (no name is resolved here)";
 
 impl Why {
     /// sockscope's words for this case, given the error it explains.
@@ -138,10 +137,18 @@ impl Failure {
         }
     }
 
-    /// A key that had to be a numeric address and is not.
-    pub fn not_numeric() -> Self {
+    /// An exception CPython raises itself.
+    pub fn raised(raised: Raised) -> Self {
         Failure {
-            cause: Cause::NotNumeric,
+            cause: Cause::Raised(raised),
+        }
+    }
+
+    /// The exception CPython raises itself, where it is one.
+    pub fn as_raised(&self) -> Option<&Raised> {
+        match &self.cause {
+            Cause::Raised(raised) => Some(raised),
+            _ => None,
         }
     }
 
@@ -188,7 +195,7 @@ impl Failure {
 
     /// Whether sockscope refused the input before any call (`INVALID_INPUT`).
     pub fn is_invalid(&self) -> bool {
-        matches!(self.cause, Cause::Invalid(_) | Cause::NotNumeric)
+        matches!(self.cause, Cause::Invalid(_) | Cause::Raised(_))
     }
 
     pub fn is_timeout(&self) -> bool {
@@ -199,7 +206,7 @@ impl Failure {
     pub fn code(&self) -> String {
         match &self.cause {
             Cause::System(error) | Cause::Explained(error, _) => error.code(),
-            Cause::Invalid(_) | Cause::NotNumeric => "INVALID_INPUT".to_string(),
+            Cause::Invalid(_) | Cause::Raised(_) => "INVALID_INPUT".to_string(),
             Cause::NotFound(_) => "NOT_FOUND".to_string(),
             Cause::Timeout(_) => "TIMEOUT".to_string(),
         }
@@ -211,7 +218,7 @@ impl Failure {
             Cause::System(error) => error.message(),
             Cause::Explained(error, why) => why.message(error),
             Cause::Invalid(message) | Cause::NotFound(message) => message.clone(),
-            Cause::NotNumeric => NOT_NUMERIC.to_string(),
+            Cause::Raised(raised) => raised.message(),
             // f64's Display gives "2" for 2.0 and "0.5" for 0.5: no trailing zeros.
             Cause::Timeout(limit) => format!("no answer within {} s", limit.as_secs_f64()),
         }
@@ -227,7 +234,7 @@ impl Failure {
     pub fn outcome(&self) -> Outcome {
         match &self.cause {
             Cause::System(error) | Cause::Explained(error, _) => outcome_of_sys(error),
-            Cause::Invalid(_) | Cause::NotNumeric => Outcome::Usage,
+            Cause::Invalid(_) | Cause::Raised(_) => Outcome::Usage,
             Cause::NotFound(_) => Outcome::NotFound,
             Cause::Timeout(_) => Outcome::Temporary,
         }
@@ -257,7 +264,8 @@ impl Failure {
             Some(SysError::NotFound(_)) => format!("OSError: {message}"),
             None => match &self.cause {
                 Cause::NotFound(_) => format!("OSError: {message}"),
-                Cause::Invalid(_) | Cause::NotNumeric => format!("# not called: {message}"),
+                Cause::Raised(raised) => raised.line(),
+                Cause::Invalid(_) => format!("# not called: {message}"),
                 _ => format!("# {}: {message}", self.code()),
             },
         }

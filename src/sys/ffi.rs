@@ -76,3 +76,13 @@ unsafe extern "C" {
         result: *mut *mut protoent,
     ) -> c_int;
 }
+
+unsafe extern "C" {
+    /// inet_ntop(3): an in_addr or in6_addr of `af` as text in `dst`; NULL on failure.
+    pub fn inet_ntop(
+        af: c_int,
+        src: *const libc::c_void,
+        dst: *mut c_char,
+        size: libc::socklen_t,
+    ) -> *const c_char;
+}

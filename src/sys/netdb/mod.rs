@@ -15,7 +15,7 @@ mod hosts;
 mod protocols;
 mod services;
 
-pub use addrinfo::{AddrInfoEntry, Hints, getaddrinfo, getnameinfo, numeric_host};
+pub use addrinfo::{AddrInfoEntry, Hints, getaddrinfo, getnameinfo, ntop, numeric_host};
 pub use hosts::{HostEntry, gethostbyaddr_r, gethostbyname_r, gethostname, res_hnok};
 pub use protocols::{ProtoEntry, getprotobyname, getprotobynumber};
 pub use services::{ServEntry, getservbyname, getservbyport};
