@@ -6,18 +6,19 @@ use std::net::SocketAddr;
 use clap::Args;
 use serde::Serialize;
 
-use crate::model::{Answer, Call, Failure, Fatal, Outcome, Record, Why};
+mod explain;
+mod refusal;
+
+use crate::model::{Answer, Failure, Fatal, Raised, Record};
 use crate::parse::{self, Protocol};
-use crate::sys::ifaddrs;
 use crate::sys::netdb::{self, AddrInfoEntry, Hints};
 use crate::text::pyrepr::Py;
 use crate::text::{csource, symbols};
 use crate::validate;
 
-use super::dnsname;
-use super::notes::failure_note;
 use super::options::{BatchArgs, ResolverArgs};
 use super::protobyname;
+use super::pyargs::{self, Word};
 use super::{Input, Lookup, Subcommand};
 
 #[derive(Debug, Args)]
@@ -160,10 +161,13 @@ pub struct GetAddrInfo {
     pub lines: bool,
 }
 
-impl Lookup for GetAddrInfo {
-    type Record = AddrInfo;
-
-    fn answer(&self, key: Option<&OsStr>) -> Answer<AddrInfo> {
+impl GetAddrInfo {
+    /// The request for one key: a host, or a line `HOST [SERVICE]`.
+    fn answer_with(
+        &self,
+        key: Option<&OsStr>,
+        lookup: fn(&Request) -> Answer<AddrInfo>,
+    ) -> Answer<AddrInfo> {
         if self.lines {
             let (host, service) = validate::host_and_service(key.unwrap_or_default());
             return lookup(&Request {
@@ -177,6 +181,18 @@ impl Lookup for GetAddrInfo {
             service: self.service.as_deref(),
             hints: self.hints,
         })
+    }
+}
+
+impl Lookup for GetAddrInfo {
+    type Record = AddrInfo;
+
+    fn answer(&self, key: Option<&OsStr>) -> Answer<AddrInfo> {
+        self.answer_with(key, lookup)
+    }
+
+    fn answer_python(&self, key: Option<&OsStr>) -> Answer<AddrInfo> {
+        self.answer_with(key, lookup_python)
     }
 
     fn python(&self, result: &Result<Vec<AddrInfo>, Failure>) -> String {
@@ -198,12 +214,6 @@ impl Subcommand for AddrInfoArgs {
             flags: self.flags,
         };
         let lines = self.lines();
-        if !lines && self.host.is_none() && self.service().is_none() {
-            return Err(Fatal::new(
-                Outcome::Usage,
-                "give a HOST, a SERVICE (or --service), or both: getaddrinfo needs at least one",
-            ));
-        }
         Ok(GetAddrInfo {
             hints,
             service: self.service().cloned(),
@@ -247,24 +257,120 @@ fn record(query: Option<&str>, service: Option<&str>, entry: AddrInfoEntry) -> A
         socktype: symbols::name_or_number("SOCK_", entry.socktype),
         proto: entry.protocol,
         canonname: entry.canonname.unwrap_or_default(),
-        address: netdb::numeric_host(&entry.addr),
+        address: netdb::ntop(&entry.addr.ip()),
         port: entry.addr.port(),
         flowinfo,
         scope_id,
     }
 }
 
-/// `socket.getaddrinfo(host, service, family, type, proto, flags)`.
+/// `socket.getaddrinfo(host, service, family, type, proto, flags)` as sockscope asks it: a
+/// host or service at least, a checked host name, a numeric service that is a port.
 pub fn lookup(req: &Request) -> Answer<AddrInfo> {
     let query = req.host.map(validate::display);
     let service_text = req.service.map(validate::display);
+    let python = csource::py_getaddrinfo(
+        &query
+            .as_deref()
+            .map_or_else(|| "None".to_string(), |h| pyargs::word(h).host_literal()),
+        &service_text
+            .as_deref()
+            .map_or_else(|| "None".to_string(), |s| pyargs::word(s).literal()),
+        req.hints,
+    );
+    if req.host.is_none() && req.service.is_none() {
+        let failure = Failure::invalid(
+            "give a HOST, a SERVICE (or --service), or both: getaddrinfo needs at least one",
+        );
+        let made = explain::Made {
+            c_args: None,
+            python,
+        };
+        let call = explain::call(req, made, &Err(failure.clone()));
+        return Answer::new(None, Err(failure)).with_call(call);
+    }
     let result = resolve(req);
+    let made = explain::Made {
+        c_args: Some((query.as_deref(), service_text.as_deref())),
+        python,
+    };
+    finish(req, query.clone(), service_text.clone(), made, result)
+}
+
+/// `socket.getaddrinfo(host, port, ...)` as Python calls it: the host a str or None (an int is
+/// a TypeError), the port an int (handed on as "%ld", which glibc wraps), a str or None.
+pub fn lookup_python(req: &Request) -> Answer<AddrInfo> {
+    let query = req.host.map(validate::display);
+    let service_text = req.service.map(validate::display);
+    let host = query.as_deref().map(pyargs::word);
+    let port = service_text.as_deref().map(pyargs::word);
+    let python = csource::py_getaddrinfo(
+        &host
+            .as_ref()
+            .map_or_else(|| "None".to_string(), Word::host_literal),
+        &port
+            .as_ref()
+            .map_or_else(|| "None".to_string(), Word::literal),
+        req.hints,
+    );
+    let checked = (|| {
+        let c_host = match &host {
+            None => None,
+            Some(Word::Int(_)) => return Err(Failure::raised(Raised::HostNotString)),
+            // C reads the bytes up to the first NUL.
+            Some(Word::Str(text)) => Some(until_nul(text).to_string()),
+        };
+        let c_port = match &port {
+            None => None,
+            Some(word @ Word::Int(_)) => Some(word.as_long()?.to_string()),
+            Some(Word::Str(text)) => Some(until_nul(text).to_string()),
+        };
+        Ok((c_host, c_port))
+    })();
+    let result = checked.clone().and_then(|(c_host, c_port)| {
+        let host_c = c_host.as_deref().map(netdb::c_string).transpose()?;
+        let port_c = c_port.as_deref().map(netdb::c_string).transpose()?;
+        let entries =
+            netdb::getaddrinfo(host_c.as_deref(), port_c.as_deref(), req.hints).map_err(|err| {
+                refusal::noname_refusal(
+                    Failure::from(err),
+                    req.hints,
+                    c_host.as_deref(),
+                    c_port.as_deref(),
+                )
+            })?;
+        Ok(entries
+            .into_iter()
+            .map(|entry| record(query.as_deref(), service_text.as_deref(), entry))
+            .collect())
+    });
+    let c_args = checked.as_ref().ok();
+    let made = explain::Made {
+        c_args: c_args.map(|(h, p)| (h.as_deref(), p.as_deref())),
+        python,
+    };
+    finish(req, query.clone(), service_text.clone(), made, result)
+}
+
+/// The text C sees of a str with a NUL in it.
+fn until_nul(text: &str) -> &str {
+    text.split('\0').next().unwrap_or_default()
+}
+
+/// The answer with its label and call: the message names the service where it was at fault.
+fn finish(
+    req: &Request,
+    query: Option<String>,
+    service_text: Option<String>,
+    made: explain::Made,
+    result: Result<Vec<AddrInfo>, Failure>,
+) -> Answer<AddrInfo> {
     // An unknown service, or a name where AI_NUMERICSERV wants a number, is the service's
     // fault, so the message names it rather than the host.
     let blame_service = match &result {
         Err(f) if f.is_gai(libc::EAI_SERVICE) => true,
         Err(f) if f.is_gai(libc::EAI_NONAME) => {
-            numeric_service_refused(req.hints.flags, service_text.as_deref())
+            refusal::numeric_service_refused(req.hints.flags, service_text.as_deref())
         }
         _ => false,
     };
@@ -274,145 +380,10 @@ pub fn lookup(req: &Request) -> Answer<AddrInfo> {
         (None, Some(service)) => service.clone(),
         (None, None) => String::new(),
     };
-    let call = call(req, query.as_deref(), service_text.as_deref(), &result);
+    let call = explain::call(req, made, &result);
     let mut answer = Answer::new(query, result).with_call(call);
     answer.label = label;
     answer
-}
-
-/// Whether an EAI_NONAME is AI_NUMERICSERV refusing a service that is not a number: glibc
-/// reads the service before the host and gives up there, so the host was never looked at.
-fn numeric_service_refused(flags: i32, service: Option<&str>) -> bool {
-    let numeric_service = service.is_none_or(|s| s.bytes().all(|b| b.is_ascii_digit()));
-    flags & libc::AI_NUMERICSERV != 0 && !numeric_service
-}
-
-/// EAI_NONAME under AI_NUMERICHOST or AI_NUMERICSERV means "that is not a number", and for a
-/// name glibc's DNS module refuses to ask about it means just that, not "no such name": say
-/// which, since in none of these cases did a server say NXDOMAIN.
-fn noname_refusal(
-    failure: Failure,
-    hints: Hints,
-    host: Option<&str>,
-    service: Option<&str>,
-) -> Failure {
-    let Some(error) = failure.sys().filter(|_| failure.is_gai(libc::EAI_NONAME)) else {
-        return failure;
-    };
-    let flags = hints.flags;
-    // glibc makes this decision first, before it parses the host or looks anything up.
-    if let Some(why) = addrconfig_refusal(flags, hints.family) {
-        Failure::explained(error.clone(), why)
-    } else if numeric_service_refused(flags, service) {
-        Failure::explained(error.clone(), Why::NumericServ)
-    } else if flags & libc::AI_NUMERICHOST != 0 {
-        Failure::explained(error.clone(), Why::NumericHost)
-    } else if let Some(host) = host {
-        dnsname::refused_name(failure, host, flags)
-    } else {
-        failure
-    }
-}
-
-/// AI_ADDRCONFIG with AF_INET or AF_INET6 on a machine with no address of that family (the
-/// loopback address aside) is EAI_NONAME at once: glibc knows no answer could be used. With
-/// AF_UNSPEC it looks the name up as usual.
-fn addrconfig_refusal(flags: i32, family: i32) -> Option<Why> {
-    if flags & libc::AI_ADDRCONFIG == 0 {
-        return None;
-    }
-    // Unknown (getifaddrs failed): glibc then counts both families as present.
-    let seen = ifaddrs::configured().ok()?;
-    match family {
-        libc::AF_INET if !seen.ipv4 => Some(Why::AddrConfig { ipv6: false }),
-        libc::AF_INET6 if !seen.ipv6 => Some(Why::AddrConfig { ipv6: true }),
-        _ => None,
-    }
-}
-
-/// The C call and Python line for this request, and notes on what its answer shows.
-fn call(
-    req: &Request,
-    host: Option<&str>,
-    service: Option<&str>,
-    result: &Result<Vec<AddrInfo>, Failure>,
-) -> Call {
-    let hints = req.hints;
-    let mut notes = Vec::new();
-    match result {
-        Ok(rows) => notes.extend(row_notes(rows, host, service, hints)),
-        Err(failure) => notes.extend(failure_note(failure)),
-    }
-    Call {
-        c: csource::c_getaddrinfo(host, service, hints),
-        python: csource::py_getaddrinfo(host, service, hints),
-        notes,
-    }
-}
-
-fn row_notes(
-    rows: &[AddrInfo],
-    host: Option<&str>,
-    service: Option<&str>,
-    hints: Hints,
-) -> Vec<String> {
-    let mut notes = Vec::new();
-    let mut types: Vec<&str> = Vec::new();
-    for row in rows {
-        if !types.contains(&row.socktype.as_str()) {
-            types.push(&row.socktype);
-        }
-    }
-    if hints.socktype == 0 && hints.protocol == 0 {
-        if types.len() > 1 {
-            notes.push(format!(
-                "{} rows per address ({}) because no socket type was given; \
-                 type=socket.SOCK_STREAM asks for one",
-                types.len(),
-                types.join(", ")
-            ));
-        } else if let (Some(service), [only]) = (service, types.as_slice()) {
-            notes.push(format!(
-                "only {only} rows although no socket type was given: the service {service:?} \
-                 is known for one protocol only"
-            ));
-        }
-    }
-    if hints.flags & libc::AI_CANONNAME != 0 {
-        notes.push("AI_CANONNAME: the canonical name is only on the first row".to_string());
-    }
-    // Only IPv6 rows (those with a flowinfo) can hold a mapped address; IPv4 rows are not parsed.
-    let is_mapped = |r: &&AddrInfo| {
-        r.flowinfo.is_some()
-            && r.address
-                .parse::<std::net::Ipv6Addr>()
-                .is_ok_and(|ip| ip.to_ipv4_mapped().is_some())
-    };
-    if let Some(mapped) = rows.iter().find(is_mapped) {
-        notes.push(format!(
-            "{} is an IPv4-mapped IPv6 address: an IPv4 answer dressed as IPv6 (AI_V4MAPPED)",
-            mapped.address
-        ));
-    }
-    if rows.iter().any(|r| r.flowinfo.is_some()) {
-        notes.push(
-            "IPv6 addresses are 4-tuples (host, port, flowinfo, scope_id), IPv4 ones 2-tuples"
-                .to_string(),
-        );
-    }
-    match (host, hints.flags & libc::AI_PASSIVE != 0) {
-        (None, true) => notes.push(
-            "no host with AI_PASSIVE: the wildcard addresses, to bind() a server to".to_string(),
-        ),
-        (None, false) => notes.push(
-            "no host without AI_PASSIVE: the loopback addresses, to connect() to".to_string(),
-        ),
-        _ => {}
-    }
-    if service.is_none() {
-        notes.push("no service: every port is 0".to_string());
-    }
-    notes
 }
 
 fn resolve(req: &Request) -> Result<Vec<AddrInfo>, Failure> {
@@ -421,7 +392,7 @@ fn resolve(req: &Request) -> Result<Vec<AddrInfo>, Failure> {
     let c_host = host.map(netdb::c_string).transpose()?;
     let c_service = service.map(netdb::c_string).transpose()?;
     let entries = netdb::getaddrinfo(c_host.as_deref(), c_service.as_deref(), req.hints)
-        .map_err(|err| noname_refusal(Failure::from(err), req.hints, host, service))?;
+        .map_err(|err| refusal::noname_refusal(Failure::from(err), req.hints, host, service))?;
     Ok(entries
         .into_iter()
         .map(|entry| record(host, service, entry))
