@@ -13,7 +13,7 @@ use crate::text::csource;
 use crate::validate;
 
 use super::hostbyname::setipaddr;
-use super::hostbyname_ex::{HostEntry, python_entry};
+use super::hostbyname_ex::{self, HostEntry, python_entry};
 use super::notes::failure_note;
 use super::options::{BatchArgs, ResolverArgs};
 use super::pyargs::{self, NOT_CALLED, Word};
@@ -170,7 +170,7 @@ fn lookup(key: &OsStr) -> Answer<HostEntry> {
         "socket.gethostbyaddr({})",
         pyargs::word(&query).host_literal()
     );
-    answer(query, ip, python)
+    answer(query, ip, python, |error| error)
 }
 
 /// `socket.gethostbyaddr(address)` as Python calls it: the key must be a str, and an empty
@@ -178,11 +178,12 @@ fn lookup(key: &OsStr) -> Answer<HostEntry> {
 fn lookup_python(key: &OsStr) -> Answer<HostEntry> {
     let query = validate::display(key);
     let word = pyargs::word(&query);
+    netdb::clear_h_errno();
     let ip = word
         .as_host("gethostbyaddr")
         .and_then(|name| setipaddr(name, libc::AF_UNSPEC));
     let python = format!("socket.gethostbyaddr({})", word.host_literal());
-    let mut answer = answer(query, ip, python);
+    let mut answer = answer(query, ip, python, hostbyname_ex::as_python_sees);
     if let (Some(call), Word::Int(_)) = (answer.call.as_mut(), &word) {
         call.c = NOT_CALLED.to_string();
     }
@@ -190,9 +191,14 @@ fn lookup_python(key: &OsStr) -> Answer<HostEntry> {
 }
 
 /// The reverse lookup of the address setipaddr found, and the call behind it.
-fn answer(query: String, ip: Result<IpAddr, Failure>, python: String) -> Answer<HostEntry> {
+fn answer(
+    query: String,
+    ip: Result<IpAddr, Failure>,
+    python: String,
+    herror: fn(SysError) -> SysError,
+) -> Answer<HostEntry> {
     let result = ip.clone().and_then(|ip| {
-        let entry = netdb::gethostbyaddr_r(ip).map_err(no_ptr)?;
+        let entry = netdb::gethostbyaddr_r(ip).map_err(|error| no_ptr(herror(error)))?;
         same_family(ip, entry.family)?;
         Ok(vec![HostEntry::new(&query, entry)])
     });

@@ -60,6 +60,16 @@ pub fn python_entry(result: &Result<Vec<HostEntry>, Failure>) -> String {
     })
 }
 
+/// A failed gethostby*_r call as CPython reports it: with the thread's global h_errno, which
+/// it reads instead of the call's own `h_errnop` (the two differ for a name nss_dns refuses).
+/// The caller clears h_errno first, as it is in a Python process fresh from its start.
+pub fn as_python_sees(error: SysError) -> SysError {
+    match error {
+        SysError::Herrno(_) => SysError::Herrno(netdb::h_errno()),
+        other => other,
+    }
+}
+
 /// The hostbyname subcommand with `--ex`.
 pub struct Ex<'a>(pub &'a HostByNameArgs);
 
@@ -107,9 +117,10 @@ impl Lookup for HostByNameEx {
     fn answer_python(&self, key: Option<&OsStr>) -> Answer<HostEntry> {
         let query = validate::display(key.unwrap_or_default());
         let name = pyargs::word(&query);
+        netdb::clear_h_errno();
         let result = name.as_host("gethostbyname_ex").and_then(|text| {
             first_ipv4(text)?;
-            let entry = netdb::gethostbyname_r(&netdb::c_string(text)?)?;
+            let entry = netdb::gethostbyname_r(&netdb::c_string(text)?).map_err(as_python_sees)?;
             if entry.family != libc::AF_INET {
                 return Err(Failure::from(SysError::Errno(libc::EAFNOSUPPORT)));
             }

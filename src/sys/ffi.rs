@@ -86,3 +86,8 @@ unsafe extern "C" {
         size: libc::socklen_t,
     ) -> *const c_char;
 }
+
+unsafe extern "C" {
+    /// glibc's per-thread `h_errno`: what CPython reads after a failed gethostby*_r call.
+    pub fn __h_errno_location() -> *mut c_int;
+}

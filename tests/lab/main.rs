@@ -4,6 +4,7 @@
 mod common;
 mod dns;
 mod hostile;
+mod pydiff;
 mod reverse;
 mod world;
 
