@@ -85,6 +85,14 @@ enum Step {
     Lookup,
 }
 
+/// A key that reads as a numeric address to getaddrinfo's eye: dotted digits, or a colon.
+fn looks_numeric(key: &str) -> bool {
+    key.contains(':')
+        || key
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b'x')
+}
+
 fn step(name: &str) -> Step {
     if name.is_empty() {
         Step::Wildcard
@@ -218,9 +226,13 @@ fn answer(
 fn notes(query: &str, ip: Option<IpAddr>, result: &Result<Vec<HostEntry>, Failure>) -> Vec<String> {
     let mut notes = Vec::new();
     match (step(query), ip) {
-        (Step::Lookup, Some(ip)) if ip.to_string() != query => notes.push(format!(
-            "the key goes to getaddrinfo first: CPython looks up the first address it gives \
-             ({ip}), so for a host name this is a forward then a reverse lookup"
+        (Step::Lookup, Some(ip)) if looks_numeric(query) => notes.push(format!(
+            "{query} is {ip} to getaddrinfo, which parses numeric spellings inet_pton refuses \
+             (no name is looked up)"
+        )),
+        (Step::Lookup, Some(ip)) => notes.push(format!(
+            "a host name is resolved first: CPython looks up the first address getaddrinfo \
+             gives ({ip}), so this is a forward then a reverse lookup"
         )),
         (Step::Wildcard, Some(ip)) => notes.push(format!(
             "an empty key: CPython asks getaddrinfo for the wildcard address ({ip}) and looks \
@@ -255,6 +267,7 @@ fn notes(query: &str, ip: Option<IpAddr>, result: &Result<Vec<HostEntry>, Failur
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::Ipv4Addr;
 
     #[test]
     fn no_data_names_the_missing_ptr_record_and_nothing_else_changes() {

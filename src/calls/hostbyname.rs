@@ -147,6 +147,24 @@ pub fn empty_name_note(name: &str) -> Option<String> {
     })
 }
 
+/// What gethostbyname's answer shows.
+fn notes(query: &str, result: &Result<Vec<HostAddress>, Failure>) -> Vec<String> {
+    let mut notes = common_notes(result);
+    if let Some(note) = empty_name_note(query) {
+        notes.push(note);
+    } else if result.is_ok() && !validate::is_broadcast(query) {
+        // A dotted quad is what inet_pton accepts; CPython tries that before any lookup.
+        notes.push(if query.parse::<Ipv4Addr>().is_ok() {
+            "a numeric IPv4 address: CPython parses it with inet_pton and asks no resolver; \
+             getaddrinfo gives the same answer"
+                .to_string()
+        } else {
+            "the first address of getaddrinfo's list, as CPython takes it".to_string()
+        });
+    }
+    notes
+}
+
 /// `socket.gethostbyname(name)`.
 pub struct HostByName;
 
@@ -162,17 +180,7 @@ impl Lookup for HostByName {
                 address: first_ipv4(name)?,
             }])
         });
-        let mut notes = common_notes(&result);
-        if result.is_ok() && !validate::is_broadcast(&query) {
-            // A dotted quad is what inet_pton accepts; CPython tries that before any lookup.
-            notes.push(if query.parse::<std::net::Ipv4Addr>().is_ok() {
-                "a numeric IPv4 address: CPython parses it with inet_pton and asks no resolver; \
-                 getaddrinfo gives the same answer"
-                    .to_string()
-            } else {
-                "the first address of getaddrinfo's list, as CPython takes it".to_string()
-            });
-        }
+        let notes = notes(&query, &result);
         let call = Call {
             c: c_setipaddr(&query),
             python: format!(
@@ -194,8 +202,7 @@ impl Lookup for HostByName {
                 address: first_ipv4(text)?,
             }])
         });
-        let mut notes = common_notes(&result);
-        notes.extend(empty_name_note(&query));
+        let notes = notes(&query, &result);
         let c = match &name {
             Word::Str(text) if !text.contains('\0') => c_setipaddr(text),
             _ => NOT_CALLED.to_string(),

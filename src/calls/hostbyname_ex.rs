@@ -70,6 +70,28 @@ pub fn as_python_sees(error: SysError) -> SysError {
     }
 }
 
+/// What gethostbyname_ex's answer shows.
+fn notes(query: &str, result: &Result<Vec<HostEntry>, Failure>) -> Vec<String> {
+    let mut notes = common_notes(result);
+    if let Ok([entry]) = result.as_deref() {
+        notes.push(format!(
+            "aliases are the other names of the entry ({} here), addresses every IPv4 \
+             address ({})",
+            entry.aliases.len(),
+            entry.addresses.len()
+        ));
+    }
+    if let Some(note) = empty_name_note(query) {
+        notes.push(note);
+        notes.push(
+            "gethostbyname_r(\"\") then finds no entry: glibc sets h_errno NO_RECOVERY, which \
+             Python raises as socket.herror"
+                .to_string(),
+        );
+    }
+    notes
+}
+
 /// The hostbyname subcommand with `--ex`.
 pub struct Ex<'a>(pub &'a HostByNameArgs);
 
@@ -88,15 +110,7 @@ impl Lookup for HostByNameEx {
             let entry = netdb::gethostbyname_r(&netdb::c_string(name)?)?;
             Ok(vec![HostEntry::new(&query, entry)])
         });
-        let mut notes = common_notes(&result);
-        if let Ok([entry]) = result.as_deref() {
-            notes.push(format!(
-                "aliases are the other names of the entry ({} here), addresses every IPv4 \
-                 address ({})",
-                entry.aliases.len(),
-                entry.addresses.len()
-            ));
-        }
+        let notes = notes(&query, &result);
         let call = Call {
             c: format!(
                 "{}; gethostbyname_r({}, &ret, buf, 16384, &result, &h_errno)",
@@ -126,15 +140,7 @@ impl Lookup for HostByNameEx {
             }
             Ok(vec![HostEntry::new(&query, entry)])
         });
-        let mut notes = common_notes(&result);
-        if query.is_empty() {
-            notes.extend(empty_name_note(&query));
-            notes.push(
-                "gethostbyname_r(\"\") then finds no entry: glibc sets h_errno NO_RECOVERY, \
-                 which Python raises as socket.herror"
-                    .to_string(),
-            );
-        }
+        let notes = notes(&query, &result);
         let c = match &name {
             Word::Str(text) if !text.contains('\0') => format!(
                 "{}; gethostbyname_r({}, &ret, buf, 16384, &result, &h_errno)",

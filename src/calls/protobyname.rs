@@ -110,6 +110,19 @@ pub fn number(protocol: &Protocol) -> Result<i32, Fatal> {
         })
 }
 
+/// What getprotobyname's answer shows.
+fn notes(result: &Result<Vec<ProtocolEntry>, Failure>) -> Vec<String> {
+    let mut notes = entry_notes(result, "name or alias");
+    match result {
+        Ok(_) => notes.insert(0, "Python returns only the number".to_string()),
+        Err(f) if f.is_not_found() => {
+            notes.push("Python raises a plain OSError(\"protocol not found\")".to_string());
+        }
+        Err(_) => {}
+    }
+    notes
+}
+
 /// `socket.getprotobyname(name)`, returning the whole entry (Python keeps only the number).
 pub struct ProtoByName;
 
@@ -123,14 +136,7 @@ impl Lookup for ProtoByName {
             let entry = netdb::getprotobyname(&netdb::c_string(name)?)?;
             Ok(vec![ProtocolEntry::new(&query, entry)])
         });
-        let mut notes = entry_notes(&result, "name or alias");
-        match &result {
-            Ok(_) => notes.insert(0, "Python returns only the number".to_string()),
-            Err(f) if f.is_not_found() => {
-                notes.push("Python raises a plain OSError(\"protocol not found\")".to_string());
-            }
-            Err(_) => {}
-        }
+        let notes = notes(&result);
         let call = Call {
             c: format!(
                 "getprotobyname_r({}, {C_REST})",
@@ -161,7 +167,7 @@ impl Lookup for ProtoByName {
         let call = Call {
             c,
             python: format!("socket.getprotobyname({})", name.literal()),
-            notes: entry_notes(&result, "name or alias"),
+            notes: notes(&result),
         };
         Answer::new(Some(query), result).with_call(call)
     }

@@ -2,7 +2,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use crate::model::{Call, Failure};
+use crate::model::{Call, Failure, Why};
 use crate::text::{csource, pyrepr};
 use crate::validate;
 
@@ -146,6 +146,11 @@ fn notes(req: &Request, query: &str, result: &Result<Vec<NameInfo>, Failure>) ->
         Err(f) if f.is_gai(libc::EAI_NONAME) && flag(libc::NI_NAMEREQD) => notes.push(
             "NI_NAMEREQD: no name was found for the address and a numeric answer was not \
              allowed, so EAI_NONAME"
+                .to_string(),
+        ),
+        Err(f) if f.why() == Some(&Why::NumericHost) => notes.push(
+            "getaddrinfo with AI_NUMERICHOST refused a name (EAI_NONAME) without looking it up: \
+             CPython's getnameinfo takes numeric addresses only, and so does sockscope"
                 .to_string(),
         ),
         Err(f) => notes.extend(failure_note(f)),

@@ -201,7 +201,16 @@ const MAX_FLOWINFO: u32 = 0xfffff;
 fn numeric(address: &str, port: &str) -> Result<SocketAddr, Failure> {
     let c_address = netdb::c_string(address)?;
     let c_port = netdb::c_string(port)?;
-    let entries = netdb::getaddrinfo(Some(&c_address), Some(&c_port), NUMERIC_HINTS)?;
+    let entries = netdb::getaddrinfo(Some(&c_address), Some(&c_port), NUMERIC_HINTS).map_err(
+        |err| match err {
+            // Not "no such name": AI_NUMERICHOST refused a name without looking it up.
+            SysError::Gai {
+                code: libc::EAI_NONAME,
+                ..
+            } => Failure::explained(err, Why::NumericHost),
+            other => Failure::from(other),
+        },
+    )?;
     match entries.as_slice() {
         [only] => Ok(only.addr),
         [] => Err(Failure::not_found("getaddrinfo returned no address")),
