@@ -16,7 +16,7 @@ use super::hostbyname::setipaddr;
 use super::hostbyname_ex::{self, HostEntry, python_entry};
 use super::notes::failure_note;
 use super::options::{BatchArgs, ResolverArgs};
-use super::pyargs::{self, NOT_CALLED, Word};
+use super::pyargs::{self, NOT_CALLED};
 use super::{Input, Lookup, Subcommand};
 
 #[derive(Debug, Args)]
@@ -176,9 +176,10 @@ fn lookup(key: &OsStr) -> Answer<HostEntry> {
     let ip = validate::host(key).and_then(|name| setipaddr(name, libc::AF_UNSPEC));
     let python = format!(
         "socket.gethostbyaddr({})",
-        pyargs::word(&query).host_literal()
+        pyargs::plain(&query).host_literal()
     );
-    answer(query, ip, python, |error| error)
+    let host = Some(query.clone());
+    answer(query, host.as_deref(), ip, python, |error| error)
 }
 
 /// `socket.gethostbyaddr(address)` as Python calls it: the key must be a str, and an empty
@@ -191,16 +192,21 @@ fn lookup_python(key: &OsStr) -> Answer<HostEntry> {
         .as_host("gethostbyaddr")
         .and_then(|name| setipaddr(name, libc::AF_UNSPEC));
     let python = format!("socket.gethostbyaddr({})", word.host_literal());
-    let mut answer = answer(query, ip, python, hostbyname_ex::as_python_sees);
-    if let (Some(call), Word::Int(_)) = (answer.call.as_mut(), &word) {
-        call.c = NOT_CALLED.to_string();
-    }
-    answer
+    let host = word.as_host("gethostbyaddr").ok().map(str::to_string);
+    answer(
+        query,
+        host.as_deref(),
+        ip,
+        python,
+        hostbyname_ex::as_python_sees,
+    )
 }
 
 /// The reverse lookup of the address setipaddr found, and the call behind it.
+/// `host` is the text setipaddr was given, None where Python raised before.
 fn answer(
     query: String,
+    host: Option<&str>,
     ip: Result<IpAddr, Failure>,
     python: String,
     herror: fn(SysError) -> SysError,
@@ -210,7 +216,15 @@ fn answer(
         same_family(ip, entry.family)?;
         Ok(vec![HostEntry::new(&query, entry)])
     });
-    let mut c = c_setipaddr(&query);
+    let Some(host) = host else {
+        let call = Call {
+            c: NOT_CALLED.to_string(),
+            python,
+            notes: notes(&query, None, &result),
+        };
+        return Answer::new(Some(query), result).with_call(call);
+    };
+    let mut c = c_setipaddr(host);
     if let Ok(ip) = &ip {
         c.push_str("; ");
         c.push_str(&c_gethostbyaddr(*ip));
@@ -218,7 +232,7 @@ fn answer(
     let call = Call {
         c,
         python,
-        notes: notes(&query, ip.ok(), &result),
+        notes: notes(host, ip.ok(), &result),
     };
     Answer::new(Some(query), result).with_call(call)
 }

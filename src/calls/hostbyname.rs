@@ -185,7 +185,7 @@ impl Lookup for HostByName {
             c: c_setipaddr(&query),
             python: format!(
                 "socket.gethostbyname({})",
-                pyargs::word(&query).host_literal()
+                pyargs::plain(&query).host_literal()
             ),
             notes,
         };
@@ -204,7 +204,7 @@ impl Lookup for HostByName {
         });
         let notes = notes(&query, &result);
         let c = match &name {
-            Word::Str(text) if !text.contains('\0') => c_setipaddr(text),
+            Word::Str(text) | Word::Bytes(text) if !text.contains('\0') => c_setipaddr(text),
             _ => NOT_CALLED.to_string(),
         };
         let call = Call {

@@ -119,7 +119,7 @@ impl Lookup for HostByNameEx {
             ),
             python: format!(
                 "socket.gethostbyname_ex({})",
-                pyargs::word(&query).host_literal()
+                pyargs::plain(&query).host_literal()
             ),
             notes,
         };
@@ -142,7 +142,7 @@ impl Lookup for HostByNameEx {
         });
         let notes = notes(&query, &result);
         let c = match &name {
-            Word::Str(text) if !text.contains('\0') => format!(
+            Word::Str(text) | Word::Bytes(text) if !text.contains('\0') => format!(
                 "{}; gethostbyname_r({}, &ret, buf, 16384, &result, &h_errno)",
                 c_setipaddr(text),
                 csource::c_str(Some(text))

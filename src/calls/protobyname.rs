@@ -144,7 +144,7 @@ impl Lookup for ProtoByName {
             ),
             // CPython takes the name as str ("s" format) and passes its UTF-8 bytes, as
             // sockscope does.
-            python: format!("socket.getprotobyname({})", pyargs::word(&query).literal()),
+            python: format!("socket.getprotobyname({})", pyargs::plain(&query).literal()),
             notes,
         };
         Answer::new(Some(query), result).with_call(call)
@@ -162,7 +162,7 @@ impl Lookup for ProtoByName {
             Word::Str(text) => {
                 format!("getprotobyname_r({}, {C_REST})", csource::c_str(Some(text)))
             }
-            Word::Int(_) => NOT_CALLED.to_string(),
+            Word::Int(_) | Word::Bytes(_) => NOT_CALLED.to_string(),
         };
         let call = Call {
             c,

@@ -11,16 +11,42 @@ use crate::text::pyrepr;
 pub const NOT_CALLED: &str = "(no C call: Python raised its exception first)";
 
 /// A command-line word as the Python value it stands for: ASCII digits with an optional
-/// leading `-` are an int, anything else is a str.
+/// leading `-` are an int, anything else is a str; in the python format a word in quotes is
+/// the str inside them (`'80'`), and `b'...'` the bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Word {
     /// An int, as `str(int(word))` spells it (no leading zeros, no `-0`).
     Int(String),
     Str(String),
+    /// bytes, as UTF-8 text: a host passed as bytes skips Python's idna codec.
+    Bytes(String),
 }
 
-/// The Python value a word stands for.
+/// The Python value a word stands for in the python format: `plain`, except that quotes
+/// make a str of anything (`'80'` is the str 80) and `b'...'` makes bytes. The text inside
+/// is taken as it is, with no escapes.
 pub fn word(text: &str) -> Word {
+    for quote in ['\'', '"'] {
+        if let Some(inner) = text
+            .strip_prefix(quote)
+            .and_then(|rest| rest.strip_suffix(quote))
+        {
+            return Word::Str(inner.to_string());
+        }
+        if let Some(inner) = text
+            .strip_prefix('b')
+            .and_then(|rest| rest.strip_prefix(quote))
+            .and_then(|rest| rest.strip_suffix(quote))
+        {
+            return Word::Bytes(inner.to_string());
+        }
+    }
+    plain(text)
+}
+
+/// The Python value a word stands for as the other formats pass it to C: an int for digits,
+/// else the str as typed, quotes and all.
+pub fn plain(text: &str) -> Word {
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, text),
@@ -43,6 +69,16 @@ impl Word {
         match self {
             Word::Int(digits) => digits.clone(),
             Word::Str(text) => pyrepr::str_repr(text),
+            Word::Bytes(text) => pyrepr::bytes_repr(text.as_bytes()),
+        }
+    }
+
+    /// The Python type's name, as CPython's messages give it.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Word::Int(_) => "int",
+            Word::Str(_) => "str",
+            Word::Bytes(_) => "bytes",
         }
     }
 
@@ -51,13 +87,14 @@ impl Word {
         match self {
             Word::Int(digits) => digits.clone(),
             Word::Str(text) => pyrepr::host_literal(text),
+            Word::Bytes(text) => pyrepr::bytes_repr(text.as_bytes()),
         }
     }
 
     /// PyLong_AsLong: an int that fits a C long; a str is a TypeError.
     pub fn as_long(&self) -> Result<i64, Failure> {
         match self {
-            Word::Str(_) => Err(Failure::raised(Raised::NotAnInteger)),
+            Word::Str(_) | Word::Bytes(_) => Err(self.not_an_integer()),
             Word::Int(digits) => digits
                 .parse::<i64>()
                 .map_err(|_| Failure::raised(Raised::LongOverflow)),
@@ -74,36 +111,56 @@ impl Word {
     /// complement for a negative one.
     pub fn as_uint_mask(&self) -> Result<u32, Failure> {
         match self {
-            Word::Str(_) => Err(Failure::raised(Raised::NotAnInteger)),
+            Word::Str(_) | Word::Bytes(_) => Err(self.not_an_integer()),
             Word::Int(digits) => Ok(mask32(digits)),
         }
     }
 
-    /// The "s" format: a str without NUL; an int is a TypeError naming the argument.
+    fn not_an_integer(&self) -> Failure {
+        Failure::raised(Raised::NotAnInteger {
+            given: self.type_name(),
+        })
+    }
+
+    /// The "s" format: a str without NUL; an int or bytes is a TypeError naming the argument.
     pub fn as_str(&self, function: &'static str, position: u8) -> Result<&str, Failure> {
         match self {
-            Word::Int(_) => Err(Failure::raised(Raised::WrongType {
+            Word::Int(_) | Word::Bytes(_) => Err(Failure::raised(Raised::WrongType {
                 function,
                 position,
                 expected: "str",
+                given: self.type_name(),
             })),
             Word::Str(text) if text.contains('\0') => Err(Failure::raised(Raised::NulCharacter)),
             Word::Str(text) => Ok(text),
         }
     }
 
-    /// The "et" format of the gethostby* calls: a str (encoded with the idna codec) without NUL.
+    /// The "et" format of the gethostby* calls: a str (which CPython encodes with the idna
+    /// codec) or bytes (passed as they are), without NUL.
     pub fn as_host(&self, function: &'static str) -> Result<&str, Failure> {
         match self {
             Word::Int(_) => Err(Failure::raised(Raised::WrongType {
                 function,
                 position: 1,
                 expected: "str, bytes or bytearray",
+                given: "int",
             })),
-            Word::Str(text) if text.contains('\0') => {
-                Err(Failure::raised(Raised::NulInHost { function }))
+            Word::Str(text) | Word::Bytes(text) if text.contains('\0') => {
+                Err(Failure::raised(Raised::NulInHost {
+                    function,
+                    given: self.type_name(),
+                }))
             }
-            Word::Str(text) => Ok(text),
+            Word::Str(text) | Word::Bytes(text) => Ok(text),
+        }
+    }
+
+    /// getaddrinfo's host and port take str and bytes alike, as the bytes up to any NUL.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Word::Int(_) => None,
+            Word::Str(text) | Word::Bytes(text) => text.split('\0').next(),
         }
     }
 }

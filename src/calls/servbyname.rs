@@ -91,10 +91,14 @@ pub fn split_key<'a>(
 
 /// `KEY[/PROTO]` as Python's words: split at the first `/`, the protocol from `--proto` when
 /// the key has none, each the int or str it stands for.
-pub fn py_split(key: &str, default_proto: Option<&str>) -> (Word, Option<Word>) {
+pub fn py_split(
+    key: &str,
+    default_proto: Option<&str>,
+    read: fn(&str) -> Word,
+) -> (Word, Option<Word>) {
     match key.split_once('/') {
-        Some((main, proto)) => (pyargs::word(main), Some(pyargs::word(proto))),
-        None => (pyargs::word(key), default_proto.map(pyargs::word)),
+        Some((main, proto)) => (read(main), Some(read(proto))),
+        None => (read(key), default_proto.map(read)),
     }
 }
 
@@ -181,7 +185,7 @@ impl Lookup for ServByName {
                 csource::c_str(proto)
             ),
             python: {
-                let (name, proto) = py_split(&query, default_proto);
+                let (name, proto) = py_split(&query, default_proto, pyargs::plain);
                 format!("socket.getservbyname({})", py_words(&name, proto.as_ref()))
             },
             notes,
@@ -192,7 +196,7 @@ impl Lookup for ServByName {
     /// Python's call: the name and protocol as the str (or int) each word stands for.
     fn answer_python(&self, key: Option<&OsStr>) -> Answer<Service> {
         let query = validate::display(key.unwrap_or_default());
-        let (name, proto) = py_split(&query, self.default_proto.as_deref());
+        let (name, proto) = py_split(&query, self.default_proto.as_deref(), pyargs::word);
         let result = (|| {
             let name = name.as_str("getservbyname", 1)?;
             let proto = proto

@@ -9,7 +9,7 @@ use crate::text::pyrepr::Py;
 use crate::validate;
 
 use super::options::ResolverArgs;
-use super::pyargs::NOT_CALLED;
+use super::pyargs::{self, NOT_CALLED};
 use super::servbyname::{
     ServArgs, Service, c_proto, not_found_note, py_split, py_words, split_key,
 };
@@ -61,7 +61,7 @@ impl Lookup for ServByPort {
             }
             Err(failure) => notes.extend(not_found_note(failure, "port")),
         }
-        let (py_port, py_proto) = py_split(&query, default_proto);
+        let (py_port, py_proto) = py_split(&query, default_proto, pyargs::plain);
         let call = Call {
             c: format!(
                 "getservbyport(htons({}), {})",
@@ -81,7 +81,7 @@ impl Lookup for ServByPort {
     /// itself, then passes the protocol on as a str.
     fn answer_python(&self, key: Option<&OsStr>) -> Answer<Service> {
         let query = validate::display(key.unwrap_or_default());
-        let (port, proto) = py_split(&query, self.default_proto.as_deref());
+        let (port, proto) = py_split(&query, self.default_proto.as_deref(), pyargs::word);
         let checked = (|| {
             let port = port.as_int()?;
             let proto = proto

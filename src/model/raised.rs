@@ -4,13 +4,15 @@
 /// what the C library gave back, never from the C call's error code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Raised {
-    /// A str where an int is wanted (the "i" and "I" argument formats).
-    NotAnInteger,
-    /// An int where a str is wanted: `getservbyname() argument 1 must be str, not int`.
+    /// A str (or bytes, `given`) where an int is wanted (the "i" and "I" argument formats).
+    NotAnInteger { given: &'static str },
+    /// A value of type `given` where another is wanted: `getservbyname() argument 1 must be
+    /// str, not int`.
     WrongType {
         function: &'static str,
         position: u8,
         expected: &'static str,
+        given: &'static str,
     },
     /// getaddrinfo's own check of its host: a str, bytes or None.
     HostNotString,
@@ -26,8 +28,11 @@ pub enum Raised {
     FlowInfo,
     /// A NUL in a str passed to C as a string ("s").
     NulCharacter,
-    /// A NUL in a host name after the idna codec ("et").
-    NulInHost { function: &'static str },
+    /// A NUL in a host name, str or bytes (`given`), for the "et" format.
+    NulInHost {
+        function: &'static str,
+        given: &'static str,
+    },
     /// getnameinfo with a 4-tuple for an IPv4 address.
     Ipv4Tuple,
     /// getnameinfo's host resolved to more than one address.
@@ -40,7 +45,7 @@ impl Raised {
     /// The exception's name as the REPL's last traceback line shows it.
     pub fn class(&self) -> &'static str {
         match self {
-            Raised::NotAnInteger
+            Raised::NotAnInteger { .. }
             | Raised::WrongType { .. }
             | Raised::HostNotString
             | Raised::IllegalSockaddr
@@ -57,12 +62,15 @@ impl Raised {
     /// The exception's text, CPython's words exactly.
     pub fn message(&self) -> String {
         match self {
-            Raised::NotAnInteger => "'str' object cannot be interpreted as an integer".to_string(),
+            Raised::NotAnInteger { given } => {
+                format!("'{given}' object cannot be interpreted as an integer")
+            }
             Raised::WrongType {
                 function,
                 position,
                 expected,
-            } => format!("{function}() argument {position} must be {expected}, not int"),
+                given,
+            } => format!("{function}() argument {position} must be {expected}, not {given}"),
             Raised::HostNotString => "getaddrinfo() argument 1 must be string or None".to_string(),
             Raised::IllegalSockaddr => "getnameinfo(): illegal sockaddr argument".to_string(),
             Raised::LongOverflow => "Python int too large to convert to C long".to_string(),
@@ -75,8 +83,8 @@ impl Raised {
             Raised::PortRange => "getservbyport: port must be 0-65535.".to_string(),
             Raised::FlowInfo => "getnameinfo(): flowinfo must be 0-1048575.".to_string(),
             Raised::NulCharacter => "embedded null character".to_string(),
-            Raised::NulInHost { function } => format!(
-                "{function}() argument 1 must be encoded string without null bytes, not str"
+            Raised::NulInHost { function, given } => format!(
+                "{function}() argument 1 must be encoded string without null bytes, not {given}"
             ),
             Raised::Ipv4Tuple => "IPv4 sockaddr must be 2 tuple".to_string(),
             Raised::ManyAddresses => "sockaddr resolved to multiple addresses".to_string(),
@@ -104,7 +112,8 @@ mod tests {
             Raised::WrongType {
                 function: "getservbyname",
                 position: 2,
-                expected: "str"
+                expected: "str",
+                given: "int",
             }
             .line(),
             "TypeError: getservbyname() argument 2 must be str, not int"

@@ -23,7 +23,81 @@ pub fn all() -> Vec<Case> {
     cases.extend(nameinfo());
     cases.extend(hostname());
     cases.extend(from_test_socket());
+    cases.extend(notation());
     cases
+}
+
+/// The python format's notation for what a bare word cannot say: quotes make a str of
+/// digits, `b'...'` makes bytes.
+fn notation() -> Vec<Case> {
+    let expr = |args: &[&str], expr: &str| Case {
+        args: strings(args),
+        call: json!({ "expr": expr }),
+        key: false,
+    };
+    vec![
+        expr(&["servbyname", "'80'"], "socket.getservbyname('80')"),
+        expr(&["servbyname", "\"http\""], "socket.getservbyname('http')"),
+        expr(&["servbyname", "b'http'"], "socket.getservbyname(b'http')"),
+        expr(
+            &["servbyname", "http/b'tcp'"],
+            "socket.getservbyname('http', b'tcp')",
+        ),
+        expr(
+            &["servbyname", "http/'tcp'"],
+            "socket.getservbyname('http', 'tcp')",
+        ),
+        expr(&["servbyport", "'80'"], "socket.getservbyport('80')"),
+        expr(&["servbyport", "b'80'"], "socket.getservbyport(b'80')"),
+        expr(
+            &["servbyport", "80/b'tcp'"],
+            "socket.getservbyport(80, b'tcp')",
+        ),
+        expr(&["protobyname", "'6'"], "socket.getprotobyname('6')"),
+        expr(&["protobyname", "b'tcp'"], "socket.getprotobyname(b'tcp')"),
+        expr(
+            &["hostbyname", "b'localhost'"],
+            "socket.gethostbyname(b'localhost')",
+        ),
+        expr(&["hostbyname", "'127'"], "socket.gethostbyname('127')"),
+        expr(&["hostbyname", "''"], "socket.gethostbyname('')"),
+        expr(
+            &["hostbyname", "--ex", "b'localhost'"],
+            "socket.gethostbyname_ex(b'localhost')",
+        ),
+        expr(
+            &["hostbyaddr", "b'127.0.0.1'"],
+            "socket.gethostbyaddr(b'127.0.0.1')",
+        ),
+        expr(
+            &["addrinfo", "b'localhost'", "b'80'", "-t", "stream"],
+            "socket.getaddrinfo(b'localhost', b'80', type=socket.SOCK_STREAM)",
+        ),
+        expr(
+            &["addrinfo", "localhost", "'80'", "-t", "stream"],
+            "socket.getaddrinfo('localhost', '80', type=socket.SOCK_STREAM)",
+        ),
+        expr(
+            &["addrinfo", "'127'", "80", "-t", "stream"],
+            "socket.getaddrinfo('127', 80, type=socket.SOCK_STREAM)",
+        ),
+        expr(
+            &["nameinfo", "b'127.0.0.1'", "80"],
+            "socket.getnameinfo((b'127.0.0.1', 80), 0)",
+        ),
+        expr(
+            &["nameinfo", "127.0.0.1", "'80'"],
+            "socket.getnameinfo(('127.0.0.1', '80'), 0)",
+        ),
+        expr(
+            &["nameinfo", "127.0.0.1", "b'80'"],
+            "socket.getnameinfo(('127.0.0.1', b'80'), 0)",
+        ),
+        expr(
+            &["nameinfo", "::1", "80", "--scope-id", "'1'"],
+            "socket.getnameinfo(('::1', 80, 0, '1'), 0)",
+        ),
+    ]
 }
 
 const SERVICE_NAMES: &[&str] = &[

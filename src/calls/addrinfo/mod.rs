@@ -272,10 +272,10 @@ pub fn lookup(req: &Request) -> Answer<AddrInfo> {
     let python = csource::py_getaddrinfo(
         &query
             .as_deref()
-            .map_or_else(|| "None".to_string(), |h| pyargs::word(h).host_literal()),
+            .map_or_else(|| "None".to_string(), |h| pyargs::plain(h).host_literal()),
         &service_text
             .as_deref()
-            .map_or_else(|| "None".to_string(), |s| pyargs::word(s).literal()),
+            .map_or_else(|| "None".to_string(), |s| pyargs::plain(s).literal()),
         req.hints,
     );
     if req.host.is_none() && req.service.is_none() {
@@ -318,12 +318,12 @@ pub fn lookup_python(req: &Request) -> Answer<AddrInfo> {
             None => None,
             Some(Word::Int(_)) => return Err(Failure::raised(Raised::HostNotString)),
             // C reads the bytes up to the first NUL.
-            Some(Word::Str(text)) => Some(until_nul(text).to_string()),
+            Some(word) => word.text().map(str::to_string),
         };
         let c_port = match &port {
             None => None,
             Some(word @ Word::Int(_)) => Some(word.as_long()?.to_string()),
-            Some(Word::Str(text)) => Some(until_nul(text).to_string()),
+            Some(word) => word.text().map(str::to_string),
         };
         Ok((c_host, c_port))
     })();
@@ -350,11 +350,6 @@ pub fn lookup_python(req: &Request) -> Answer<AddrInfo> {
         python,
     };
     finish(req, query.clone(), service_text.clone(), made, result)
-}
-
-/// The text C sees of a str with a NUL in it.
-fn until_nul(text: &str) -> &str {
-    text.split('\0').next().unwrap_or_default()
 }
 
 /// The answer with its label and call: the message names the service where it was at fault.

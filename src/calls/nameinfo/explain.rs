@@ -7,7 +7,7 @@ use crate::text::{csource, pyrepr};
 use crate::validate;
 
 use super::super::notes::failure_note;
-use super::super::pyargs::{self, NOT_CALLED};
+use super::super::pyargs::{NOT_CALLED, Word};
 use super::{NUMERIC_HINTS, NameInfo, Request};
 
 /// A socket address as C source, field by field, and its size.
@@ -61,17 +61,17 @@ pub fn call(
 }
 
 /// `socket.getnameinfo((host, port[, flowinfo, scope_id]), flags)` from the words as given.
-pub fn python_line(req: &Request, query: &str) -> String {
+pub fn python_line(req: &Request, query: &str, read: fn(&str) -> Word) -> String {
     let mut tuple = vec![
-        pyargs::word(query).literal(),
+        read(query).literal(),
         req.port.map_or_else(
             || "0".to_string(),
-            |p| pyargs::word(&validate::display(p)).literal(),
+            |p| read(&validate::display(p)).literal(),
         ),
     ];
     if req.flowinfo.is_some() || req.scope_id.is_some() {
         for value in [req.flowinfo, req.scope_id] {
-            tuple.push(value.map_or_else(|| "0".to_string(), |v| pyargs::word(v).literal()));
+            tuple.push(value.map_or_else(|| "0".to_string(), |v| read(v).literal()));
         }
     }
     format!(

@@ -182,8 +182,8 @@ impl Request<'_> {
 
     /// The 4-tuple's flowinfo and scope_id as CPython reads them ("I": the low 32 bits of any
     /// int), and its check of the flow label; zero where not given.
-    fn flow_and_scope(&self) -> Result<(u32, u32), Failure> {
-        let read = |value: Option<&str>| value.map_or(Ok(0), |v| pyargs::word(v).as_uint_mask());
+    fn flow_and_scope(&self, read: fn(&str) -> Word) -> Result<(u32, u32), Failure> {
+        let read = |value: Option<&str>| value.map_or(Ok(0), |v| read(v).as_uint_mask());
         let (flowinfo, scope_id) = (read(self.flowinfo)?, read(self.scope_id)?);
         if flowinfo > MAX_FLOWINFO {
             return Err(Failure::raised(Raised::FlowInfo));
@@ -278,9 +278,13 @@ pub fn lookup(req: &Request) -> Answer<NameInfo> {
             .map(|p| validate::port(validate::text(p, "port")?))
             .transpose()?
             .unwrap_or(0);
-        Ok::<_, Failure>((address, port.to_string(), req.flow_and_scope()?))
+        Ok::<_, Failure>((
+            address.to_string(),
+            port.to_string(),
+            req.flow_and_scope(pyargs::plain)?,
+        ))
     })();
-    finish(req, query, checked)
+    finish(req, query, checked, pyargs::plain)
 }
 
 /// `socket.getnameinfo((address, port), flags)` as Python calls it: the tuple parsed with
@@ -288,35 +292,37 @@ pub fn lookup(req: &Request) -> Answer<NameInfo> {
 pub fn lookup_python(req: &Request) -> Answer<NameInfo> {
     let query = validate::display(req.address);
     let checked = (|| {
+        // The tuple's "s": a str (an int or bytes is no sockaddr to it), without NUL.
         let address = match pyargs::word(&query) {
-            Word::Int(_) => return Err(Failure::raised(Raised::IllegalSockaddr)),
+            Word::Int(_) | Word::Bytes(_) => return Err(Failure::raised(Raised::IllegalSockaddr)),
             Word::Str(text) if text.contains('\0') => {
                 return Err(Failure::raised(Raised::NulCharacter));
             }
-            Word::Str(_) => query.as_str(),
+            Word::Str(text) => text,
         };
         let port = req
             .port
             .map_or(Ok(0), |p| pyargs::word(&validate::display(p)).as_int())?;
-        Ok((address, port.to_string(), req.flow_and_scope()?))
+        Ok((address, port.to_string(), req.flow_and_scope(pyargs::word)?))
     })();
-    finish(req, query.clone(), checked)
+    finish(req, query.clone(), checked, pyargs::word)
 }
 
 /// The call once the arguments are read (or refused), with its explanation.
 fn finish(
     req: &Request,
     query: String,
-    checked: Result<(&str, String, (u32, u32)), Failure>,
+    checked: Result<(String, String, (u32, u32)), Failure>,
+    read: fn(&str) -> Word,
 ) -> Answer<NameInfo> {
     let (c_port, addr, result) = match checked {
         Ok((address, port, flow_scope)) => {
-            let (addr, result) = resolve(req, address, &port, flow_scope);
+            let (addr, result) = resolve(req, &address, &port, flow_scope);
             (Some(port), addr, result)
         }
         Err(failure) => (None, None, Err(failure)),
     };
-    let python = explain::python_line(req, &query);
+    let python = explain::python_line(req, &query, read);
     let call = explain::call(req, &query, c_port.as_deref(), addr, python, &result);
     Answer::new(Some(query), result).with_call(call)
 }
