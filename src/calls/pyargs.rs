@@ -165,6 +165,12 @@ impl Word {
     }
 }
 
+/// The "i" format on an integer option: a C long first, then a C int.
+pub fn c_int(value: i128) -> Result<i32, Raised> {
+    let long = i64::try_from(value).map_err(|_| Raised::LongOverflow)?;
+    i32::try_from(long).map_err(|_| Raised::IntOverflow { below: long < 0 })
+}
+
 /// Decimal digits (with an optional `-`) modulo 2^32, as C's unsigned arithmetic wraps them.
 pub fn mask32(digits: &str) -> u32 {
     let (negative, digits) = match digits.strip_prefix('-') {

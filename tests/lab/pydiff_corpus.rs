@@ -360,6 +360,26 @@ fn addrinfo() -> Vec<Case> {
         (&["-t", "9999"], json!({"type": 9999})),
         (&["--flags", "16384"], json!({"flags": 16384})),
         (&["-t", "raw"], json!({"type": 3})),
+        (&["--family=-1"], json!({"family": -1})),
+        (
+            &["--family=2147483648"],
+            json!({"family": {"int": "2147483648"}}),
+        ),
+        (
+            &["--family=-2147483649"],
+            json!({"family": {"int": "-2147483649"}}),
+        ),
+        (
+            &["--type=9223372036854775808"],
+            json!({"type": {"int": "9223372036854775808"}}),
+        ),
+        (
+            &["--flags=4294967296"],
+            json!({"flags": {"int": "4294967296"}}),
+        ),
+        (&["--flags=-1"], json!({"flags": -1})),
+        (&["-p", "9999"], json!({"proto": 9999})),
+        (&["-f", "unix"], json!({"family": 1})),
     ];
     for (opts, kwargs) in options {
         for (host, service) in [
@@ -404,11 +424,17 @@ fn gni(
     }
     args.extend(strings(&["--", address]));
     args.extend(port.map(str::to_string));
+    // A number is passed as typed (it may not fit a C int); names by their value.
+    let flags_value = if flags.0.parse::<i128>().is_ok() {
+        py(flags.0)
+    } else {
+        json!(flags.1)
+    };
     Case {
         args,
         call: call(
             "getnameinfo",
-            vec![json!({ "tuple": tuple }), json!(flags.1)],
+            vec![json!({ "tuple": tuple }), flags_value],
             json!({}),
         ),
         key: false,
@@ -469,6 +495,7 @@ fn nameinfo() -> Vec<Case> {
             ("numericserv,dgram", 18),
         ));
         cases.push(gni(address, Some("80"), (None, None), ("-1", -1)));
+        cases.push(gni(address, Some("80"), (None, None), ("2147483648", 0)));
     }
     let extras = [
         (Some("0"), Some("0")),

@@ -9,13 +9,14 @@ use serde::Serialize;
 mod explain;
 mod refusal;
 
-use crate::model::{Answer, Failure, Fatal, Raised, Record};
+use crate::model::{Answer, Call, Failure, Fatal, Raised, Record};
 use crate::parse::{self, Protocol};
 use crate::sys::netdb::{self, AddrInfoEntry, Hints};
 use crate::text::pyrepr::Py;
 use crate::text::{csource, symbols};
 use crate::validate;
 
+use super::notes;
 use super::options::{BatchArgs, ResolverArgs};
 use super::protobyname;
 use super::pyargs::{self, Word};
@@ -36,8 +37,8 @@ pub struct AddrInfoArgs {
     pub service: Option<OsString>,
 
     /// Address family: unspec, inet, inet6, any AF_ name, or a number
-    #[arg(short, long, default_value = "unspec", value_parser = parse::family)]
-    pub family: i32,
+    #[arg(short, long, default_value = "unspec", value_parser = parse::family_whole)]
+    pub family: i128,
 
     /// Short for --family inet
     #[arg(short = '4', conflicts_with_all = ["family", "inet6"])]
@@ -48,8 +49,8 @@ pub struct AddrInfoArgs {
     pub inet6: bool,
 
     /// Socket type: stream, dgram, raw, any SOCK_ name, or a number; 0 (any) by default
-    #[arg(short = 't', long = "type", default_value = "0", value_parser = parse::socktype)]
-    pub socktype: i32,
+    #[arg(short = 't', long = "type", default_value = "0", value_parser = parse::socktype_whole)]
+    pub socktype: i128,
 
     /// Protocol: tcp, udp, any IPPROTO_ or /etc/protocols name, or a number; 0 (any) by default
     #[arg(short, long, default_value = "0", value_parser = parse::protocol)]
@@ -57,8 +58,8 @@ pub struct AddrInfoArgs {
 
     /// Comma-separated AI_ flags: canonname, passive, numerichost, numericserv, addrconfig,
     /// v4mapped, all (case-insensitive, AI_ prefix accepted) or a number
-    #[arg(long, default_value = "0", value_parser = parse::ai_flags)]
-    pub flags: i32,
+    #[arg(long, default_value = "0", value_parser = parse::ai_flags_whole)]
+    pub flags: i128,
 
     #[command(flatten)]
     pub batch: BatchArgs,
@@ -69,8 +70,12 @@ pub struct AddrInfoArgs {
 
 impl AddrInfoArgs {
     /// The family after -4/-6 have been applied.
-    pub fn family(&self) -> i32 {
-        parse::family_shortcut(self.inet, self.inet6, self.family)
+    pub fn family(&self) -> i128 {
+        match (self.inet, self.inet6) {
+            (true, _) => libc::AF_INET.into(),
+            (_, true) => libc::AF_INET6.into(),
+            _ => self.family,
+        }
     }
 
     /// SERVICE from the positional argument or from --service.
@@ -155,32 +160,90 @@ pub fn python_list(records: &[AddrInfo]) -> Py {
 /// `socket.getaddrinfo(host, service, family, type, proto, flags)` for each key: a host, or
 /// with `lines` a `HOST [SERVICE]` line of batch input.
 pub struct GetAddrInfo {
-    pub hints: Hints,
+    /// The hints, or the first of family, type, proto and flags that fits no C int.
+    pub hints: Result<Hints, (i128, Raised)>,
+    /// family, type, proto and flags as given.
+    pub whole: [i128; 4],
     /// SERVICE from the command line, the default for lines that give none.
     pub service: Option<OsString>,
     pub lines: bool,
 }
 
 impl GetAddrInfo {
+    /// getaddrinfo with these hints for host keys, the service the same for every key.
+    pub fn new(hints: Hints, service: Option<OsString>) -> Self {
+        let whole = [hints.family, hints.socktype, hints.protocol, hints.flags].map(i128::from);
+        GetAddrInfo {
+            hints: Ok(hints),
+            whole,
+            service,
+            lines: false,
+        }
+    }
+
     /// The request for one key: a host, or a line `HOST [SERVICE]`.
     fn answer_with(
         &self,
         key: Option<&OsStr>,
         lookup: fn(&Request) -> Answer<AddrInfo>,
+        python: bool,
     ) -> Answer<AddrInfo> {
-        if self.lines {
-            let (host, service) = validate::host_and_service(key.unwrap_or_default());
-            return lookup(&Request {
-                host: Some(&host),
-                service: service.as_deref().or(self.service.as_deref()),
-                hints: self.hints,
-            });
+        let line = self
+            .lines
+            .then(|| validate::host_and_service(key.unwrap_or_default()));
+        let (host, service) = match &line {
+            Some((host, service)) => (
+                Some(host.as_os_str()),
+                service.as_deref().or(self.service.as_deref()),
+            ),
+            None => (key, self.service.as_deref()),
+        };
+        match &self.hints {
+            Ok(hints) => lookup(&Request {
+                host,
+                service,
+                hints: *hints,
+            }),
+            Err((value, raised)) => self.no_c_int(host, service, *value, raised.clone(), python),
         }
-        lookup(&Request {
-            host: key,
-            service: self.service.as_deref(),
-            hints: self.hints,
-        })
+    }
+
+    /// The answer when an option fits no C int: Python's OverflowError, bad input elsewhere.
+    fn no_c_int(
+        &self,
+        host: Option<&OsStr>,
+        service: Option<&OsStr>,
+        value: i128,
+        raised: Raised,
+        python: bool,
+    ) -> Answer<AddrInfo> {
+        let read = if python { pyargs::word } else { pyargs::plain };
+        let query = host.map(validate::display);
+        let mut args = vec![
+            query
+                .as_deref()
+                .map_or_else(|| "None".to_string(), |h| read(h).host_literal()),
+            service.map_or_else(
+                || "None".to_string(),
+                |s| read(&validate::display(s)).literal(),
+            ),
+        ];
+        for (name, value) in ["family", "type", "proto", "flags"].iter().zip(self.whole) {
+            if value != 0 {
+                args.push(format!("{name}={value}"));
+            }
+        }
+        let failure = if python {
+            Failure::raised(raised)
+        } else {
+            Failure::invalid(format!("{value} does not fit in a C int"))
+        };
+        let call = Call {
+            c: pyargs::NOT_CALLED.to_string(),
+            python: format!("socket.getaddrinfo({})", args.join(", ")),
+            notes: notes::failure_note(&failure).into_iter().collect(),
+        };
+        Answer::new(query, Err(failure)).with_call(call)
     }
 }
 
@@ -188,11 +251,11 @@ impl Lookup for GetAddrInfo {
     type Record = AddrInfo;
 
     fn answer(&self, key: Option<&OsStr>) -> Answer<AddrInfo> {
-        self.answer_with(key, lookup)
+        self.answer_with(key, lookup, false)
     }
 
     fn answer_python(&self, key: Option<&OsStr>) -> Answer<AddrInfo> {
-        self.answer_with(key, lookup_python)
+        self.answer_with(key, lookup_python, true)
     }
 
     fn python(&self, result: &Result<Vec<AddrInfo>, Failure>) -> String {
@@ -207,15 +270,26 @@ impl Subcommand for AddrInfoArgs {
     type Lookup = GetAddrInfo;
 
     fn lookup(&self) -> Result<GetAddrInfo, Fatal> {
-        let hints = Hints {
-            family: self.family(),
-            socktype: self.socktype,
-            protocol: protobyname::number(&self.proto)?,
-            flags: self.flags,
+        let protocol = protobyname::number(&self.proto)?;
+        // In CPython's order: the first that does not fit a C int raises.
+        let whole = [self.family(), self.socktype, protocol.into(), self.flags];
+        let hints = match whole.map(pyargs::c_int) {
+            [Ok(family), Ok(socktype), Ok(protocol), Ok(flags)] => Ok(Hints {
+                family,
+                socktype,
+                protocol,
+                flags,
+            }),
+            results => Err(results
+                .into_iter()
+                .zip(whole)
+                .find_map(|(result, value)| result.err().map(|raised| (value, raised)))
+                .unwrap_or((0, Raised::LongOverflow))),
         };
         let lines = self.lines();
         Ok(GetAddrInfo {
             hints,
+            whole,
             service: self.service().cloned(),
             lines,
         })

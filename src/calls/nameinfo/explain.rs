@@ -61,7 +61,13 @@ pub fn call(
 }
 
 /// `socket.getnameinfo((host, port[, flowinfo, scope_id]), flags)` from the words as given.
-pub fn python_line(req: &Request, query: &str, read: fn(&str) -> Word) -> String {
+/// `flags` is the Python source of the flags, when they are not `req.flags`.
+pub fn python_line(
+    req: &Request,
+    query: &str,
+    read: fn(&str) -> Word,
+    flags: Option<String>,
+) -> String {
     let mut tuple = vec![
         read(query).literal(),
         req.port.map_or_else(
@@ -77,7 +83,7 @@ pub fn python_line(req: &Request, query: &str, read: fn(&str) -> Word) -> String
     format!(
         "socket.getnameinfo(({}), {})",
         tuple.join(", "),
-        pyrepr::group_flags_literal("NI_", req.flags)
+        flags.unwrap_or_else(|| pyrepr::group_flags_literal("NI_", req.flags))
     )
 }
 

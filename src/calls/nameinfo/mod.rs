@@ -29,8 +29,8 @@ pub struct NameInfoArgs {
 
     /// Comma-separated NI_ flags: namereqd, numerichost, numericserv, nofqdn, dgram
     /// (case-insensitive, NI_ prefix accepted) or a number
-    #[arg(long, default_value = "0", value_parser = parse::ni_flags)]
-    pub flags: i32,
+    #[arg(long, default_value = "0", value_parser = parse::ni_flags_whole)]
+    pub flags: i128,
 
     /// IPv6 flow label 0-1048575, the third element of Python's 4-tuple sockaddr (any
     /// integer: CPython keeps its low 32 bits, then refuses more than 20)
@@ -84,7 +84,8 @@ impl Record for NameInfo {
 pub struct GetNameInfo {
     /// PORT from the command line, the default for lines that give none.
     pub port: Option<OsString>,
-    pub flags: i32,
+    /// The flags as given, whole: Python raises where they fit no C int.
+    pub flags: i128,
     pub flowinfo: Option<String>,
     pub scope_id: Option<String>,
     pub lines: bool,
@@ -96,6 +97,7 @@ impl GetNameInfo {
         &self,
         key: Option<&OsStr>,
         lookup: fn(&Request) -> Answer<NameInfo>,
+        python: bool,
     ) -> Answer<NameInfo> {
         let key = key.unwrap_or_default();
         let (address, port) = if self.lines {
@@ -104,13 +106,30 @@ impl GetNameInfo {
         } else {
             (key.to_os_string(), self.port.clone())
         };
-        lookup(&Request {
+        let flags = pyargs::c_int(self.flags);
+        let req = Request {
             address: &address,
             port: port.as_deref(),
-            flags: self.flags,
+            flags: *flags.as_ref().unwrap_or(&0),
             flowinfo: self.flowinfo.as_deref(),
             scope_id: self.scope_id.as_deref(),
-        })
+        };
+        match flags {
+            Ok(_) => lookup(&req),
+            // CPython converts the flags ("i") before it reads the tuple.
+            Err(raised) => {
+                let query = validate::display(&address);
+                let read = if python { pyargs::word } else { pyargs::plain };
+                let failure = if python {
+                    Failure::raised(raised)
+                } else {
+                    Failure::invalid(format!("{} does not fit in a C int", self.flags))
+                };
+                let python = explain::python_line(&req, &query, read, Some(self.flags.to_string()));
+                let call = explain::call(&req, &query, None, None, python, &Err(failure.clone()));
+                Answer::new(Some(query), Err(failure)).with_call(call)
+            }
+        }
     }
 }
 
@@ -118,11 +137,11 @@ impl Lookup for GetNameInfo {
     type Record = NameInfo;
 
     fn answer(&self, key: Option<&OsStr>) -> Answer<NameInfo> {
-        self.answer_with(key, lookup)
+        self.answer_with(key, lookup, false)
     }
 
     fn answer_python(&self, key: Option<&OsStr>) -> Answer<NameInfo> {
-        self.answer_with(key, lookup_python)
+        self.answer_with(key, lookup_python, true)
     }
 
     /// `(host, service)`, the pair of strings getnameinfo wrote.
@@ -322,7 +341,7 @@ fn finish(
         }
         Err(failure) => (None, None, Err(failure)),
     };
-    let python = explain::python_line(req, &query, read);
+    let python = explain::python_line(req, &query, read, None);
     let call = explain::call(req, &query, c_port.as_deref(), addr, python, &result);
     Answer::new(Some(query), result).with_call(call)
 }
