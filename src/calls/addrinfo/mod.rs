@@ -7,19 +7,19 @@ use clap::Args;
 use serde::Serialize;
 
 mod explain;
+mod python;
 mod refusal;
 
-use crate::model::{Answer, Call, Failure, Fatal, Raised, Record};
+use crate::model::{Answer, Failure, Fatal, Raised, Record};
 use crate::parse::{self, Protocol};
 use crate::sys::netdb::{self, AddrInfoEntry, Hints};
 use crate::text::pyrepr::Py;
 use crate::text::{csource, symbols};
 use crate::validate;
 
-use super::notes;
 use super::options::{BatchArgs, ResolverArgs};
 use super::protobyname;
-use super::pyargs::{self, Word};
+use super::pyargs;
 use super::{Input, Lookup, Subcommand};
 
 #[derive(Debug, Args)]
@@ -204,46 +204,10 @@ impl GetAddrInfo {
                 service,
                 hints: *hints,
             }),
-            Err((value, raised)) => self.no_c_int(host, service, *value, raised.clone(), python),
-        }
-    }
-
-    /// The answer when an option fits no C int: Python's OverflowError, bad input elsewhere.
-    fn no_c_int(
-        &self,
-        host: Option<&OsStr>,
-        service: Option<&OsStr>,
-        value: i128,
-        raised: Raised,
-        python: bool,
-    ) -> Answer<AddrInfo> {
-        let read = if python { pyargs::word } else { pyargs::plain };
-        let query = host.map(validate::display);
-        let mut args = vec![
-            query
-                .as_deref()
-                .map_or_else(|| "None".to_string(), |h| read(h).host_literal()),
-            service.map_or_else(
-                || "None".to_string(),
-                |s| read(&validate::display(s)).literal(),
-            ),
-        ];
-        for (name, value) in ["family", "type", "proto", "flags"].iter().zip(self.whole) {
-            if value != 0 {
-                args.push(format!("{name}={value}"));
+            Err((value, raised)) => {
+                python::no_c_int(self, host, service, *value, raised.clone(), python)
             }
         }
-        let failure = if python {
-            Failure::raised(raised)
-        } else {
-            Failure::invalid(format!("{value} does not fit in a C int"))
-        };
-        let call = Call {
-            c: pyargs::NOT_CALLED.to_string(),
-            python: format!("socket.getaddrinfo({})", args.join(", ")),
-            notes: notes::failure_note(&failure).into_iter().collect(),
-        };
-        Answer::new(query, Err(failure)).with_call(call)
     }
 }
 
@@ -255,7 +219,7 @@ impl Lookup for GetAddrInfo {
     }
 
     fn answer_python(&self, key: Option<&OsStr>) -> Answer<AddrInfo> {
-        self.answer_with(key, lookup_python, true)
+        self.answer_with(key, python::lookup_python, true)
     }
 
     fn python(&self, result: &Result<Vec<AddrInfo>, Failure>) -> String {
@@ -366,61 +330,6 @@ pub fn lookup(req: &Request) -> Answer<AddrInfo> {
     let result = resolve(req);
     let made = explain::Made {
         c_args: Some((query.as_deref(), service_text.as_deref())),
-        python,
-    };
-    finish(req, query.clone(), service_text.clone(), made, result)
-}
-
-/// `socket.getaddrinfo(host, port, ...)` as Python calls it: the host a str or None (an int is
-/// a TypeError), the port an int (handed on as "%ld", which glibc wraps), a str or None.
-pub fn lookup_python(req: &Request) -> Answer<AddrInfo> {
-    let query = req.host.map(validate::display);
-    let service_text = req.service.map(validate::display);
-    let host = query.as_deref().map(pyargs::word);
-    let port = service_text.as_deref().map(pyargs::word);
-    let python = csource::py_getaddrinfo(
-        &host
-            .as_ref()
-            .map_or_else(|| "None".to_string(), Word::host_literal),
-        &port
-            .as_ref()
-            .map_or_else(|| "None".to_string(), Word::literal),
-        req.hints,
-    );
-    let checked = (|| {
-        let c_host = match &host {
-            None => None,
-            Some(Word::Int(_)) => return Err(Failure::raised(Raised::HostNotString)),
-            // C reads the bytes up to the first NUL.
-            Some(word) => word.text().map(str::to_string),
-        };
-        let c_port = match &port {
-            None => None,
-            Some(word @ Word::Int(_)) => Some(word.as_long()?.to_string()),
-            Some(word) => word.text().map(str::to_string),
-        };
-        Ok((c_host, c_port))
-    })();
-    let result = checked.clone().and_then(|(c_host, c_port)| {
-        let host_c = c_host.as_deref().map(netdb::c_string).transpose()?;
-        let port_c = c_port.as_deref().map(netdb::c_string).transpose()?;
-        let entries =
-            netdb::getaddrinfo(host_c.as_deref(), port_c.as_deref(), req.hints).map_err(|err| {
-                refusal::noname_refusal(
-                    Failure::from(err),
-                    req.hints,
-                    c_host.as_deref(),
-                    c_port.as_deref(),
-                )
-            })?;
-        Ok(entries
-            .into_iter()
-            .map(|entry| record(query.as_deref(), service_text.as_deref(), entry))
-            .collect())
-    });
-    let c_args = checked.as_ref().ok();
-    let made = explain::Made {
-        c_args: c_args.map(|(h, p)| (h.as_deref(), p.as_deref())),
         python,
     };
     finish(req, query.clone(), service_text.clone(), made, result)
