@@ -204,3 +204,56 @@ fn python_format_prints_what_python_prints() {
         wrong.join("\n")
     );
 }
+
+/// Table and JSON records agree with Python's result too: no `%zone` in an IPv6 address (the
+/// scope id is its own field), host names resolved by hostbyaddr, names EAI_NONAME in
+/// nameinfo, flowinfo and scope_id cut to 32 bits or refused as CPython does.
+#[test]
+fn records_agree_with_python_in_every_format() {
+    let Some(report) = crate::lab(
+        world()
+            .run(&["addrinfo", "fe80::1%lo", "80", "-t", "stream", "--json"])
+            .run(&["hostbyaddr", "::1q", "--json"])
+            .run(&["hostbyaddr", "999.1.1.1", "--json"])
+            .run(&["hostbyaddr", "main.lab.test", "--json"])
+            .run(&["nameinfo", "x", "0", "--json"])
+            .run(&[
+                "nameinfo",
+                "::1",
+                "80",
+                "--scope-id=-1",
+                "--flags",
+                "numerichost,numericserv",
+                "--json",
+            ])
+            .run(&["nameinfo", "::1", "80", "--flowinfo=-1", "--json"]),
+    ) else {
+        return;
+    };
+    let [scoped, q, dotted, name, x, scope, flow] = &report.outcomes[..] else {
+        panic!("seven runs: {report:#?}");
+    };
+    let row = &scoped.json()[0];
+    assert_eq!(
+        (&row["address"], &row["scope_id"]),
+        (&json!("fe80::1"), &json!(1)),
+        "{scoped:#?}"
+    );
+    for out in [q, dotted, x] {
+        assert_eq!(out.code, 1, "{out:#?}");
+        assert_eq!(out.json()[0]["error"]["code"], "EAI_NONAME", "{out:#?}");
+    }
+    assert!(
+        report.queries.iter().any(|q| q.starts_with("999.1.1.1 ")),
+        "hostbyaddr looked the name up: {:?}",
+        report.queries
+    );
+    assert_eq!(name.json()[0]["name"], "main.lab.test", "{name:#?}");
+    assert_eq!(scope.json()[0]["host"], "::1%4294967295", "{scope:#?}");
+    assert_eq!(flow.code, 2, "{flow:#?}");
+    assert_eq!(
+        flow.json()[0]["error"]["message"],
+        "getnameinfo(): flowinfo must be 0-1048575.",
+        "{flow:#?}"
+    );
+}

@@ -53,11 +53,18 @@ pub fn call(
             c
         }
     };
-    Call {
-        c,
-        python,
-        notes: notes(req, query, result),
+    let mut notes = notes(req, query, result);
+    let wrapped = c_port
+        .and_then(|p| p.parse::<i64>().ok())
+        .filter(|p| !(0..=65535).contains(p));
+    if let (Some(number), Some(addr)) = (wrapped, addr) {
+        notes.push(format!(
+            "{number} is no port: glibc reads the numeric service with strtoul and keeps only \
+             its low 16 bits, so the port is {} (sockscope's table and JSON refuse it)",
+            addr.port()
+        ));
     }
+    Call { c, python, notes }
 }
 
 /// `socket.getnameinfo((host, port[, flowinfo, scope_id]), flags)` from the words as given.
