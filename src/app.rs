@@ -35,5 +35,6 @@ pub fn run(command: &Command, output: &OutputArgs) -> anyhow::Result<Outcome> {
         Command::Socket(args) => args.run(&ctx),
         Command::Connect(args) => args.run(&ctx),
         Command::Serve(args) => args.run(&ctx),
+        Command::Why(args) => args.run(&ctx),
     }
 }

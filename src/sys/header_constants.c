@@ -4,7 +4,7 @@
    those into Rust constants (src/sys/ffi.rs, module `headers`). This file is only preprocessed,
    never compiled, so it needs to be valid C only as far as the preprocessor reads it. */
 
-/* EAI_ADDRFAMILY, EAI_IDN_ENCODE and AI_IDN are GNU extensions of <netdb.h>. */
+/* EAI_ADDRFAMILY, EAI_IDN_ENCODE, AI_IDN and AI_CANONIDN are GNU extensions of <netdb.h>. */
 #define _GNU_SOURCE
 #include <netdb.h>
 #include <netinet/in.h>
@@ -16,6 +16,7 @@
 #define SOCKSCOPE_CONSTANT(name) sockscope_constant #name = (name);
 
 SOCKSCOPE_CONSTANT(AF_QIPCRTR)
+SOCKSCOPE_CONSTANT(AI_CANONIDN)
 SOCKSCOPE_CONSTANT(AI_IDN)
 SOCKSCOPE_CONSTANT(EAI_ADDRFAMILY)
 SOCKSCOPE_CONSTANT(EAI_IDN_ENCODE)

@@ -61,6 +61,7 @@ subcommand_help! {
     socket => "socket",
     connect => "connect",
     serve => "serve",
+    why => "why",
 }
 
 #[test]

@@ -8,6 +8,9 @@ mod common;
 mod addrinfo;
 mod completions;
 mod connect;
+mod connect_classroom;
+mod connect_io;
+mod connect_peers;
 mod constants;
 mod hostbyaddr;
 mod hostbyname;
@@ -21,6 +24,7 @@ mod servbyport;
 mod serve;
 mod socket;
 mod tour;
+mod why;
 
 // Rooms for what spans subcommands.
 mod batch;

@@ -55,6 +55,7 @@ fn calls_with_records(sub: &str) -> Result<&'static [&'static [&'static str]], S
         "socket" => Ok(&[&["socket"]]),
         "connect" | "serve" => Err("needs a peer: connect.rs and serve.rs read its records".into()),
         "tour" => Err("text only: tour_is_text_only".into()),
+        "why" => Err("its table is a story, not rows: why.rs reads its JSON".into()),
         "completions" | "man" => Err("prints a script or a page, not records".into()),
         _ => Err(String::new()),
     }

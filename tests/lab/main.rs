@@ -2,10 +2,12 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod connect;
 mod dns;
 mod hostile;
 mod pydiff;
 mod reverse;
+mod why;
 mod world;
 
 use std::net::{Ipv4Addr, Ipv6Addr};
