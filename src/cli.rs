@@ -16,57 +16,111 @@ use crate::render::Format;
 use crate::render::color::ColorChoice;
 use crate::tour::TourArgs;
 
-/// Text for `--help` and the README: keep the three in step with the binary's exit codes.
+/// Text for `--help` and the README: keep the three in step with the binary's exit codes and
+/// with `EXIT_CODES`, the same list for the man page.
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0  every key answered
-  1  at least one key not found (EAI_NONAME, EAI_NODATA, no such service, port or constant)
+  1  at least one key not found (EAI_NONAME, EAI_NODATA, no such service,
+     port or constant)
   2  usage error or bad input (nothing was passed to libc for it)
-  3  temporary failure (EAI_AGAIN, TRY_AGAIN, TIMEOUT, a connection timing out): retrying may help
+  3  temporary failure (EAI_AGAIN, TRY_AGAIN, TIMEOUT, a connection timing
+     out): retrying may help
   4  any other system failure (EAI_FAIL, EAI_SYSTEM, errno, I/O)
-When some keys succeed and others fail, the successes are printed and the exit code is the
+When some keys succeed and others fail, the successes are printed and the exit code is the \
 highest among the failures.";
+
+/// The exit codes as a list, for the man page.
+pub const EXIT_CODES: &[(u8, &str)] = &[
+    (0, "every key answered"),
+    (
+        1,
+        "at least one key not found (EAI_NONAME, EAI_NODATA, no such service, port or constant)",
+    ),
+    (
+        2,
+        "usage error or bad input (nothing was passed to libc for it)",
+    ),
+    (
+        3,
+        "temporary failure (EAI_AGAIN, TRY_AGAIN, TIMEOUT, a connection timing out): retrying may help",
+    ),
+    (
+        4,
+        "any other system failure (EAI_FAIL, EAI_SYSTEM, errno, I/O)",
+    ),
+];
+
+/// What the man page says after the list of exit codes.
+pub const EXIT_NOTE: &str = "When some keys succeed and others fail, the successes are printed \
+and the exit code is the highest among the failures.";
+
+/// The top level's examples, for `--help` and the man page.
+pub const EXAMPLES: &str = "\
+  sockscope addrinfo localhost http
+  sockscope servbyname ssh http/tcp --json
+  sockscope constants AF_ --value 10";
 
 /// Show what the resolver and socket layer answer, as CPython's socket module sees it.
 ///
 /// Each subcommand makes one libc call (the one Python's `socket` module makes for the
-/// same function) and prints the answer as a table, JSON or JSON lines.
+/// same function) and prints the answer as a table, plain fields, JSON or JSON lines.
 #[derive(Debug, Parser)]
-#[command(name = "sockscope", version, after_help = top_help())]
+#[command(
+    name = "sockscope",
+    version,
+    after_help = top_help(),
+    arg_required_else_help = true,
+    term_width = help_width()
+)]
 pub struct Cli {
-    #[command(flatten)]
-    pub output: OutputArgs,
-
     #[command(subcommand)]
     pub command: Command,
 }
 
-fn top_help() -> String {
-    format!(
-        "Examples:\n  sockscope addrinfo localhost http\n  sockscope servbyname ssh http/tcp --json\n  \
-         sockscope constants AF_ --value 10\n\n{EXIT_CODES_HELP}"
-    )
+/// Help wraps to the terminal (`COLUMNS`, else the terminal's width, else 80 when printed into
+/// a pipe or file), but not beyond 100 columns, where lines get too long to read.
+fn help_width() -> usize {
+    crate::render::terminal_width().min(100)
 }
 
-/// Options every subcommand takes.
+fn top_help() -> String {
+    format!("Examples:\n{EXAMPLES}\n\n{EXIT_CODES_HELP}")
+}
+
+/// A subcommand's own arguments followed by the output options: every subcommand that prints
+/// records takes `With<ItsArgs>`, so each shows (and honours) `--format`, `--json`, `--color`
+/// and `--explain`, while `completions`, `man` and `tour` take their arguments alone.
 #[derive(Debug, Args)]
+pub struct With<A: Args> {
+    // Flattened first so that the "Output" heading comes before those the arguments bring
+    // ("Resolver", "Batch"): clap orders headings by their first argument.
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub args: A,
+}
+
+/// The output options of every subcommand that prints records.
+#[derive(Debug, Default, Args)]
 pub struct OutputArgs {
     /// Output format
-    #[arg(long, value_enum, global = true, default_value_t = Format::Table)]
+    #[arg(long, help_heading = "Output", value_enum, default_value_t = Format::Table)]
     pub format: Format,
 
-    /// Short for --format json
-    #[arg(long, global = true)]
+    /// Short for --format json (giving both is a usage error)
+    #[arg(long, help_heading = "Output", conflicts_with = "format")]
     pub json: bool,
 
     /// Colour in tables and error lines (never in JSON): auto (only on a terminal, and not when
     /// NO_COLOR is set), always, never
-    #[arg(long, value_enum, global = true, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    #[arg(long, help_heading = "Output", value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
     /// Show each call: the C call with its arguments, the Python line that makes the same
     /// call, and notes on the result (above a table; a `call` object in JSON)
-    #[arg(long, global = true)]
+    #[arg(long, help_heading = "Output")]
     pub explain: bool,
 }
 
@@ -106,8 +160,30 @@ impl Command {
     }
 }
 
+impl Command {
+    /// The output options, for the subcommands that print records; `None` for those that take
+    /// none (`completions`, `man`, `tour`), which print their own text.
+    pub fn output(&self) -> Option<&OutputArgs> {
+        match self {
+            Command::ServByName(with) | Command::ServByPort(with) => Some(&with.output),
+            Command::Hostname(with) => Some(&with.output),
+            Command::HostByName(with) => Some(&with.output),
+            Command::AddrInfo(with) => Some(&with.output),
+            Command::Constants(with) => Some(&with.output),
+            Command::NameInfo(with) => Some(&with.output),
+            Command::HostByAddr(with) => Some(&with.output),
+            Command::ProtoByName(with) => Some(&with.output),
+            Command::ProtoByNumber(with) => Some(&with.output),
+            Command::Socket(with) => Some(&with.output),
+            Command::Connect(with) => Some(&with.output),
+            Command::Serve(with) => Some(&with.output),
+            Command::Completions(_) | Command::Man(_) | Command::Tour(_) => None,
+        }
+    }
+}
+
 impl OutputArgs {
-    /// The format asked for; `--json` wins because it is the more specific spelling.
+    /// The format asked for (`--json` and `--format` never come together: clap refuses that).
     pub fn format(&self) -> Format {
         if self.json { Format::Json } else { self.format }
     }
@@ -124,7 +200,7 @@ Examples:
   sockscope servbyname domain/udp     # socket.getservbyname('domain', 'udp')
   sockscope servbyname http https -p tcp --json"
     )]
-    ServByName(ServArgs),
+    ServByName(With<ServArgs>),
 
     /// Look up services by port: getservbyport(3), like socket.getservbyport(port, proto)
     #[command(
@@ -132,10 +208,10 @@ Examples:
         after_help = "\
 Examples:
   sockscope servbyport 80             # socket.getservbyport(80)
-  sockscope servbyport 53/udp 22      # socket.getservbyport(53, 'udp'), then port 22
+  sockscope servbyport 53/udp 22      # getservbyport(53, 'udp'), then port 22
   sockscope servbyport 443 -p tcp --format jsonl"
     )]
-    ServByPort(ServArgs),
+    ServByPort(With<ServArgs>),
 
     /// This machine's host name: gethostname(3), like socket.gethostname()
     #[command(
@@ -144,9 +220,9 @@ Examples:
 Examples:
   sockscope hostname                  # socket.gethostname()
   sockscope hostname --fqdn           # the canonical name, like `hostname -f`
-  sockscope hostname --addresses      # socket.gethostbyname(socket.gethostname()) and more"
+  sockscope hostname --addresses      # gethostbyname(gethostname()) and more"
     )]
-    Hostname(HostnameArgs),
+    Hostname(With<HostnameArgs>),
 
     /// IPv4 address of host names, like socket.gethostbyname(name) (or gethostbyname_ex with --ex)
     #[command(
@@ -157,22 +233,22 @@ Examples:
   sockscope hostbyname --ex localhost # socket.gethostbyname_ex('localhost')
   sockscope hostbyname 127.0.0.1 localhost --json"
     )]
-    HostByName(HostByNameArgs),
+    HostByName(With<HostByNameArgs>),
 
     /// Resolve a host and service: getaddrinfo(3), like socket.getaddrinfo(host, port, ...)
     #[command(
         name = "addrinfo",
         after_help = "\
-HOST and SERVICE may each be left out, which passes NULL to getaddrinfo (Python's None):
-give only HOST to resolve without a service (ports are 0), or give `--service SERVICE`
+HOST and SERVICE may each be left out, which passes NULL to getaddrinfo (Python's None): \
+give only HOST to resolve without a service (ports are 0), or give `--service SERVICE` \
 without HOST to ask for the local or wildcard address (with --flags passive).
 
 Examples:
   sockscope addrinfo localhost http   # socket.getaddrinfo('localhost', 'http')
   sockscope addrinfo ::1 80 -t stream --flags numerichost --json
-  sockscope addrinfo --service 8080 --flags passive   # getaddrinfo(None, 8080, flags=AI_PASSIVE)"
+  sockscope addrinfo --service 8080 --flags passive   # AI_PASSIVE, host None"
     )]
-    AddrInfo(AddrInfoArgs),
+    AddrInfo(With<AddrInfoArgs>),
 
     /// Socket constants and their values on this platform, like {getattr(socket, n): n ...}
     #[command(
@@ -180,17 +256,17 @@ Examples:
         after_help = "\
 Examples:
   sockscope constants                 # every group sockscope knows
-  sockscope constants AF_ SOCK_       # names starting with AF_ or SOCK_ (case-insensitive)
+  sockscope constants AF_ SOCK_       # names starting with AF_ or SOCK_
   sockscope constants AF --value 10   # which address family is 10?"
     )]
-    Constants(ConstantsArgs),
+    Constants(With<ConstantsArgs>),
 
     /// Host name and service of a numeric address: getnameinfo(3), like socket.getnameinfo((address, port), flags)
     #[command(
         name = "nameinfo",
         after_help = "\
-ADDRESS must be numeric (CPython passes it to getaddrinfo with AI_NUMERICHOST first);
-PORT is 0 when left out. As with Python's 2-tuple, a %zone on an IPv6 address is dropped:
+ADDRESS must be numeric (CPython passes it to getaddrinfo with AI_NUMERICHOST first); \
+PORT is 0 when left out. As with Python's 2-tuple, a %zone on an IPv6 address is dropped: \
 give --scope-id (and --flowinfo) to ask like Python's 4-tuple (address, port, flowinfo, scope_id).
 
 Examples:
@@ -198,22 +274,22 @@ Examples:
   sockscope nameinfo ::1 53 --flags numerichost,dgram
   sockscope nameinfo 127.0.0.1 22 --flags namereqd --json"
     )]
-    NameInfo(NameInfoArgs),
+    NameInfo(With<NameInfoArgs>),
 
     /// Host entries of addresses: gethostbyaddr_r(3), like socket.gethostbyaddr(address)
     #[command(
         name = "hostbyaddr",
         after_help = "\
-Like Python, a host name is accepted too: it is resolved first (the first address getaddrinfo
-gives), and that address is looked up. A key of dotted digits, or with a colon, that is not a
+Like Python, a host name is accepted too: it is resolved first (the first address getaddrinfo \
+gives), and that address is looked up. A key of dotted digits, or with a colon, that is not a \
 valid address is bad input (exit 2).
 
 Examples:
   sockscope hostbyaddr 127.0.0.1      # socket.gethostbyaddr('127.0.0.1')
-  sockscope hostbyaddr 127.0.0.1 127.1 --json   # 127.1 is 127.0.0.1 to inet_aton
-  sockscope hostbyaddr localhost      # resolves localhost, then looks up its address"
+  sockscope hostbyaddr 127.0.0.1 127.1 --json  # 127.1 is 127.0.0.1 to inet_aton
+  sockscope hostbyaddr localhost      # resolves it, then looks up its address"
     )]
-    HostByAddr(HostByAddrArgs),
+    HostByAddr(With<HostByAddrArgs>),
 
     /// Protocol entries by name: getprotobyname_r(3), like socket.getprotobyname(name)
     #[command(
@@ -226,7 +302,7 @@ Examples:
   sockscope protobyname tcp udp icmp
   sockscope protobyname ipv6-icmp --format jsonl"
     )]
-    ProtoByName(ProtoArgs),
+    ProtoByName(With<ProtoArgs>),
 
     /// Protocol entries by number: getprotobynumber_r(3) (Python's socket module has no such call)
     #[command(
@@ -237,7 +313,7 @@ Examples:
   sockscope protobynumber 1 6 17 58
   sockscope protobynumber 41 --json"
     )]
-    ProtoByNumber(ProtoNumberArgs),
+    ProtoByNumber(With<ProtoNumberArgs>),
 
     /// Print a shell completion script (clap_complete) to stdout
     #[command(
@@ -245,35 +321,36 @@ Examples:
         after_help = "\
 Examples:
   sockscope completions bash > ~/.local/share/bash-completion/completions/sockscope
-  sockscope completions zsh > ~/.zfunc/_sockscope     # with fpath+=~/.zfunc in ~/.zshrc
+  sockscope completions zsh > ~/.zfunc/_sockscope  # fpath+=~/.zfunc in ~/.zshrc
   sockscope completions fish > ~/.config/fish/completions/sockscope.fish"
     )]
     Completions(CompletionsArgs),
 
-    /// Print the man page (roff, from the same definitions as --help) to stdout, or write one per subcommand
+    /// Print the man page (roff, from the same definitions as --help): every subcommand on one page
     #[command(
         name = "man",
         after_help = "\
 Examples:
   sockscope man | man -l -            # read it now
   sockscope man > ~/.local/share/man/man1/sockscope.1
-  sockscope man --dir ~/.local/share/man/man1   # sockscope.1 and sockscope-SUBCOMMAND.1"
+  sockscope man --dir ~/.local/share/man/man1   # creates the directory"
     )]
     Man(ManArgs),
 
-    /// The sockets lecture, live: each of its calls on this machine, with the Python line, the C call, the result and what to notice
+    /// The sockets lecture, live: each call with its Python line, C call, result and what to notice
     #[command(
         name = "tour",
         after_help = "\
-Steps: getservbyname, getservbyport, gethostname, gethostbyname(gethostname()),
-gethostbyname_ex, a socket's family/type/proto, the AF_/SOCK_/IPPROTO_ constants,
-getaddrinfo, then a server on 127.0.0.1 and a client talking to it. Nothing leaves this
-machine. A step that fails here says so and the tour goes on.
+Steps: getservbyname, getservbyport, gethostname, gethostbyname(gethostname()), \
+gethostbyname_ex, a socket's family/type/proto, the AF_/SOCK_/IPPROTO_ constants, \
+getaddrinfo, then a server on 127.0.0.1 and a client talking to it. Nothing leaves this \
+machine. A step that fails here says so and the tour goes on. Every step shows its Python \
+line, the C call and the result, so the tour takes no --explain; --script is its Python form.
 
 Examples:
   sockscope tour                      # every step, one after the other
-  sockscope tour --pause              # wait for Enter between steps, for projecting in class
-  sockscope tour --script > tour.py && python3 tour.py   # the same steps, made by Python"
+  sockscope tour --pause              # wait for Enter between steps (in class)
+  sockscope tour --script > tour.py && python3 tour.py   # the same in Python"
     )]
     Tour(TourArgs),
 
@@ -283,44 +360,56 @@ Examples:
         after_help = "\
 Examples:
   sockscope socket                    # socket.socket(): AF_INET, SOCK_STREAM, 0
-  sockscope socket -f inet6 -t dgram  # socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+  sockscope socket -f inet6 -t dgram  # socket.socket(AF_INET6, SOCK_DGRAM)
   sockscope socket -f inet6 -t stream -p udp   # EPROTONOSUPPORT, exit 4"
     )]
-    Socket(crate::net::args::SocketArgs),
+    Socket(With<crate::net::args::SocketArgs>),
 
     /// Connect to a server, send a request and read the whole reply: like the lecture's client
     #[command(
         name = "connect",
         after_help = "\
-Reads until the peer closes, --max-bytes or --timeout, whichever comes first (a short recv
-is not the end of a reply). Connection errors print their errno name on stderr and exit 4,
+Reads until the peer closes, --max-bytes or --timeout, whichever comes first (a short recv \
+is not the end of a reply). Connection errors print their errno name on stderr and exit 4, \
 except timeouts (ETIMEDOUT), which exit 3: retrying may help.
 
 Examples:
-  sockscope connect localhost 8080 --http              # GET / HTTP/1.1, Host, Connection: close
+  sockscope connect localhost 8080 --http   # GET / HTTP/1.1, Host, Connection: close
   sockscope connect localhost 8080 --http=/index.html --raw > page
   sockscope connect ::1 50000 --send 'hello\\r\\n' --json"
     )]
-    Connect(crate::net::args::ConnectArgs),
+    Connect(With<crate::net::args::ConnectArgs>),
 
     /// Be the lecture's server: bind, listen, accept, recv, reply (or echo), close; one event per line
     #[command(
         name = "serve",
         after_help = "\
 Examples:
-  sockscope serve 50000                # on 127.0.0.1:50000, answers \"message received\"
-  sockscope serve 0 --echo --format jsonl    # port 0: the kernel picks one, see `listening`
+  sockscope serve 50000                # 127.0.0.1:50000, answers \"message received\"
+  sockscope serve 0 --echo --format jsonl   # the kernel picks the port
   sockscope serve [::1]:50000 --reply 'HTTP/1.0 200 OK\\r\\n\\r\\nhi\\n' --once
 
 Ctrl-C (SIGINT) or SIGTERM stops accepting, closes every connection and prints a summary."
     )]
-    Serve(crate::net::args::ServeArgs),
+    Serve(With<crate::net::args::ServeArgs>),
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    /// The help's list and the man page's say the same, whitespace aside.
+    #[test]
+    fn exit_codes_agree_between_help_and_man() {
+        let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let help = words(EXIT_CODES_HELP);
+        for (code, meaning) in EXIT_CODES {
+            let line = words(&format!("{code} {meaning}"));
+            assert!(help.contains(&line), "{line}");
+        }
+        assert!(help.ends_with(&words(EXIT_NOTE)));
+    }
 
     #[test]
     fn cli_definition_is_consistent() {

@@ -60,10 +60,10 @@ pub struct AddrInfoArgs {
     pub flags: i32,
 
     #[command(flatten)]
-    pub batch: BatchArgs,
+    pub resolver: ResolverArgs,
 
     #[command(flatten)]
-    pub resolver: ResolverArgs,
+    pub batch: BatchArgs,
 }
 
 impl AddrInfoArgs {

@@ -22,14 +22,14 @@ pub struct HostByNameArgs {
     pub names: Vec<OsString>,
 
     #[command(flatten)]
+    pub resolver: ResolverArgs,
+
+    #[command(flatten)]
     pub batch: BatchArgs,
 
     /// Whole host entries (name, aliases, addresses) via gethostbyname_r, like gethostbyname_ex
     #[arg(long)]
     pub ex: bool,
-
-    #[command(flatten)]
-    pub resolver: ResolverArgs,
 }
 
 /// `gethostbyname`: the first IPv4 address, as CPython returns it.

@@ -40,10 +40,10 @@ pub struct NameInfoArgs {
     pub scope_id: Option<u32>,
 
     #[command(flatten)]
-    pub batch: BatchArgs,
+    pub resolver: ResolverArgs,
 
     #[command(flatten)]
-    pub resolver: ResolverArgs,
+    pub batch: BatchArgs,
 }
 
 impl NameInfoArgs {
