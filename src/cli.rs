@@ -345,7 +345,7 @@ Steps: getservbyname, getservbyport, gethostname, gethostbyname(gethostname()), 
 gethostbyname_ex, a socket's family/type/proto, the AF_/SOCK_/IPPROTO_ constants, \
 getaddrinfo, then a server on 127.0.0.1 and a client talking to it. Nothing leaves this \
 machine. A step that fails here says so and the tour goes on. Every step shows its Python \
-line, the C call and the result, so the tour takes no --explain; --script is its Python form.
+line, the C call and the result, so it needs no explain option; --script is its Python form.
 
 Examples:
   sockscope tour                      # every step, one after the other

@@ -103,7 +103,7 @@ pub fn layout(
         }));
     }
     let table = builder.build();
-    let fits = |text: &str| width == 0 || text.lines().all(|l| l.chars().count() <= width);
+    let fits = |text: &str| width == 0 || text.lines().all(|l| visible_width(l) <= width);
     let mut text = String::new();
     for gap in [1, 0] {
         let mut candidate = table.clone();
@@ -133,6 +133,21 @@ pub fn layout(
 /// No borders, a rule of dashes under the header, columns one space apart before padding.
 fn style() -> Style<(), (), (), (), (), tabled::settings::style::On, 1, 0> {
     Style::blank().horizontals([(1, HorizontalLine::new('-').intersection(' '))])
+}
+
+/// The columns a line takes on a terminal: its characters, ANSI colour sequences aside.
+fn visible_width(line: &str) -> usize {
+    let mut width = 0;
+    let mut in_escape = false;
+    for c in line.chars() {
+        match (in_escape, c) {
+            (false, '\u{1b}') => in_escape = true,
+            (false, _) => width += 1,
+            (true, 'm') => in_escape = false,
+            (true, _) => {}
+        }
+    }
+    width
 }
 
 /// Trailing spaces on each line are padding, not content.

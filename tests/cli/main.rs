@@ -24,6 +24,7 @@ mod tour;
 
 // Rooms for what spans subcommands.
 mod batch;
+mod fit;
 mod help;
 mod output;
 mod roundtrip;
