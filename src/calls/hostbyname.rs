@@ -5,7 +5,7 @@ use std::ffi::{OsStr, OsString};
 use clap::Args;
 use serde::Serialize;
 
-use crate::model::{Answer, Call, Failure, Fatal, Record, python_of_first};
+use crate::model::{Answer, Call, Failure, Fatal, Record, Why, python_of_first};
 use crate::sys::netdb::{self, Hints};
 use crate::text::{csource, pyrepr};
 use crate::validate;
@@ -81,8 +81,18 @@ pub fn first_ipv4(name: &str) -> Result<String, Failure> {
         return Ok("255.255.255.255".to_string());
     }
     let c_name = netdb::c_string(name)?;
-    let entries = netdb::getaddrinfo(Some(&c_name), None, INET)
-        .map_err(|err| dnsname::refused_name(Failure::from(err), name, INET.flags))?;
+    let entries = netdb::getaddrinfo(Some(&c_name), None, INET).map_err(|err| {
+        // An IPv6 literal is no name at all: say so rather than "no address of this family".
+        let ipv6 = name.split('%').next().unwrap_or(name);
+        if ipv6.parse::<std::net::Ipv6Addr>().is_ok() {
+            let why = Why::NumericOtherFamily {
+                given: libc::AF_INET6,
+                asked: libc::AF_INET,
+            };
+            return Failure::explained(err, why);
+        }
+        dnsname::refused_name(Failure::from(err), name, INET.flags)
+    })?;
     entries
         .first()
         .map(|entry| netdb::numeric_host(&entry.addr))

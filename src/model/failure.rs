@@ -47,6 +47,9 @@ pub enum Why {
     NoPtr,
     /// The resolver answered with an entry of another family than the address asked about.
     WrongFamily { answered: i32, asked: i32 },
+    /// A numeric address of one family (`given`) where the call asks for another (`asked`):
+    /// gethostbyname given `::1` asks getaddrinfo for AF_INET, which answers EAI_ADDRFAMILY.
+    NumericOtherFamily { given: i32, asked: i32 },
     /// A connection step that failed; `timeout` is the limit when it timed out.
     During {
         step: &'static str,
@@ -88,6 +91,12 @@ impl Why {
             Why::WrongFamily { answered, asked } => format!(
                 "the resolver answered with an {} entry for an {} address, which CPython refuses",
                 family_name(*answered),
+                family_name(*asked)
+            ),
+            Why::NumericOtherFamily { given, asked } => format!(
+                "{}: a numeric {} address, and this call asks for {} only",
+                error.strerror().unwrap_or_else(|| error.message()),
+                family_name(*given),
                 family_name(*asked)
             ),
             Why::During {
