@@ -207,3 +207,43 @@ impl<R: Record> Sink<R> for Table<'_> {
         self.out.flush()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(cells: &[&[&str]]) -> Vec<Vec<String>> {
+        cells
+            .iter()
+            .map(|row| row.iter().map(|c| c.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_table_narrows_its_gaps_then_wraps_to_fit() {
+        let columns = ["name", "aliases"];
+        let data = rows(&[&["localhost", "ip6-localhost ip6-loopback"]]);
+        let wide = layout(&columns, &[], false, &data, false, 0);
+        assert_eq!(
+            wide,
+            "name       aliases\n---------- ---------------------------\nlocalhost  ip6-localhost ip6-loopback\n"
+        );
+        // One space between the columns is enough for 36.
+        let narrow = layout(&columns, &[], false, &data, false, 36);
+        assert!(narrow.starts_with("name      aliases\n"), "{narrow}");
+        assert!(narrow.lines().all(|l| l.chars().count() <= 36), "{narrow}");
+        // Narrower still, the widest cell wraps between words.
+        let wrapped = layout(&columns, &[], false, &data, false, 26);
+        assert!(
+            wrapped.lines().all(|l| l.chars().count() <= 26),
+            "{wrapped}"
+        );
+        assert!(wrapped.contains("ip6-localhost"), "{wrapped}");
+        assert!(wrapped.contains("ip6-loopback"), "{wrapped}");
+    }
+
+    #[test]
+    fn colour_does_not_count_towards_the_width() {
+        assert_eq!(visible_width("\u{1b}[1mfamily\u{1b}[0m x"), 8);
+    }
+}
