@@ -39,12 +39,18 @@ fn field(value: Option<&Value>) -> String {
     text.replace(['\t', '\n', '\r'], " ")
 }
 
-/// The fields of `record`, from its JSON form so lists keep their items apart.
+/// The fields of `record`, from its JSON form so lists keep their items apart; a column that
+/// is no JSON field (a table-only summary, such as serve's `detail`) is its table cell.
 pub fn fields<R: Record>(record: &R) -> io::Result<Vec<String>> {
     let value = serde_json::to_value(record).map_err(io::Error::other)?;
+    let cells = record.cells();
     Ok(R::COLUMNS
         .iter()
-        .map(|column| field(value.get(column)))
+        .enumerate()
+        .map(|(i, column)| match value.get(column) {
+            Some(json) => field(Some(json)),
+            None => field(cells.get(i).map(|c| Value::String(c.clone())).as_ref()),
+        })
         .collect())
 }
 
