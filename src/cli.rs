@@ -56,8 +56,7 @@ pub const EXIT_NOTE: &str = "When some keys succeed and others fail, the success
 and the exit code is the highest among the failures.";
 
 /// The top level's examples, for `--help` and the man page.
-pub const EXAMPLES: &str = "\
-  sockscope addrinfo localhost http
+pub const EXAMPLES: &str = "  sockscope addrinfo localhost http
   sockscope servbyname ssh http/tcp --json
   sockscope constants AF_ --value 10";
 

@@ -49,6 +49,15 @@ fn parse_error(err: &clap::Error) -> Outcome {
                 }
             }
         }
+        // Only a bare `sockscope` gets the whole help: anything typed (`sockscope --`) is a
+        // mistake, one line like every other.
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand if std::env::args_os().len() > 1 => {
+            let _ = writeln!(
+                io::stderr().lock(),
+                "sockscope: a subcommand is required (try --help)"
+            );
+            Outcome::Usage
+        }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             let text = styled(err, io::stderr().is_terminal());
             let _ = write!(io::stderr().lock(), "{text}");

@@ -331,6 +331,14 @@ fn bare_sockscope_prints_the_usage_and_the_subcommands() {
     for sub in common::subcommands() {
         assert!(out.stderr.contains(&format!("  {sub} ")), "{sub}");
     }
+    // Anything typed without a subcommand is a mistake of one line.
+    let dashes = run(["--"]);
+    assert_eq!(dashes.code, 2);
+    assert_eq!(
+        dashes.stderr,
+        "sockscope: a subcommand is required (try --help)
+"
+    );
 }
 
 #[test]

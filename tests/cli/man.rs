@@ -79,6 +79,12 @@ fn one_page_holds_every_subcommand_its_options_examples_and_the_exit_codes() {
         page.contains(".nf\n.EX\nsockscope addrinfo localhost http"),
         "{page}"
     );
+    // The top level's too: every line of the block, the first included.
+    let top = page.split(".SH EXAMPLES\n").nth(1).expect("EXAMPLES");
+    assert!(
+        top.starts_with(".PP\n.RS 4\n.nf\n.EX\nsockscope addrinfo localhost http\n"),
+        "{top}"
+    );
     // No clap_mangen synopsis artefacts such as `[-4 ]`.
     assert!(!page.contains(" ]"), "{page}");
     if has("groff") {
