@@ -31,6 +31,9 @@ pub fn run(command: &Command) -> anyhow::Result<Outcome> {
         Command::HostByAddr(with) => lookup::run(&ctx, &with.args),
         Command::ProtoByName(with) => lookup::run(&ctx, &with.args),
         Command::ProtoByNumber(with) => lookup::run(&ctx, &with.args),
+        Command::Fqdn(with) => lookup::run(&ctx, &with.args),
+        Command::Interfaces(with) => lookup::run(&ctx, &with.args),
+        Command::Inet(with) => lookup::run(&ctx, &with.args),
         Command::Completions(args) => docs::completions(args, Cli::command()),
         Command::Man(args) => {
             let page = docs::Page {
@@ -44,5 +47,6 @@ pub fn run(command: &Command) -> anyhow::Result<Outcome> {
         Command::Socket(with) => with.args.run(&ctx),
         Command::Connect(with) => with.args.run(&ctx),
         Command::Serve(with) => with.args.run(&ctx),
+        Command::Why(with) => with.args.run(&ctx),
     }
 }

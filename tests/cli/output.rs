@@ -52,9 +52,22 @@ fn calls_with_records(sub: &str) -> Result<&'static [&'static [&'static str]], S
         "hostbyaddr" => Ok(&[&["hostbyaddr", "127.0.0.1"]]),
         "protobyname" => Ok(&[&["protobyname", "tcp"]]),
         "protobynumber" => Ok(&[&["protobynumber", "6"]]),
+        "fqdn" => Ok(&[&["fqdn", "localhost"]]),
+        "interfaces" => Ok(&[&["interfaces"], &["interfaces", "lo"]]),
+        "inet" => Ok(&[
+            &["inet", "127.1"],
+            &[
+                "inet",
+                "--packed",
+                "-f",
+                "inet6",
+                "00000000000000000000000000000001",
+            ],
+        ]),
         "socket" => Ok(&[&["socket"]]),
         "connect" | "serve" => Err("needs a peer: connect.rs and serve.rs read its records".into()),
         "tour" => Err("text only: tour_is_text_only".into()),
+        "why" => Err("its table is a story, not rows: why.rs reads its JSON".into()),
         "completions" | "man" => Err("prints a script or a page, not records".into()),
         _ => Err(String::new()),
     }
