@@ -1,6 +1,9 @@
 //! The command line: clap definitions whose `///` comments are the help text.
 
-use clap::{Args, Parser, Subcommand};
+mod output;
+mod text;
+
+use clap::{Parser, Subcommand};
 
 use crate::calls::addrinfo::AddrInfoArgs;
 use crate::calls::constants::ConstantsArgs;
@@ -15,54 +18,11 @@ use crate::calls::protobyname::ProtoArgs;
 use crate::calls::protobynumber::ProtoNumberArgs;
 use crate::calls::servbyname::ServArgs;
 use crate::docs::{CompletionsArgs, ManArgs};
-use crate::render::Format;
-use crate::render::color::ColorChoice;
 use crate::tour::TourArgs;
 use crate::why::WhyArgs;
 
-/// Text for `--help` and the README: keep the three in step with the binary's exit codes and
-/// with `EXIT_CODES`, the same list for the man page.
-pub const EXIT_CODES_HELP: &str = "\
-Exit codes:
-  0  every key answered
-  1  at least one key not found (EAI_NONAME, EAI_NODATA, no such service,
-     port or constant)
-  2  usage error or bad input (nothing was passed to libc for it)
-  3  temporary failure (EAI_AGAIN, TRY_AGAIN, TIMEOUT, a connection timing
-     out): retrying may help
-  4  any other system failure (EAI_FAIL, EAI_SYSTEM, errno, I/O)
-When some keys succeed and others fail, the successes are printed and the exit code is the \
-highest among the failures.";
-
-/// The exit codes as a list, for the man page.
-pub const EXIT_CODES: &[(u8, &str)] = &[
-    (0, "every key answered"),
-    (
-        1,
-        "at least one key not found (EAI_NONAME, EAI_NODATA, no such service, port or constant)",
-    ),
-    (
-        2,
-        "usage error or bad input (nothing was passed to libc for it)",
-    ),
-    (
-        3,
-        "temporary failure (EAI_AGAIN, TRY_AGAIN, TIMEOUT, a connection timing out): retrying may help",
-    ),
-    (
-        4,
-        "any other system failure (EAI_FAIL, EAI_SYSTEM, errno, I/O)",
-    ),
-];
-
-/// What the man page says after the list of exit codes.
-pub const EXIT_NOTE: &str = "When some keys succeed and others fail, the successes are printed \
-and the exit code is the highest among the failures.";
-
-/// The top level's examples, for `--help` and the man page.
-pub const EXAMPLES: &str = "  sockscope addrinfo localhost http
-  sockscope servbyname ssh http/tcp --json
-  sockscope constants AF_ --value 10";
+pub use output::{OutputArgs, With};
+pub use text::{EXAMPLES, EXIT_CODES, EXIT_CODES_HELP, EXIT_NOTE};
 
 /// Show what the resolver and socket layer answer, as CPython's socket module sees it.
 ///
@@ -89,42 +49,6 @@ fn help_width() -> usize {
 
 fn top_help() -> String {
     format!("Examples:\n{EXAMPLES}\n\n{EXIT_CODES_HELP}")
-}
-
-/// A subcommand's own arguments followed by the output options: every subcommand that prints
-/// records takes `With<ItsArgs>`, so each shows (and honours) `--format`, `--json`, `--color`
-/// and `--explain`, while `completions`, `man` and `tour` take their arguments alone.
-#[derive(Debug, Args)]
-pub struct With<A: Args> {
-    // Flattened first so that the "Output" heading comes before those the arguments bring
-    // ("Resolver", "Batch"): clap orders headings by their first argument.
-    #[command(flatten)]
-    pub output: OutputArgs,
-
-    #[command(flatten)]
-    pub args: A,
-}
-
-/// The output options of every subcommand that prints records.
-#[derive(Debug, Default, Args)]
-pub struct OutputArgs {
-    /// Output format
-    #[arg(long, help_heading = "Output", value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-
-    /// Short for --format json (giving both is a usage error)
-    #[arg(long, help_heading = "Output", conflicts_with = "format")]
-    pub json: bool,
-
-    /// Colour in tables and error lines (never in JSON): auto (only on a terminal, and not when
-    /// NO_COLOR is set), always, never
-    #[arg(long, help_heading = "Output", value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-
-    /// Show each call: the C call with its arguments, the Python line that makes the same
-    /// call, and notes on the result (above a table; a `call` object in JSON)
-    #[arg(long, help_heading = "Output")]
-    pub explain: bool,
 }
 
 impl Cli {
@@ -190,13 +114,6 @@ impl Command {
             Command::Why(with) => Some(&with.output),
             Command::Completions(_) | Command::Man(_) | Command::Tour(_) => None,
         }
-    }
-}
-
-impl OutputArgs {
-    /// The format asked for (`--json` and `--format` never come together: clap refuses that).
-    pub fn format(&self) -> Format {
-        if self.json { Format::Json } else { self.format }
     }
 }
 
@@ -488,50 +405,4 @@ Examples:
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use clap::CommandFactory;
-
-    /// The help's list and the man page's say the same, whitespace aside.
-    #[test]
-    fn exit_codes_agree_between_help_and_man() {
-        let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let help = words(EXIT_CODES_HELP);
-        for (code, meaning) in EXIT_CODES {
-            let line = words(&format!("{code} {meaning}"));
-            assert!(help.contains(&line), "{line}");
-        }
-        assert!(help.ends_with(&words(EXIT_NOTE)));
-    }
-
-    #[test]
-    fn cli_definition_is_consistent() {
-        Cli::command().debug_assert();
-    }
-
-    /// Error lines name the subcommand by `Command::name`: it must be the name it is typed as.
-    #[test]
-    fn every_subcommand_knows_its_own_name() {
-        let command = Cli::command();
-        let mut seen = 0;
-        for sub in command.get_subcommands() {
-            let name = sub.get_name();
-            if name == "help" {
-                continue;
-            }
-            // A value for every positional argument: the first allowed one, or a number.
-            let mut argv = vec!["sockscope".to_string(), name.to_string()];
-            for arg in sub.get_arguments().filter(|a| a.is_positional()) {
-                let value = arg
-                    .get_possible_values()
-                    .first()
-                    .map_or_else(|| "1".to_string(), |v| v.get_name().to_string());
-                argv.push(value);
-            }
-            let cli = Cli::parse_args(&argv).unwrap_or_else(|e| panic!("{argv:?}: {e}"));
-            assert_eq!(cli.command.name(), name);
-            seen += 1;
-        }
-        assert!(seen >= 16, "only {seen} subcommands");
-    }
-}
+mod tests;
