@@ -153,7 +153,9 @@ fn name(typed: &str, flags: i32, utf8: bool, says: &mut Vec<String>) -> Host {
             // outside a UTF-8 locale these bytes mean nothing to it. The prediction uses IDNA
             // 2003 (Python's codec), which agrees on ordinary names; where the two differ the
             // verdict shows it.
-            let encoded = crate::text::idna::encode(typed).ok().map(|n| n.into_owned());
+            let encoded = crate::text::idna::encode(typed)
+                .ok()
+                .map(|n| n.into_owned());
             match utf8.then_some(encoded).flatten() {
                 Some(ascii) => {
                     says.push(format!(
