@@ -165,7 +165,11 @@ impl Lookup for GetAddrInfo {
 
     fn answer(&self, key: Option<&OsStr>) -> Answer<AddrInfo> {
         if self.lines {
-            let (host, service) = validate::host_and_service(key.unwrap_or_default());
+            let line = key.unwrap_or_default();
+            let (host, service) = match validate::host_and_service(line, "HOST SERVICE") {
+                Ok(fields) => fields,
+                Err(failure) => return Answer::new(Some(validate::display(line)), Err(failure)),
+            };
             return lookup(&Request {
                 host: Some(&host),
                 service: service.as_deref().or(self.service.as_deref()),

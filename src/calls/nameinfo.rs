@@ -21,7 +21,9 @@ use super::{Input, Lookup, Subcommand};
 #[derive(Debug, Args)]
 pub struct NameInfoArgs {
     /// Numeric IPv4 or IPv6 address; `-` reads `ADDRESS [PORT]` lines from standard input
-    pub address: OsString,
+    /// (not needed with --file)
+    #[arg(required_unless_present = "file")]
+    pub address: Option<OsString>,
 
     /// Port number 0-65535 (0 when left out)
     pub port: Option<OsString>,
@@ -32,10 +34,10 @@ pub struct NameInfoArgs {
     pub flags: i32,
 
     /// IPv6 flow label 0-1048575, the third element of Python's 4-tuple sockaddr
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=0xF_FFFF))]
     pub flowinfo: Option<u32>,
 
-    /// IPv6 scope (interface index), the fourth element of Python's 4-tuple sockaddr
+    /// IPv6 scope (interface index) 0-4294967295, the fourth element of Python's 4-tuple sockaddr
     #[arg(long, value_name = "N")]
     pub scope_id: Option<u32>,
 
@@ -48,7 +50,7 @@ pub struct NameInfoArgs {
 
 impl NameInfoArgs {
     fn lines(&self) -> bool {
-        self.batch.reads_keys(std::slice::from_ref(&self.address))
+        self.batch.reads_keys(self.address.as_slice())
     }
 }
 
@@ -93,7 +95,10 @@ impl Lookup for GetNameInfo {
     fn answer(&self, key: Option<&OsStr>) -> Answer<NameInfo> {
         let key = key.unwrap_or_default();
         let (address, port) = if self.lines {
-            let (address, port) = validate::host_and_service(key);
+            let (address, port) = match validate::host_and_service(key, "ADDRESS PORT") {
+                Ok(fields) => fields,
+                Err(failure) => return Answer::new(Some(validate::display(key)), Err(failure)),
+            };
             (address, port.or_else(|| self.port.clone()))
         } else {
             (key.to_os_string(), self.port.clone())
@@ -143,11 +148,11 @@ impl Subcommand for NameInfoArgs {
     fn input(&self) -> Input<'_> {
         if self.lines() {
             Input::Batch {
-                keys: std::slice::from_ref(&self.address),
+                keys: self.address.as_slice(),
                 batch: &self.batch,
             }
         } else {
-            Input::Keys(vec![Some(self.address.clone())])
+            Input::Keys(vec![self.address.clone()])
         }
     }
 
