@@ -24,6 +24,8 @@ mod tour;
 
 // Rooms for what spans subcommands.
 mod batch;
+mod exits;
 mod help;
+mod limits;
 mod output;
 mod roundtrip;
