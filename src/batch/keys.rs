@@ -12,7 +12,7 @@ use std::path::Path;
 pub const MAX_LINE: usize = 64 * 1024;
 
 /// How much of an over-long line is kept to name it in its error record.
-const SHOWN_OF_LONG_LINE: usize = 40;
+pub const SHOWN_OF_LONG_LINE: usize = 40;
 
 /// One key of batch input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +70,7 @@ pub fn read_capped(
 
 /// Keys from a reader, one per line, never holding more than one line (of at most `MAX_LINE`
 /// bytes) in memory.
-struct Lines<B> {
+pub struct Lines<B> {
     reader: B,
     line: Vec<u8>,
 }
@@ -97,7 +97,8 @@ impl<B: BufRead> Iterator for Lines<B> {
     }
 }
 
-fn lines<B: BufRead>(reader: B) -> Lines<B> {
+/// The keys of `reader`'s lines, as a key file or standard input gives them.
+pub fn lines<B: BufRead>(reader: B) -> Lines<B> {
     Lines {
         reader,
         line: Vec::new(),
