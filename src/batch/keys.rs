@@ -84,6 +84,10 @@ impl<B: BufRead> Iterator for Lines<B> {
                 Err(err) => return Some(Err(err)),
                 Ok(None) => return None,
                 Ok(Some(len)) if len > MAX_LINE => {
+                    // A long comment is still a comment: its start, which is kept, says so.
+                    if self.line.trim_ascii_start().starts_with(b"#") {
+                        continue;
+                    }
                     let start = &self.line[..SHOWN_OF_LONG_LINE.min(self.line.len())];
                     return Some(Ok(Key::TooLong(OsString::from_vec(start.to_vec()))));
                 }
@@ -207,6 +211,8 @@ mod tests {
         input.extend(std::iter::repeat_n(b'a', MAX_LINE + 1));
         input.extend(b"\nhttp\n");
         input.extend(std::iter::repeat_n(b'b', MAX_LINE));
+        input.extend(b"\n#");
+        input.extend(std::iter::repeat_n(b'c', MAX_LINE));
         input.extend(b"\n");
         let got = texts(&input);
         assert_eq!(got.len(), 4, "{:?}", &got[..1]);
