@@ -218,10 +218,18 @@ fn a_broken_pipe_keeps_the_worst_outcome_seen() {
 
 /// Send `signal` to a batch that waits for more keys on stdin after answering two: what was
 /// answered comes out whole (a closed JSON array, the table's rows), the stats too, and the
-/// exit code is 128 + the signal.
+/// exit code is 128 + the signal. The signal goes once the second answer was written: its
+/// record, or for a table (which holds its rows) its `--explain` block.
 fn interrupted(format: &str, signal: &str) -> common::Run {
+    let mut args = vec!["servbyname", "-", "--stats", "--format", format];
+    let ready = if format == "table" {
+        args.push("--explain");
+        "getservbyname(\"http\""
+    } else {
+        "\"query\": \"http\""
+    };
     let mut child = Command::new(common::bin())
-        .args(["servbyname", "-", "--stats", "--format", format])
+        .args(&args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -230,31 +238,41 @@ fn interrupted(format: &str, signal: &str) -> common::Run {
     let mut stdin = child.stdin.take().expect("stdin");
     stdin.write_all(b"ssh\nhttp\n").expect("keys");
     stdin.flush().expect("flush");
-    // The two answers are written (or held, for a table) at once; the batch then waits on
-    // stdin, which stays open.
-    std::thread::sleep(Duration::from_millis(500));
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let stdout = child.stdout.take().expect("stdout");
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut seen = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !seen.iter().any(|l: &String| l.contains(ready)) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) => seen.push(line),
+            Err(_) => panic!("no {ready} within a minute: {seen:?}"),
+        }
+    }
     let killed = Command::new("kill")
         .args([&format!("-{signal}"), &child.id().to_string()])
         .status()
         .expect("kill(1)");
     assert!(killed.success());
     let start = Instant::now();
-    let mut stdout = String::new();
     let mut stderr = String::new();
-    let _ = child
-        .stdout
-        .take()
-        .map(|mut s| s.read_to_string(&mut stdout));
     let _ = child
         .stderr
         .take()
         .map(|mut s| s.read_to_string(&mut stderr));
     let status = child.wait().expect("wait");
-    assert!(start.elapsed() < Duration::from_secs(5), "ended at once");
+    assert!(start.elapsed() < Duration::from_secs(10), "ended at once");
+    let _ = reader.join();
+    seen.extend(rx.try_iter());
     drop(stdin);
     common::Run {
         code: status.code().unwrap_or(-1),
-        stdout,
+        stdout: seen.iter().map(|l| format!("{l}\n")).collect(),
         stderr,
     }
 }
@@ -281,7 +299,11 @@ fn a_signal_finishes_the_output_and_exits_128_plus_its_number() {
     }
     let table = interrupted("table", "INT");
     assert_eq!(table.code, 130, "{table:?}");
-    let lines: Vec<&str> = table.stdout.lines().collect();
+    let lines: Vec<&str> = table
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("query"))
+        .collect();
     assert_eq!(
         lines.len(),
         4,

@@ -29,7 +29,7 @@ while p.poll() is None and time.time() - start < 120:
                     most = max(most, int(line.split()[1]))
     except OSError:
         break
-    if sig and not sent and time.time() - start > 0.7:
+    if sig and not sent and time.time() - start > 2.0:
         p.send_signal(getattr(signal, sig))
         sent = True
     time.sleep(0.005)
