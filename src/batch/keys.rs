@@ -167,7 +167,7 @@ pub fn keys(args: &[OsString], file: Option<&Path>) -> io::Result<Keys> {
         None => None,
     };
     Ok(Keys {
-        args: args.to_vec().into_iter(),
+        args: Vec::from(args).into_iter(),
         stdin: None,
         file,
     })

@@ -100,6 +100,9 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// Lookups under way by key index: when each started, and its label.
+type InFlight<L> = Mutex<BTreeMap<usize, (Instant, L)>>;
+
 /// What the workers share.
 struct Shared<W: Work, I> {
     work: W,
@@ -109,7 +112,7 @@ struct Shared<W: Work, I> {
     window: usize,
     /// With a timeout: the keys being looked up, when each started and its label. Entered
     /// under the `keys` lock, so the first entry by index is the one that started first.
-    in_flight: Option<Mutex<BTreeMap<usize, (Instant, W::Label)>>>,
+    in_flight: Option<InFlight<W::Label>>,
     read_error: Mutex<Option<anyhow::Error>>,
 }
 
