@@ -150,6 +150,16 @@ impl Iterator for Keys {
         }
         item
     }
+
+    /// Exact when only command-line keys are left, so a batch knows its end without reading
+    /// past the last key (which a worker stuck in a lookup given up on could not do).
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let args = self.args.len();
+        let exact = self.stdin.is_none()
+            && self.file.is_none()
+            && !self.args.as_slice().iter().any(|arg| arg == "-");
+        (args, exact.then_some(args))
+    }
 }
 
 /// The keys of `args` and then of `file`. The file is opened at once, so a missing file (or a
@@ -243,6 +253,22 @@ mod tests {
         let args: Vec<OsString> = (0..100_000).map(|i| i.to_string().into()).collect();
         let keys = keys(&args, None).map(|k| k.count()).ok();
         assert_eq!(keys, Some(100_000));
+    }
+
+    #[test]
+    fn command_line_keys_alone_are_counted_exactly() {
+        let args: Vec<OsString> = ["a", "b"].iter().map(OsString::from).collect();
+        assert_eq!(
+            keys(&args, None).map(|k| k.size_hint()).ok(),
+            Some((2, Some(2)))
+        );
+        let with_stdin: Vec<OsString> = ["a", "-"].iter().map(OsString::from).collect();
+        assert_eq!(
+            keys(&with_stdin, None).map(|k| k.size_hint().1).ok(),
+            Some(None)
+        );
+        let file = keys(&args, Some(Path::new("/dev/null"))).map(|k| k.size_hint().1);
+        assert_eq!(file.ok(), Some(None));
     }
 
     #[test]

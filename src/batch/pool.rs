@@ -113,6 +113,7 @@ struct Shared<W: Work, I> {
     /// With a timeout: the keys being looked up, when each started and its label. Entered
     /// under the `keys` lock, so the first entry by index is the one that started first.
     in_flight: Option<InFlight<W::Label>>,
+    timeout: Option<Duration>,
     read_error: Mutex<Option<anyhow::Error>>,
 }
 
@@ -226,6 +227,12 @@ where
     I: Iterator<Item = Result<W::Key, E>> + Send + 'static,
     E: Into<anyhow::Error> + Send + 'static,
 {
+    // Known now where the input says how many keys it has: the batch then ends with its last
+    // answer even when every worker is stuck in a lookup given up on and none reads on.
+    let exact = match keys.size_hint() {
+        (low, Some(high)) if low == high => Some(low),
+        _ => None,
+    };
     let shared = Arc::new(Shared {
         work,
         keys: Mutex::new(Some((keys, 0usize))),
@@ -236,6 +243,7 @@ where
         },
         window: window(opts.jobs),
         in_flight: opts.timeout.map(|_| Mutex::new(BTreeMap::new())),
+        timeout: opts.timeout,
         read_error: Mutex::new(None),
     });
     let (done_tx, done_rx) = mpsc::channel::<Message<W::Answer>>();
@@ -268,7 +276,7 @@ where
         next: 0,
         written: 0,
     };
-    let result = write_all(&shared, opts.timeout, &done_rx, &mut writer, interrupted);
+    let result = write_all(&shared, exact, &done_rx, &mut writer, interrupted);
     // Unblock waiting workers; the closed channel tells busy ones to stop after their lookup.
     shared.progress.halt();
     drop(done_rx);
@@ -281,7 +289,7 @@ where
 
 fn write_all<W, I, F>(
     shared: &Shared<W, I>,
-    timeout: Option<Duration>,
+    mut total: Option<usize>,
     done_rx: &mpsc::Receiver<Message<W::Answer>>,
     writer: &mut Writer<'_, W, F>,
     interrupted: impl Fn() -> Option<i32>,
@@ -290,7 +298,7 @@ where
     W: Work,
     F: FnMut(W::Answer) -> anyhow::Result<()>,
 {
-    let mut total: Option<usize> = None;
+    let timeout = shared.timeout;
     let mut given_up: HashSet<usize> = HashSet::new();
     loop {
         if total == Some(writer.written) {

@@ -255,3 +255,31 @@ fn an_interruption_writes_what_was_answered() {
         start.elapsed()
     );
 }
+
+/// One worker, one key stuck past its timeout: a counted input ends with the timeout's answer,
+/// not when the stuck lookup returns (no worker is left to read the input's end).
+#[test]
+fn a_counted_input_ends_while_its_only_worker_is_stuck() {
+    let work = Fnw(|_| {
+        std::thread::sleep(Duration::from_secs(5));
+        0
+    });
+    let options = Options {
+        jobs: 1,
+        unordered: false,
+        timeout: Some(Duration::from_millis(20)),
+    };
+    let start = Instant::now();
+    let mut out = Vec::new();
+    let result = run(infallible(1), options, work, never, |a| {
+        out.push(a);
+        Ok(())
+    });
+    assert!(matches!(result, Ok(Ended::Done)));
+    assert_eq!(out, vec![GIVEN_UP]);
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+}
