@@ -8,9 +8,11 @@ use std::os::unix::fs::{FileTypeExt, MetadataExt};
 
 use clap::Parser;
 
-use sockscope::batch::Interrupted;
 use sockscope::cli::Cli;
-use sockscope::model::{Outcome, outcome::outcome_of};
+use sockscope::model::{
+    Outcome,
+    outcome::{interrupted_by, outcome_of},
+};
 use sockscope::runner::emit::OutputFailed;
 use sockscope::text::printable;
 
@@ -69,8 +71,8 @@ fn code_of_error(err: &anyhow::Error) -> i32 {
             parts.push(part);
         }
     }
-    let code = match err.chain().find_map(|c| c.downcast_ref::<Interrupted>()) {
-        Some(Interrupted(signal)) => signal_exit_code(*signal),
+    let code = match interrupted_by(err) {
+        Some(signal) => signal_exit_code(signal),
         None => exit_code(outcome_of(err).max(output.map_or(Outcome::Success, |o| o.worst))),
     };
     let text = printable(&parts.join(": "), 1000);

@@ -12,7 +12,7 @@ const LAYERS: &[&[&str]] = &[
     &["calls"],
     &["render", "batch"],
     &["runner"],
-    &["net", "tour", "docs"],
+    &["net", "tour", "docs", "why"],
     &["cli", "app"],
 ];
 
@@ -23,8 +23,10 @@ const SAME_LAYER: &[(&str, &str)] = &[
     ("parse", "text"),
     ("validate", "model"),
     ("validate", "parse"),
+    ("validate", "text"),
     ("batch", "render"),
     ("cli", "net"),
+    ("cli", "why"),
     ("app", "cli"),
 ];
 

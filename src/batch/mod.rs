@@ -16,6 +16,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::calls::BatchArgs;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 
+use crate::model::outcome::Interrupted;
 use crate::model::{Answer, Failure, Fatal, Outcome};
 use crate::validate;
 
@@ -109,24 +110,15 @@ pub trait Output<R> {
     fn finish(self) -> anyhow::Result<Outcome>;
 }
 
-/// A batch ended by a signal (SIGINT, SIGTERM or SIGHUP) after writing what was answered; the
-/// binary exits with 128 + the signal's number, as a shell reports a process it killed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Interrupted(pub i32);
-
-impl std::fmt::Display for Interrupted {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let name = match self.0 {
-            SIGINT => "SIGINT",
-            SIGTERM => "SIGTERM",
-            SIGHUP => "SIGHUP",
-            _ => "a signal",
-        };
-        write!(f, "interrupted by {name}")
+/// A signal's name for the line that says a batch was interrupted.
+fn signal_name(signal: i32) -> &'static str {
+    match signal {
+        SIGINT => "SIGINT",
+        SIGTERM => "SIGTERM",
+        SIGHUP => "SIGHUP",
+        _ => "a signal",
     }
 }
-
-impl std::error::Error for Interrupted {}
 
 /// The answer for a line of input longer than `keys::MAX_LINE`: bad input, named by its start.
 fn too_long<R>(start: &OsStr) -> Answer<R> {
@@ -230,9 +222,10 @@ pub fn run<R: Send + 'static>(
     // What was written is finished (a JSON array closed) unless writing itself failed.
     let result = match ended {
         Ok(pool::Ended::Done) => out.finish(),
-        Ok(pool::Ended::Interrupted(signal)) => out
-            .finish()
-            .and_then(|_| Err(anyhow::Error::new(Interrupted(signal)))),
+        Ok(pool::Ended::Interrupted(signal)) => out.finish().and_then(|_| {
+            let message = format!("interrupted by {}", signal_name(signal));
+            Err(anyhow::Error::new(Interrupted::new(signal, message)))
+        }),
         Err(pool::Error::Input(err)) => out.finish().and_then(|_| Err(err.context("reading keys"))),
         Err(pool::Error::Output(err)) => Err(err),
     };

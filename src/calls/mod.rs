@@ -6,10 +6,13 @@
 pub mod addrinfo;
 pub mod constants;
 pub mod dnsname;
+pub mod fqdn;
 pub mod hostbyaddr;
 pub mod hostbyname;
 pub mod hostbyname_ex;
 pub mod hostname;
+pub mod inet;
+pub mod interfaces;
 pub mod nameinfo;
 pub mod notes;
 pub mod options;

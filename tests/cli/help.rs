@@ -55,12 +55,16 @@ subcommand_help! {
     hostbyaddr => "hostbyaddr",
     protobyname => "protobyname",
     protobynumber => "protobynumber",
+    fqdn => "fqdn",
+    interfaces => "interfaces",
+    inet => "inet",
     completions => "completions",
     man => "man",
     tour => "tour",
     socket => "socket",
     connect => "connect",
     serve => "serve",
+    why => "why",
 }
 
 #[test]

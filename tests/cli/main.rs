@@ -8,10 +8,16 @@ mod common;
 mod addrinfo;
 mod completions;
 mod connect;
+mod connect_classroom;
+mod connect_io;
+mod connect_peers;
 mod constants;
 mod hostbyaddr;
 mod hostbyname;
 mod hostname;
+mod idna;
+mod inet;
+mod interfaces;
 mod man;
 mod nameinfo;
 mod protobyname;
@@ -21,6 +27,7 @@ mod servbyport;
 mod serve;
 mod socket;
 mod tour;
+mod why;
 
 // Rooms for what spans subcommands.
 mod batch;

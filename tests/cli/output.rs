@@ -52,9 +52,22 @@ fn calls_with_records(sub: &str) -> Result<&'static [&'static [&'static str]], S
         "hostbyaddr" => Ok(&[&["hostbyaddr", "127.0.0.1"]]),
         "protobyname" => Ok(&[&["protobyname", "tcp"]]),
         "protobynumber" => Ok(&[&["protobynumber", "6"]]),
+        "fqdn" => Ok(&[&["fqdn", "localhost"]]),
+        "interfaces" => Ok(&[&["interfaces"], &["interfaces", "lo"]]),
+        "inet" => Ok(&[
+            &["inet", "127.1"],
+            &[
+                "inet",
+                "--packed",
+                "-f",
+                "inet6",
+                "00000000000000000000000000000001",
+            ],
+        ]),
         "socket" => Ok(&[&["socket"]]),
         "connect" | "serve" => Err("needs a peer: connect.rs and serve.rs read its records".into()),
         "tour" => Err("text only: tour_is_text_only".into()),
+        "why" => Err("its table is a story, not rows: why.rs reads its JSON".into()),
         "completions" | "man" => Err("prints a script or a page, not records".into()),
         _ => Err(String::new()),
     }
@@ -192,9 +205,12 @@ const COMMANDS: &[&str] = &[
     "addrinfo localhost nosuchservice",
     "addrinfo 127.0.0.1 80 -6",
     "addrinfo 127.0.0.1 80 --family 99",
-    // A non-ASCII name becomes a bytes literal, so Python passes the same bytes (not IDNA).
-    "addrinfo bücher.invalid 80",
-    "hostbyname bücher.invalid",
+    // Non-ASCII names: Python's idna codec makes `localhost` of the first (found in
+    // /etc/hosts) and `xn--b!-xka.invalid` of the second, which glibc refuses unasked.
+    "addrinfo ｌｏｃａｌｈｏｓｔ 80",
+    "hostbyname ｌｏｃａｌｈｏｓｔ bü!.invalid a\u{AD}..b",
+    "hostbyname --ex Ｌｏｃａｌｈｏｓｔ bü!.invalid",
+    "hostbyaddr ｌｏｃａｌｈｏｓｔ １２７.０.０.１ ü..b",
     // Quotes inside keys pick Python's other quote or an escape.
     "servbyname it's a\"b",
     "constants SOCK_ IPPROTO_ AI_ MSG_ TCP_ SHUT_ SOL_",
