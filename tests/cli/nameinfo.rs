@@ -135,28 +135,31 @@ fn nameinfo_four_tuple_like_python() {
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(json!([records[0]["host"], records[0]["service"]]), want);
-    // Python: OSError for IPv4 with a 4-tuple: the key is bad input.
-    let (records, run) = common::json(["nameinfo", "127.0.0.1", "--scope-id", "1"]);
-    assert_eq!(run.code, 2);
-    assert_eq!(records[0]["error"]["code"], "INVALID_INPUT");
-    // Python: OverflowError for a flow label over 20 bits, whatever the address: an option out
-    // of its range, so a usage error of the whole command, with nothing on stdout.
-    let run = common::run(["nameinfo", "::1", "--flowinfo", "1048576", "--json"]);
-    assert_eq!(run.code, 2);
-    assert_eq!(run.stdout, "");
-    assert!(
-        run.stderr.contains("1048576 is not in 0..=1048575"),
-        "{}",
-        run.stderr
-    );
+    // Python: OSError for IPv4 with a 4-tuple, OverflowError for a flow label over 20 bits.
+    for args in [
+        vec!["nameinfo", "127.0.0.1", "--scope-id", "1"],
+        vec!["nameinfo", "::1", "--flowinfo", "1048576"],
+    ] {
+        let (records, run) = common::json(&args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert_eq!(records[0]["error"]["code"], "INVALID_INPUT", "{args:?}");
+    }
 }
 
 #[test]
 fn nameinfo_bad_input() {
-    // A name: Python says EAI_NONAME (getaddrinfo with AI_NUMERICHOST); for sockscope it is bad input.
+    // A name is EAI_NONAME, as in Python: getaddrinfo with AI_NUMERICHOST asks no resolver.
     for args in [
         vec!["nameinfo", "localhost", "80"],
         vec!["nameinfo", "999.1.1.1"],
+        vec!["nameinfo", "x", "0"],
+    ] {
+        let (records, run) = common::json(&args);
+        assert_eq!(run.code, 1, "{args:?}");
+        assert_eq!(records[0]["error"]["code"], "EAI_NONAME", "{args:?}");
+        assert!(run.stderr.contains("AI_NUMERICHOST"), "{}", run.stderr);
+    }
+    for args in [
         vec!["nameinfo", "127.0.0.1", "70000"],
         vec!["nameinfo", "127.0.0.1", "http"],
         vec!["nameinfo", ""],
