@@ -18,7 +18,6 @@ fn usage_errors_print_nothing_on_stdout_in_every_format() {
     let dir = std::env::temp_dir();
     let dir = dir.to_str().unwrap_or("/tmp");
     let cases: &[&[&str]] = &[
-        &["addrinfo"],
         &["servbyname"],
         &["servbyname", "ssh", "--file", "/nonexistent/keys"],
         &["servbyname", "ssh", "--file", dir],
