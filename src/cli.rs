@@ -7,10 +7,13 @@ use crate::calls::constants::ConstantsArgs;
 use crate::calls::hostbyaddr::HostByAddrArgs;
 use crate::calls::hostbyname::HostByNameArgs;
 use crate::calls::hostname::HostnameArgs;
+use crate::calls::hosts::HostsArgs;
 use crate::calls::nameinfo::NameInfoArgs;
 use crate::calls::protobyname::ProtoArgs;
 use crate::calls::protobynumber::ProtoNumberArgs;
+use crate::calls::protocols::ProtocolsArgs;
 use crate::calls::servbyname::ServArgs;
+use crate::calls::services::ServicesArgs;
 use crate::docs::{CompletionsArgs, ManArgs};
 use crate::render::Format;
 use crate::render::color::ColorChoice;
@@ -96,6 +99,9 @@ impl Command {
             Command::HostByAddr(_) => "hostbyaddr",
             Command::ProtoByName(_) => "protobyname",
             Command::ProtoByNumber(_) => "protobynumber",
+            Command::Services(_) => "services",
+            Command::Protocols(_) => "protocols",
+            Command::Hosts(_) => "hosts",
             Command::Completions(_) => "completions",
             Command::Man(_) => "man",
             Command::Tour(_) => "tour",
@@ -238,6 +244,44 @@ Examples:
   sockscope protobynumber 41 --json"
     )]
     ProtoByNumber(ProtoNumberArgs),
+
+    /// The whole services database: setservent/getservent_r/endservent, as `getent services` lists it
+    #[command(
+        name = "services",
+        after_help = "\
+Python's socket module cannot list a database; --explain shows the C loop.
+
+Examples:
+  sockscope services                  # every entry, like getent services
+  sockscope services -p udp           # only the udp entries
+  sockscope services --format jsonl   # one JSON object per entry"
+    )]
+    Services(ServicesArgs),
+
+    /// The whole protocols database: setprotoent/getprotoent_r/endprotoent, as `getent protocols` lists it
+    #[command(
+        name = "protocols",
+        after_help = "\
+Python's socket module cannot list a database; --explain shows the C loop.
+
+Examples:
+  sockscope protocols                 # every entry, like getent protocols
+  sockscope protocols --json"
+    )]
+    Protocols(ProtocolsArgs),
+
+    /// The whole hosts database: sethostent/gethostent_r/endhostent, as `getent hosts` lists it
+    #[command(
+        name = "hosts",
+        after_help = "\
+Only sources that can list take part (files, not dns): no query leaves the machine.
+Python's socket module cannot list a database; --explain shows the C loop.
+
+Examples:
+  sockscope hosts                     # every address of /etc/hosts, like getent hosts
+  sockscope hosts --explain           # the C loop, and why Python has none"
+    )]
+    Hosts(HostsArgs),
 
     /// Print a shell completion script (clap_complete) to stdout
     #[command(

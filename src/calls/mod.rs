@@ -10,13 +10,17 @@ pub mod hostbyaddr;
 pub mod hostbyname;
 pub mod hostbyname_ex;
 pub mod hostname;
+pub mod hosts;
+pub mod listing;
 pub mod nameinfo;
 pub mod notes;
 pub mod options;
 pub mod protobyname;
 pub mod protobynumber;
+pub mod protocols;
 pub mod servbyname;
 pub mod servbyport;
+pub mod services;
 
 use std::ffi::{OsStr, OsString};
 
