@@ -12,13 +12,16 @@ mod constants;
 mod hostbyaddr;
 mod hostbyname;
 mod hostname;
+mod hosts;
 mod man;
 mod nameinfo;
 mod protobyname;
 mod protobynumber;
+mod protocols;
 mod servbyname;
 mod servbyport;
 mod serve;
+mod services;
 mod socket;
 mod tour;
 

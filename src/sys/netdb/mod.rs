@@ -127,3 +127,26 @@ fn with_growing_buffer<T>(
 pub fn c_string(text: &str) -> Result<CString, SysError> {
     CString::new(text).map_err(|_| SysError::Errno(libc::EINVAL))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Walks in several threads at once each see the whole database, in order: the walk lock
+    /// keeps them from sharing (and resetting) the one cursor.
+    #[test]
+    fn concurrent_walks_each_see_the_whole_database() {
+        let alone = all_services().expect("the services database lists");
+        assert!(alone.len() > 10, "{} entries", alone.len());
+        let walks: Vec<_> = (0..4)
+            .map(|_| std::thread::spawn(|| (0..5).map(|_| all_services()).collect::<Vec<_>>()))
+            .collect();
+        for walk in walks {
+            for listed in walk.join().expect("a walk finishes") {
+                assert_eq!(listed.as_ref(), Ok(&alone));
+            }
+        }
+        let protocols = all_protocols().expect("the protocols database lists");
+        assert!(protocols.iter().any(|p| p.name == "tcp" && p.number == 6));
+    }
+}
