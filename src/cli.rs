@@ -275,6 +275,7 @@ Examples:
         name = "hosts",
         after_help = "\
 Only sources that can list take part (files, not dns): no query leaves the machine.
+glibc lists IPv4 entries only (::1 as 127.0.0.1), as `getent hosts` does.
 Python's socket module cannot list a database; --explain shows the C loop.
 
 Examples:

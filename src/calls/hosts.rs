@@ -77,6 +77,10 @@ impl Lookup for Hosts {
                 "only sources that can list take part: files does, dns cannot (sethostent \
                  reads resolv.conf but no query is sent)"
                     .to_string(),
+                "glibc walks hosts as IPv4 entries: ::1 comes back as 127.0.0.1, an \
+                 IPv4-mapped address as its IPv4 address, and other IPv6 lines not at all \
+                 (getent hosts shows the same)"
+                    .to_string(),
             ],
             || "the hosts database has no entries".to_string(),
         )

@@ -4,6 +4,7 @@
 mod common;
 mod dns;
 mod hostile;
+mod listings;
 mod reverse;
 mod world;
 
