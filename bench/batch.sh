@@ -4,7 +4,7 @@
 #
 # Not run in CI: it builds in release mode and loads the machine for a few minutes. Needs what
 # the lab needs (root or user namespaces, unshare, ip, mount, hostname) plus getent, xargs and
-# python3 and GNU time. Prints the Markdown tables of README.md on stdout. About 7 minutes.
+# python3 and GNU time. Prints the Markdown tables of docs/benchmarks.md on stdout. About 7 minutes.
 # Knobs (environment): BENCH_DELAY_MS=20 BENCH_SIZES=1000,10000 BENCH_JOBS=16,64,256
 # BENCH_LOOP_MAX=1000 BENCH_REPEAT=3 BENCH_STARTUP_RUNS=100 (see bench/batch_driver.py).
 set -euo pipefail

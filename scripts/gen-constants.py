@@ -39,7 +39,7 @@ ALIASES = {
 
 
 # Names the libc crate has and this CPython lacks, listed because people ask for them by name
-# (AF_LOCAL is POSIX's spelling of AF_UNIX). The README lists them as sockscope's additions.
+# (AF_LOCAL is POSIX's spelling of AF_UNIX). docs/subcommands.md lists them as sockscope's additions.
 EXTRA = {
     "AF_": ["AF_LOCAL"],
 }
