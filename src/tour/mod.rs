@@ -153,15 +153,15 @@ fn script() -> String {
     text
 }
 
-/// Wait for Enter; end of input means nobody is there to press it, so the tour goes on.
-fn pause(input: &mut impl BufRead) -> io::Result<bool> {
-    let mut stderr = io::stderr().lock();
-    write!(stderr, "[Enter for the next step] ")?;
-    stderr.flush()?;
+/// Wait for Enter, prompting on `prompt` (stderr, so stdout stays the tour itself); end of
+/// input means nobody is there to press it, so the tour goes on.
+fn pause(input: &mut impl BufRead, prompt: &mut impl Write) -> io::Result<bool> {
+    write!(prompt, "[Enter for the next step] ")?;
+    prompt.flush()?;
     let mut line = String::new();
     let more = input.read_line(&mut line)? > 0;
     if !more {
-        writeln!(stderr)?;
+        writeln!(prompt)?;
     }
     Ok(more)
 }
@@ -195,7 +195,8 @@ impl Run for TourArgs {
                 .context("writing output")?;
             out.flush().context("writing output")?;
             if waiting && i + 1 < STEPS.len() {
-                waiting = pause(&mut input).context("reading standard input")?;
+                waiting = pause(&mut input, &mut io::stderr().lock())
+                    .context("reading standard input")?;
             }
         }
         Ok(worst)
@@ -208,10 +209,15 @@ mod tests {
 
     #[test]
     fn pause_goes_on_at_end_of_input() {
+        let mut prompt = Vec::new();
         let mut empty: &[u8] = b"";
-        assert!(!pause(&mut empty).unwrap());
+        assert!(!pause(&mut empty, &mut prompt).unwrap());
+        // Nobody pressed Enter, so the prompt's line is ended for the next step's text.
+        assert_eq!(prompt, b"[Enter for the next step] \n");
+        prompt.clear();
         let mut enter: &[u8] = b"\n";
-        assert!(pause(&mut enter).unwrap());
+        assert!(pause(&mut enter, &mut prompt).unwrap());
+        assert_eq!(prompt, b"[Enter for the next step] ");
     }
 
     #[test]
