@@ -244,3 +244,85 @@ fn every_shown_example_is_run_or_says_why_not() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     assert!(run >= 10, "only {run} examples are run");
 }
+
+/// The `rust-version` of Cargo.toml.
+fn rust_version() -> String {
+    let manifest = fs::read_to_string(root().join("Cargo.toml")).expect("Cargo.toml reads");
+    manifest
+        .lines()
+        .find_map(|line| line.strip_prefix("rust-version = "))
+        .map(|v| v.trim_matches('"').to_string())
+        .expect("Cargo.toml states a rust-version")
+}
+
+fn version_key(version: &str) -> Vec<u32> {
+    version.split('.').map(|n| n.parse().unwrap_or(0)).collect()
+}
+
+/// The minimum Rust the README promises is Cargo.toml's `rust-version`, and no dependency
+/// (by the versions Cargo.lock pins) asks for a newer one.
+#[test]
+fn the_minimum_rust_is_stated_once_and_true_of_the_dependencies() {
+    let msrv = rust_version();
+    let readme = fs::read_to_string(root().join("README.md")).expect("README reads");
+    assert!(
+        readme.contains(&format!("Rust {msrv} or later")),
+        "README.md does not say `Rust {msrv} or later`"
+    );
+    let out = Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .output()
+        .expect("cargo metadata runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("cargo metadata prints JSON");
+    let packages = metadata["packages"].as_array().expect("packages");
+    assert!(packages.len() > 20, "{} packages", packages.len());
+    let newer: Vec<String> = packages
+        .iter()
+        .filter_map(|p| {
+            let needs = p["rust_version"].as_str()?;
+            (version_key(needs) > version_key(&msrv))
+                .then(|| format!("{} {} needs Rust {needs}", p["name"], p["version"]))
+        })
+        .collect();
+    assert!(newer.is_empty(), "rust-version {msrv}, but {newer:?}");
+    // Edition 2024 alone needs 1.85, and let chains 1.88: a lower claim would be false.
+    assert!(version_key(&msrv) >= version_key("1.88"), "{msrv}");
+}
+
+/// What the test command installs is all named in the README: every package
+/// scripts/test.sh may install with apt, and every test-only crate Cargo fetches.
+#[test]
+fn the_readme_names_everything_the_test_command_installs() {
+    let readme = fs::read_to_string(root().join("README.md")).expect("README reads");
+    let script = fs::read_to_string(root().join("scripts/test.sh")).expect("test.sh reads");
+    let packages: Vec<&str> = script
+        .split("missing+=(")
+        .skip(1)
+        .filter_map(|rest| rest.split(')').next())
+        .collect();
+    assert!(packages.len() >= 5, "{packages:?}");
+    let manifest = fs::read_to_string(root().join("Cargo.toml")).expect("Cargo.toml reads");
+    let crates: Vec<&str> = manifest
+        .split("[dev-dependencies]")
+        .nth(1)
+        .expect("dev-dependencies")
+        .lines()
+        .take_while(|line| !line.starts_with('['))
+        .filter_map(|line| line.split_once(" = ").map(|(name, _)| name.trim()))
+        .collect();
+    assert!(crates.len() >= 3, "{crates:?}");
+    let missing: Vec<&&str> = packages
+        .iter()
+        .chain(&crates)
+        .filter(|name| !readme.contains(&format!("`{name}`")))
+        .collect();
+    assert!(missing.is_empty(), "README.md does not name {missing:?}");
+}
