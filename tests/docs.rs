@@ -101,28 +101,30 @@ fn network_namespace() -> bool {
     ok
 }
 
-/// Run one example as a reader would type it, through `sh` (so pipes work), with `sockscope`
-/// on the PATH, 80 columns, no colour and no standard input: inside a network namespace of
+/// Run one example as a reader would type it, through `sh` (so pipes and redirections work),
+/// in `dir` (the examples of a page share it, so one may write a file the next reads), with
+/// `sockscope` on the PATH, 80 columns, no colour and no standard input: inside a network namespace of
 /// its own with only loopback up, so no example can ask this machine's DNS server anything.
 /// stdout and stderr share one pipe, so their lines keep the order they were written in.
-fn run(example: &Example) -> (i32, String) {
+fn run(example: &Example, dir: &Path) -> (i32, String) {
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_sockscope"));
-    let dir = bin.parent().expect("the binary's directory");
+    let bin_dir = bin.parent().expect("the binary's directory");
     let path = std::env::var_os("PATH").unwrap_or_default();
-    let mut dirs = vec![dir.to_path_buf()];
+    let mut dirs = vec![bin_dir.to_path_buf()];
     dirs.extend(std::env::split_paths(&path));
     let script = format!("ip link set lo up\nexec 2>&1\n{}", example.command);
-    let out = Command::new("unshare")
-        .args(["-rn", "sh", "-c", &script])
+    // A server example would run until stopped: no example gets more than a minute.
+    let out = Command::new("timeout")
+        .args(["-k", "5", "60", "unshare", "-rn", "sh", "-c", &script])
         .env("PATH", std::env::join_paths(dirs).expect("a PATH"))
         .env("COLUMNS", "80")
         .env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE")
         .env_remove("RUST_BACKTRACE")
-        .current_dir(root())
+        .current_dir(dir)
         .stdin(Stdio::null())
         .output()
-        .expect("unshare runs");
+        .expect("timeout and unshare run");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -138,13 +140,27 @@ fn documented_examples_print_what_the_docs_show() {
     if !network_namespace() {
         return;
     }
-    let assert = snapbox::Assert::new();
+    // Paths are not normalized: a `\` in JSON is an escape, not a Windows separator.
+    let assert = snapbox::Assert::new().normalize_paths(false);
     let mut failures = Vec::new();
     let mut ran = 0;
+    let scratch = std::env::temp_dir().join(format!("sockscope-docs-{}", std::process::id()));
     for page in pages() {
+        let _ = fs::remove_dir_all(&scratch);
+        fs::create_dir_all(&scratch).expect("a scratch directory");
         for block in blocks(&page).iter().filter(|b| b.info == "console") {
             for example in examples(block) {
-                let (code, output) = run(&example);
+                // Only sockscope runs, or printf writing its input: an example of another
+                // program (a benchmark script, Python) is shown, not run.
+                let program = example.command.split_whitespace().next();
+                if !matches!(program, Some("sockscope" | "printf")) {
+                    failures.push(format!(
+                        "{}: $ {}\nonly sockscope and printf run here: mark the block not run",
+                        example.at, example.command
+                    ));
+                    continue;
+                }
+                let (code, output) = run(&example, &scratch);
                 ran += 1;
                 let shown = assert.try_eq(
                     Some(&"sockscope"),
@@ -162,6 +178,7 @@ fn documented_examples_print_what_the_docs_show() {
             }
         }
     }
+    let _ = fs::remove_dir_all(&scratch);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(ran >= 10, "only {ran} examples ran");
 }
