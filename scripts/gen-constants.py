@@ -1,35 +1,23 @@
 #!/usr/bin/env python3
-"""Regenerate src/text/constants_table.rs from this machine's CPython socket module.
+"""Regenerate src/text/constants_table.rs and src/sys/header_constants.c from this machine's CPython.
 
-The names come from Python (the reference for what sockscope must know); the values never do:
-each entry reads its value from the `libc` crate, so a constant the crate lacks fails to compile
-and goes in FROM_HEADERS below (valued from the C headers by build.rs), or in SKIP with the
-reason, instead of a typed-in number.
+The names come from Python (the reference for what sockscope must know): every attribute of the
+`socket` module whose name starts with an upper-case letter. The values never do: an int constant
+the `libc` crate defines is valued by the crate; any other is valued by build.rs from this
+platform's C headers (src/sys/header_constants.c, written here, lists them with their C names).
+The few non-int attributes (the enum classes, SocketType, CMSG_LEN, ...) are kept with their
+Python repr, since `{getattr(socket, n): n ...}` shows them too.
 """
 import pathlib
+import re
 import socket
 
-GROUPS = ["AF_", "SOCK_", "IPPROTO_", "AI_", "NI_", "EAI_", "SOL_", "SO_", "MSG_", "SHUT_",
-          "TCP_", "IP_", "IPV6_"]
+ROOT = pathlib.Path(__file__).resolve().parent.parent
 
-# Names CPython has on Linux that the libc crate does not define (checked against libc 0.2.191):
-# build.rs reads their values from this platform's C headers (src/sys/header_constants.c lists
-# them) into crate::sys::headers. A name added here must be added there too, or the table
-# fails to compile.
-FROM_HEADERS = {
-    "EAI_ADDRFAMILY": "glibc-only extension",
-    "SO_VM_SOCKETS_BUFFER_MAX_SIZE": "from linux/vm_sockets.h",
-    "SO_VM_SOCKETS_BUFFER_MIN_SIZE": "from linux/vm_sockets.h",
-    "SO_VM_SOCKETS_BUFFER_SIZE": "from linux/vm_sockets.h",
-    "IP_MAX_MEMBERSHIPS": "glibc's bits/in.h",
-    "IP_RECVRETOPTS": "glibc's bits/in.h",
-    "IPV6_RTHDR_TYPE_0": "glibc's bits/in.h",
-    "AF_QIPCRTR": "glibc's bits/socket.h",
-    "NI_MAXSERV": "glibc's netdb.h",
-}
-
-# Names to leave out altogether, with the reason (none at present).
-SKIP = {}
+# The lecture's groups come first in `constants` without a prefix, in this order; the other
+# groups follow in sorted order.
+LECTURE = ["AF_", "SOCK_", "IPPROTO_", "AI_", "NI_", "EAI_", "SOL_", "SO_", "MSG_", "SHUT_",
+           "TCP_", "IP_", "IPV6_"]
 
 # glibc defines these as other names for the same constant; the libc crate has only the other name.
 ALIASES = {
@@ -37,35 +25,128 @@ ALIASES = {
     "IPV6_LEAVE_GROUP": "IPV6_DROP_MEMBERSHIP",
 }
 
+# Python names whose C name differs: CPython's socketmodule.c adds linux/can/bcm.h's opcodes and
+# flags under a CAN_BCM_ prefix (PyModule_AddIntConstant(m, "CAN_BCM_TX_SETUP", TX_SETUP)).
+def c_name(name):
+    if name.startswith("CAN_BCM_") and name != "CAN_BCM":
+        return name[len("CAN_BCM_"):]
+    return name
 
 # Names the libc crate has and this CPython lacks, listed because people ask for them by name
 # (AF_LOCAL is POSIX's spelling of AF_UNIX). docs/subcommands.md lists them as sockscope's additions.
-EXTRA = {
-    "AF_": ["AF_LOCAL"],
-}
+EXTRA = ["AF_LOCAL"]
+
+# The headers CPython's socketmodule.c includes on Linux for the constants it exports.
+HEADERS = """#define _GNU_SOURCE
+#include <errno.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/ioctl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <netinet/udp.h>
+#include <netdb.h>
+#include <net/if.h>
+#include <netpacket/packet.h>
+#include <linux/can.h>
+#include <linux/can/raw.h>
+#include <linux/can/bcm.h>
+#include <linux/can/isotp.h>
+#include <linux/can/j1939.h>
+#include <linux/tipc.h>
+#include <linux/netlink.h>
+#include <linux/vm_sockets.h>
+#include <linux/if_alg.h>
+#include <linux/qrtr.h>
+"""
+
+# Five names no Linux header defines: CPython defines them itself when the headers lack them
+# (socketmodule.h for ALG_, socketmodule.c for UDPLITE_), with these very numbers. They are the
+# only values not read from the platform, and the headers' own definitions win where they exist.
+CPYTHON_FALLBACKS = """/* CPython's own definitions, for names the kernel's headers lack (Modules/socketmodule.h and
+   socketmodule.c define them the same way); a header that defines them wins. */
+#ifndef ALG_SET_PUBKEY
+#define ALG_SET_PUBKEY 6
+#endif
+#ifndef ALG_OP_SIGN
+#define ALG_OP_SIGN 2
+#endif
+#ifndef ALG_OP_VERIFY
+#define ALG_OP_VERIFY 3
+#endif
+#ifndef UDPLITE_SEND_CSCOV
+#define UDPLITE_SEND_CSCOV 10
+#endif
+#ifndef UDPLITE_RECV_CSCOV
+#define UDPLITE_RECV_CSCOV 11
+#endif
+"""
+
+
+def libc_names():
+    """Every `pub const NAME` the locked libc crate version defines for Linux."""
+    lock = (ROOT / "Cargo.lock").read_text()
+    version = re.search(r'name = "libc"\nversion = "([^"]+)"', lock).group(1)
+    dirs = list(pathlib.Path.home().glob(f".cargo/registry/src/*/libc-{version}/src"))
+    if not dirs:
+        raise SystemExit(f"libc {version} source not found under ~/.cargo/registry (run cargo fetch)")
+    names = set()
+    skip = {"musl", "uclibc", "android", "emscripten", "l4re"}
+    for sub in ("unix/linux_like", "unix/mod.rs", "new/glibc", "new/linux_uapi", "new/common"):
+        path = dirs[0] / sub
+        files = [path] if path.is_file() else path.rglob("*.rs")
+        for f in files:
+            if skip & set(f.parts):
+                continue
+            # Plain constants, and the members of the crate's enum-like macros (`pub NAME = 1,`).
+            names.update(re.findall(r"pub (?:const )?([A-Z][A-Za-z0-9_]*)(?::| =)", f.read_text()))
+    return names
+
+
+def group_of(name):
+    """The name up to and including its first underscore, or the whole name."""
+    head, sep, _ = name.partition("_")
+    return head + sep
 
 
 def main():
-    out = pathlib.Path(__file__).resolve().parent.parent / "src/text/constants_table.rs"
+    have = libc_names()
+    names = [n for n in dir(socket) if n[:1].isupper()]
+    ints = [n for n in names if isinstance(getattr(socket, n), int)]
+    objects = [n for n in names if not isinstance(getattr(socket, n), int)]
+    all_ints = sorted(set(ints) | set(EXTRA))
+    groups = LECTURE + sorted({group_of(n) for n in all_ints} - set(LECTURE))
+
+    from_headers = []
     lines = [
-        "//! Generated by scripts/gen-constants.py: the socket constants CPython knows on Linux, valued by the libc crate.",
+        "//! Generated by scripts/gen-constants.py: every constant CPython's socket module has on Linux, valued by the platform.",
         "",
-        "// Regenerate rather than edit: the list mirrors `dir(socket)`, the values are libc's (or, where",
-        "// the libc crate lacks a name, the platform's C headers', through build.rs).",
+        "// Regenerate rather than edit: the list mirrors `dir(socket)`, the values are the libc crate's or,",
+        "// where the crate lacks a name, the platform's C headers' (through build.rs).",
         "",
-        "/// (group, name, value) for every constant sockscope knows.",
+        "/// (group, name, value) for every int constant, grouped as `constants` lists them.",
         "pub const CONSTANTS: &[(&str, &str, i64)] = &[",
     ]
-    for group in GROUPS:
-        names = [n for n in dir(socket) if n.startswith(group) and isinstance(getattr(socket, n), int)]
-        for name in sorted(set(names) | set(EXTRA.get(group, []))):
-            if name in SKIP:
-                continue
-            if name in FROM_HEADERS:
-                lines.append(f'    ("{group}", "{name}", crate::sys::headers::{name}),')
+    for group in groups:
+        for name in all_ints:
+            if group_of(name) != group:
                 continue
             source = ALIASES.get(name, name)
-            lines.append(f'    ("{group}", "{name}", libc::{source} as i64),')
+            if source in have and c_name(name) == name:
+                lines.append(f'    ("{group}", "{name}", libc::{source} as i64),')
+            else:
+                from_headers.append(name)
+                lines.append(f'    ("{group}", "{name}", crate::sys::headers::{name}),')
+    lines.append("];")
+    lines += [
+        "",
+        "/// The attributes that are not ints (classes, functions), with Python's repr of each; a",
+        "/// memory address in a repr is written `0x...`.",
+        "pub const OBJECTS: &[(&str, &str)] = &[",
+    ]
+    for name in objects:
+        text = re.sub(r" at 0x[0-9a-f]+", " at 0x...", repr(getattr(socket, name)))
+        lines.append(f"    ({rust_str(name)}, {rust_str(text)}),")
     lines.append("];")
     lines += [
         "",
@@ -75,10 +156,33 @@ def main():
     ]
     for enum in (socket.AddressFamily, socket.SocketKind, socket.MsgFlag, socket.AddressInfo):
         for member in enum:
-            if member.name not in SKIP:
-                lines.append(f'    "{member.name}",')
+            lines.append(f'    "{member.name}",')
     lines.append("];")
-    out.write_text("\n".join(lines) + "\n")
+    (ROOT / "src/text/constants_table.rs").write_text("\n".join(lines) + "\n")
+
+    c = [
+        "/* Generated by scripts/gen-constants.py: the socket constants the libc crate lacks, for build.rs. */",
+        "",
+        "/* Each line below becomes `sockscope_constant \"NAME\" = (value);` once preprocessed; build.rs",
+        "   evaluates those (or finds the enum they name) into Rust constants (src/sys/ffi.rs, module",
+        "   `headers`). This file is only preprocessed, never compiled. */",
+        "",
+        HEADERS,
+        CPYTHON_FALLBACKS,
+        "/* #name stringifies the Python name before expansion; (c) is the C name's value after it. */",
+        "#define SOCKSCOPE_CONSTANT(name, c) sockscope_constant #name = (c);",
+        "",
+    ]
+    for name in from_headers:
+        c.append(f"SOCKSCOPE_CONSTANT({name}, {c_name(name)})")
+    # Used by the resolver code, not in Python's module.
+    for name in ("AI_IDN", "AI_CANONIDN", "EAI_IDN_ENCODE"):
+        c.append(f"SOCKSCOPE_CONSTANT({name}, {name})")
+    (ROOT / "src/sys/header_constants.c").write_text("\n".join(c) + "\n")
+
+
+def rust_str(text):
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 if __name__ == "__main__":

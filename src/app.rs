@@ -32,11 +32,15 @@ pub fn run(command: &Command, output: &OutputArgs) -> anyhow::Result<Outcome> {
         Command::Services(args) => lookup::run(&ctx, args),
         Command::Protocols(args) => lookup::run(&ctx, args),
         Command::Hosts(args) => lookup::run(&ctx, args),
+        Command::Fqdn(args) => lookup::run(&ctx, args),
+        Command::Interfaces(args) => lookup::run(&ctx, args),
+        Command::Inet(args) => lookup::run(&ctx, args),
         Command::Completions(args) => docs::completions(args, Cli::command()),
         Command::Man(args) => docs::man(args, Cli::command()),
         Command::Tour(args) => args.run(&ctx),
         Command::Socket(args) => args.run(&ctx),
         Command::Connect(args) => args.run(&ctx),
         Command::Serve(args) => args.run(&ctx),
+        Command::Why(args) => args.run(&ctx),
     }
 }

@@ -4,10 +4,13 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::calls::addrinfo::AddrInfoArgs;
 use crate::calls::constants::ConstantsArgs;
+use crate::calls::fqdn::FqdnArgs;
 use crate::calls::hostbyaddr::HostByAddrArgs;
 use crate::calls::hostbyname::HostByNameArgs;
 use crate::calls::hostname::HostnameArgs;
 use crate::calls::hosts::HostsArgs;
+use crate::calls::inet::InetArgs;
+use crate::calls::interfaces::InterfacesArgs;
 use crate::calls::nameinfo::NameInfoArgs;
 use crate::calls::protobyname::ProtoArgs;
 use crate::calls::protobynumber::ProtoNumberArgs;
@@ -18,6 +21,7 @@ use crate::docs::{CompletionsArgs, ManArgs};
 use crate::render::Format;
 use crate::render::color::ColorChoice;
 use crate::tour::TourArgs;
+use crate::why::WhyArgs;
 
 /// Text for `--help` and the README: keep the three in step with the binary's exit codes.
 pub const EXIT_CODES_HELP: &str = "\
@@ -102,12 +106,16 @@ impl Command {
             Command::Services(_) => "services",
             Command::Protocols(_) => "protocols",
             Command::Hosts(_) => "hosts",
+            Command::Fqdn(_) => "fqdn",
+            Command::Interfaces(_) => "interfaces",
+            Command::Inet(_) => "inet",
             Command::Completions(_) => "completions",
             Command::Man(_) => "man",
             Command::Tour(_) => "tour",
             Command::Socket(_) => "socket",
             Command::Connect(_) => "connect",
             Command::Serve(_) => "serve",
+            Command::Why(_) => "why",
         }
     }
 }
@@ -186,7 +194,7 @@ Examples:
         after_help = "\
 Examples:
   sockscope constants                 # every group sockscope knows
-  sockscope constants AF_ SOCK_       # names starting with AF_ or SOCK_ (case-insensitive)
+  sockscope constants AF_ SOCK_       # names starting with AF_ or SOCK_ (case-sensitive)
   sockscope constants AF --value 10   # which address family is 10?"
     )]
     Constants(ConstantsArgs),
@@ -245,43 +253,60 @@ Examples:
     )]
     ProtoByNumber(ProtoNumberArgs),
 
-    /// The whole services database: setservent/getservent_r/endservent, as `getent services` lists it
+    /// Fully qualified names of hosts: CPython's socket.getfqdn(name), built on gethostbyaddr
     #[command(
-        name = "services",
+        name = "fqdn",
         after_help = "\
-Python's socket module cannot list a database; --explain shows the C loop.
+Without NAME, the local host's (getfqdn() uses gethostname()); an empty name or 0.0.0.0 does
+the same. The first of the entry's name and aliases that contains a dot wins; when the lookup
+fails, the name itself is the answer, as in Python.
 
 Examples:
-  sockscope services                  # every entry, like getent services
-  sockscope services -p udp           # only the udp entries
-  sockscope services --format jsonl   # one JSON object per entry"
+  sockscope fqdn                      # socket.getfqdn()
+  sockscope fqdn localhost            # socket.getfqdn('localhost')
+  sockscope fqdn 127.0.0.1 --explain"
     )]
+    Fqdn(FqdnArgs),
+
+    /// Network interfaces: if_nameindex(3) with getifaddrs' flags, MTU and addresses
+    #[command(
+        name = "interfaces",
+        after_help = "\
+Without keys, every interface, like socket.if_nameindex(); a key of digits is an index,
+looked up like socket.if_indextoname(index), any other key a name, like
+socket.if_nametoindex(name).
+
+Examples:
+  sockscope interfaces                # socket.if_nameindex(), with flags, MTU and addresses
+  sockscope interfaces lo             # socket.if_nametoindex('lo')
+  sockscope interfaces 1 --json       # socket.if_indextoname(1)"
+    )]
+    Interfaces(InterfacesArgs),
+
+    /// Addresses as packed bytes and back: inet_aton/inet_pton and inet_ntoa/inet_ntop
+    #[command(
+        name = "inet",
+        after_help = "\
+The packed column shows the bytes in network byte order (most significant first); --explain
+adds the htonl/htons of the numbers involved.
+
+Examples:
+  sockscope inet 127.1                # socket.inet_aton('127.1')
+  sockscope inet -f inet6 ::1         # socket.inet_pton(socket.AF_INET6, '::1')
+  sockscope inet --packed 7f000001    # socket.inet_ntoa(bytes.fromhex('7f000001'))"
+    )]
+    Inet(InetArgs),
+
+    /// The whole services database: setservent/getservent_r/endservent, as `getent services` lists it
+    #[command(name = "services", after_help = crate::calls::services::AFTER_HELP)]
     Services(ServicesArgs),
 
     /// The whole protocols database: setprotoent/getprotoent_r/endprotoent, as `getent protocols` lists it
-    #[command(
-        name = "protocols",
-        after_help = "\
-Python's socket module cannot list a database; --explain shows the C loop.
-
-Examples:
-  sockscope protocols                 # every entry, like getent protocols
-  sockscope protocols --json"
-    )]
+    #[command(name = "protocols", after_help = crate::calls::protocols::AFTER_HELP)]
     Protocols(ProtocolsArgs),
 
     /// The whole hosts database: sethostent/gethostent_r/endhostent, as `getent hosts` lists it
-    #[command(
-        name = "hosts",
-        after_help = "\
-Only sources that can list take part (files, not dns): no query leaves the machine.
-glibc lists IPv4 entries only (::1 as 127.0.0.1), as `getent hosts` does.
-Python's socket module cannot list a database; --explain shows the C loop.
-
-Examples:
-  sockscope hosts                     # every address of /etc/hosts, like getent hosts
-  sockscope hosts --explain           # the C loop, and why Python has none"
-    )]
+    #[command(name = "hosts", after_help = crate::calls::hosts::AFTER_HELP)]
     Hosts(HostsArgs),
 
     /// Print a shell completion script (clap_complete) to stdout
@@ -328,8 +353,8 @@ Examples:
         after_help = "\
 Examples:
   sockscope socket                    # socket.socket(): AF_INET, SOCK_STREAM, 0
-  sockscope socket -f inet6 -t dgram  # socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-  sockscope socket -f inet6 -t stream -p udp   # EPROTONOSUPPORT, exit 4"
+  sockscope socket -6 -t dgram        # socket.socket(AF_INET6, SOCK_DGRAM)
+  sockscope socket --format python    # <socket.socket fd=3, family=2, ...>"
     )]
     Socket(crate::net::args::SocketArgs),
 
@@ -337,14 +362,30 @@ Examples:
     #[command(
         name = "connect",
         after_help = "\
-Reads until the peer closes, --max-bytes or --timeout, whichever comes first (a short recv
-is not the end of a reply). Connection errors print their errno name on stderr and exit 4,
-except timeouts (ETIMEDOUT), which exit 3: retrying may help.
+Sends the request while it reads the reply (so a server that echoes never
+waits on it), until the peer closes, --max-bytes or --timeout, whichever comes
+first: a short recv is not the end of a reply. --timeout is one deadline for
+resolving, connecting, sending and reading; --idle-timeout can also bound a
+silence.
+
+With nothing to send (no --send, --send-file, --stdin or --http) connect is a
+port check that also reads a banner, as `ncat -w` users expect: it connects,
+reads what arrives within --banner-wait, reports, and exits 0.
+
+The table escapes the reply's control characters (\\x1b, \\u{202e}, bytes that
+are not UTF-8) so a server cannot colour or move the terminal; --raw writes
+the bytes exactly. --format python prints what the lecture's Python session
+prints: the reply's repr (with --udp, the count send returns, then each
+datagram's repr), or the exception it raises.
+
+Connection errors print their errno name on stderr and exit 4, except timeouts
+(ETIMEDOUT), which exit 3: retrying may help. Ctrl-C keeps what arrived: the
+output is written, then sockscope ends as the signal would have ended it.
 
 Examples:
-  sockscope connect localhost 8080 --http              # GET / HTTP/1.1, Host, Connection: close
   sockscope connect localhost 8080 --http=/index.html --raw > page
-  sockscope connect ::1 50000 --send 'hello\\r\\n' --json"
+  sockscope connect '[::1]' 50000 --send 'hello\\r\\n' --json
+  sockscope connect localhost 22      # connect, read the banner, exit 0"
     )]
     Connect(crate::net::args::ConnectArgs),
 
@@ -357,44 +398,32 @@ Examples:
   sockscope serve 0 --echo --format jsonl    # port 0: the kernel picks one, see `listening`
   sockscope serve [::1]:50000 --reply 'HTTP/1.0 200 OK\\r\\n\\r\\nhi\\n' --once
 
-Ctrl-C (SIGINT) or SIGTERM stops accepting, closes every connection and prints a summary."
+Ctrl-C (SIGINT), SIGTERM or SIGHUP stops accepting, closes every connection,
+prints the summary and exits 130, 143 or 129 (128 + the signal). A closed
+stdout (`| head -1`) stops it at once, with the summary on stderr and the exit
+code of the worst failure seen (0 if none)."
     )]
     Serve(crate::net::args::ServeArgs),
+
+    /// Explain a getaddrinfo answer step by step, and check the explanation against it
+    #[command(
+        name = "why",
+        after_help = "\
+why makes the real getaddrinfo call (as a C program in your locale would), then explains each
+decision glibc made for it: how it read the host, what AI_ADDRCONFIG removed, which nsswitch
+source answered and why the walk stopped there, the /etc/hosts lines that matched, the DNS
+names tried under search/ndots with the queries replayed through the resolver library, and
+the RFC 3484 rules that ordered the addresses. The verdict compares the predicted list with the
+real one; a disagreement is shown, never hidden. It cannot see nscd or systemd-resolved caches,
+nor how NSS modules it does not know decide (it asks them alone, as getent -s does, and says so).
+
+Examples:
+  sockscope why localhost http        # socket.getaddrinfo('localhost', 'http'), explained
+  sockscope why 127.1 --json          # a numeric host: no name service is asked
+  sockscope why localhost -t stream --flags addrconfig"
+    )]
+    Why(WhyArgs),
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use clap::CommandFactory;
-
-    #[test]
-    fn cli_definition_is_consistent() {
-        Cli::command().debug_assert();
-    }
-
-    /// Error lines name the subcommand by `Command::name`: it must be the name it is typed as.
-    #[test]
-    fn every_subcommand_knows_its_own_name() {
-        let command = Cli::command();
-        let mut seen = 0;
-        for sub in command.get_subcommands() {
-            let name = sub.get_name();
-            if name == "help" {
-                continue;
-            }
-            // A value for every positional argument: the first allowed one, or a number.
-            let mut argv = vec!["sockscope".to_string(), name.to_string()];
-            for arg in sub.get_arguments().filter(|a| a.is_positional()) {
-                let value = arg
-                    .get_possible_values()
-                    .first()
-                    .map_or_else(|| "1".to_string(), |v| v.get_name().to_string());
-                argv.push(value);
-            }
-            let cli = Cli::parse_args(&argv).unwrap_or_else(|e| panic!("{argv:?}: {e}"));
-            assert_eq!(cli.command.name(), name);
-            seen += 1;
-        }
-        assert!(seen >= 16, "only {seen} subcommands");
-    }
-}
+mod tests;

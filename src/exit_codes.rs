@@ -13,6 +13,12 @@ pub fn exit_code(outcome: Outcome) -> i32 {
     }
 }
 
+/// The exit code of a run ended by `signal` after finishing its output: 128 + the signal's
+/// number (SIGHUP 129, SIGINT 130, SIGTERM 143), as a shell reports a process it killed.
+pub fn signal_exit_code(signal: i32) -> i32 {
+    128 + signal
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,3 +21,4 @@ pub mod sys;
 pub mod text;
 pub mod tour;
 pub mod validate;
+pub mod why;

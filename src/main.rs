@@ -7,10 +7,13 @@ use std::io::{self, Write};
 use clap::Parser;
 
 use sockscope::cli::Cli;
-use sockscope::model::{Outcome, outcome::outcome_of};
+use sockscope::model::{
+    Outcome,
+    outcome::{interrupted_by, outcome_of},
+};
 use sockscope::text::printable;
 
-use crate::exit_codes::exit_code;
+use crate::exit_codes::{exit_code, signal_exit_code};
 
 fn main() {
     let cli = match Cli::try_parse() {
@@ -23,6 +26,12 @@ fn main() {
     };
     let outcome = match sockscope::app::run(&cli.command, &cli.output) {
         Ok(outcome) => outcome,
+        Err(err) if interrupted_by(&err).is_some() => {
+            // Its output is complete; the line and the code say which signal ended it.
+            let _ = writeln!(io::stderr().lock(), "sockscope: {err}");
+            let signal = interrupted_by(&err).unwrap_or_default();
+            std::process::exit(signal_exit_code(signal));
+        }
         Err(err) if is_broken_pipe(&err) => Outcome::Success,
         Err(err) => {
             let chain: Vec<String> = err.chain().map(ToString::to_string).collect();

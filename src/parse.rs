@@ -184,7 +184,12 @@ pub fn flags(group: &str, text: &str) -> Result<i32, String> {
                  numericserv or dgram"
             ));
         }
-        flags |= symbol(group, part)?;
+        flags |= match (group, name.as_str()) {
+            // glibc's extensions, which CPython's module does not export.
+            ("AI_", "AI_IDN") => i64::from(crate::sys::AI_IDN),
+            ("AI_", "AI_CANONIDN") => i64::from(crate::sys::AI_CANONIDN),
+            _ => symbol(group, part)?,
+        };
     }
     to_i32(flags)
 }
@@ -238,6 +243,10 @@ mod tests {
             Ok(libc::AI_V4MAPPED | libc::AI_ALL)
         );
         assert!(ai_flags("canonname,,all").is_err());
+        assert_eq!(
+            ai_flags("idn,CanonIDN,ai_idn"),
+            Ok(crate::sys::AI_IDN | crate::sys::AI_CANONIDN)
+        );
         assert!(ai_flags("bogus").is_err());
         assert_eq!(ni_flags("NumericHost"), Ok(libc::NI_NUMERICHOST));
         assert_eq!(ni_flags("3"), Ok(3));

@@ -12,7 +12,7 @@ const LAYERS: &[&[&str]] = &[
     &["calls"],
     &["render", "batch"],
     &["runner"],
-    &["net", "tour", "docs"],
+    &["net", "tour", "docs", "why"],
     &["cli", "app"],
 ];
 
@@ -25,6 +25,7 @@ const SAME_LAYER: &[(&str, &str)] = &[
     ("validate", "parse"),
     ("batch", "render"),
     ("cli", "net"),
+    ("cli", "why"),
     ("app", "cli"),
 ];
 

@@ -55,7 +55,7 @@ pub struct AddrInfoArgs {
     pub proto: Protocol,
 
     /// Comma-separated AI_ flags: canonname, passive, numerichost, numericserv, addrconfig,
-    /// v4mapped, all (case-insensitive, AI_ prefix accepted) or a number
+    /// v4mapped, all, and glibc's idn, canonidn (case-insensitive, AI_ prefix accepted) or a number
     #[arg(long, default_value = "0", value_parser = parse::ai_flags)]
     pub flags: i32,
 
@@ -235,7 +235,8 @@ pub struct Request<'a> {
     pub hints: Hints,
 }
 
-fn record(query: Option<&str>, service: Option<&str>, entry: AddrInfoEntry) -> AddrInfo {
+/// One element of getaddrinfo's list as the record every format prints.
+pub fn record(query: Option<&str>, service: Option<&str>, entry: AddrInfoEntry) -> AddrInfo {
     let (flowinfo, scope_id) = match entry.addr {
         SocketAddr::V6(v6) => (Some(v6.flowinfo()), Some(v6.scope_id())),
         SocketAddr::V4(_) => (None, None),

@@ -13,7 +13,8 @@ use super::{Input, Lookup, Subcommand};
 
 #[derive(Debug, Args)]
 pub struct ConstantsArgs {
-    /// Prefixes to list (AF_, SOCK_, IPPROTO_, ...; case-insensitive); every group when none
+    /// Prefixes to list (AF_, SOCK_, IPPROTO_, SO, A, ...), matched as Python's startswith
+    /// matches (case-sensitive); every group when none
     #[arg(value_name = "PREFIX")]
     pub prefixes: Vec<String>,
 
@@ -22,12 +23,30 @@ pub struct ConstantsArgs {
     pub value: Option<i64>,
 }
 
-/// A socket-layer constant and the group (prefix) it belongs to.
+/// A name of the socket module and the group (its name up to the first `_`) it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Constant {
     pub name: String,
-    pub value: i64,
+    pub value: Value,
     pub prefix: String,
+}
+
+/// An int constant's value, or, for the few names that are not ints (AddressFamily, SocketType,
+/// CMSG_LEN, ...), Python's repr of the object: `{getattr(socket, n): n ...}` shows them too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Value {
+    Int(i64),
+    Object(&'static str),
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Int(n) => write!(f, "{n}"),
+            Value::Object(text) => f.write_str(text),
+        }
+    }
 }
 
 impl Record for Constant {
@@ -79,7 +98,7 @@ impl Subcommand for ConstantsArgs {
     fn lookup(&self) -> Result<Constants, Fatal> {
         Ok(Constants {
             value: self.value,
-            prefixes: self.prefixes.iter().map(|p| normalize_prefix(p)).collect(),
+            prefixes: self.prefixes.clone(),
         })
     }
 
@@ -90,7 +109,7 @@ impl Subcommand for ConstantsArgs {
         let prefixes: Vec<String> = if self.prefixes.is_empty() {
             groups().into_iter().map(str::to_string).collect()
         } else {
-            self.prefixes.iter().map(|p| normalize_prefix(p)).collect()
+            self.prefixes.clone()
         };
         Input::Keys(
             prefixes
@@ -111,15 +130,21 @@ fn python_sorted(records: &[Constant]) -> Vec<&Constant> {
     sorted
 }
 
-/// A value shared by several names keeps the position of the first and the name of the last,
-/// and its key is the enum member where CPython has one.
+/// A value shared by several names keeps the position and key object of the first and the name
+/// of the last, as a dict does; a key is the enum member where CPython has one.
 fn python_dict(records: &[Constant]) -> Py {
-    let mut entries: Vec<(i64, Py, Py)> = Vec::new();
+    let mut entries: Vec<(&Value, Py, Py)> = Vec::new();
     for c in python_sorted(records) {
         let name = Py::str(&c.name);
-        match entries.iter_mut().find(|(v, _, _)| *v == c.value) {
+        match entries.iter_mut().find(|(v, _, _)| *v == &c.value) {
             Some(entry) => entry.2 = name,
-            None => entries.push((c.value, Py::attribute(&c.prefix, &c.name, c.value), name)),
+            None => {
+                let key = match &c.value {
+                    Value::Int(n) => Py::attribute(&c.prefix, &c.name, *n),
+                    Value::Object(text) => Py::Object(text),
+                };
+                entries.push((&c.value, key, name));
+            }
         }
     }
     Py::Dict(entries.into_iter().map(|(_, k, v)| (k, v)).collect())
@@ -134,7 +159,7 @@ fn python_names(records: &[Constant]) -> Py {
     )
 }
 
-fn record(group: &str, name: &str, value: i64) -> Constant {
+fn record(group: &str, name: &str, value: Value) -> Constant {
     Constant {
         name: name.to_string(),
         value,
@@ -142,28 +167,22 @@ fn record(group: &str, name: &str, value: i64) -> Constant {
     }
 }
 
-/// What the user typed as a prefix, as Python's `startswith` would test it: upper case, and a
-/// bare group name (`af`, `AF`) gets its underscore so `SO` does not also match `SOCK_`.
-pub fn normalize_prefix(prefix: &str) -> String {
-    let upper = prefix.to_ascii_uppercase();
-    let with_underscore = format!("{upper}_");
-    if groups().contains(&with_underscore.as_str()) {
-        with_underscore
-    } else {
-        upper
-    }
-}
-
-/// Every constant whose name starts with `prefix` (already normalized).
+/// Every name that starts with `prefix`, exactly as `str.startswith` tests it: the int
+/// constants, then the few other attributes (classes, functions) it also matches.
 pub fn by_prefix(prefix: &str) -> Answer<Constant> {
+    let objects = symbols::objects()
+        .iter()
+        .filter(|(name, _)| name.starts_with(prefix))
+        .map(|(name, text)| record(symbols::group_of(name), name, Value::Object(text)));
     let rows: Vec<Constant> = symbols::all()
         .iter()
         .filter(|(_, name, _)| name.starts_with(prefix))
-        .map(|(group, name, value)| record(group, name, *value))
+        .map(|(group, name, value)| record(group, name, Value::Int(*value)))
+        .chain(objects)
         .collect();
     let result = if rows.is_empty() {
         Err(Failure::not_found(format!(
-            "no constant starts with {prefix} (groups: {})",
+            "no name of the socket module starts with {prefix} (case matters; groups: {})",
             groups().join(" ")
         )))
     } else {
@@ -172,6 +191,9 @@ pub fn by_prefix(prefix: &str) -> Answer<Constant> {
     let mut notes = vec![NO_C_CALL_NOTE.to_string()];
     if let Ok(rows) = &result {
         notes.extend(shared_value_note(rows));
+        if rows.iter().any(|r| matches!(r.value, Value::Object(_))) {
+            notes.push(OBJECTS_NOTE.to_string());
+        }
     }
     let call = Call {
         c: NO_C_CALL.to_string(),
@@ -189,6 +211,10 @@ const NO_C_CALL: &str =
     "(no call: compile-time constants from <sys/socket.h>, <netinet/in.h> and <netdb.h>)";
 const NO_C_CALL_NOTE: &str = "AF_, SOCK_, AI_ and MSG_ values are enum members in Python 3 \
      (AddressFamily, SocketKind, AddressInfo, MsgFlag); the other groups are plain ints";
+
+const OBJECTS_NOTE: &str = "the prefix also matches attributes that are not ints (classes, \
+     functions): they are listed with Python's repr of the object as their value, as the dict \
+     shows them; CAPI's repr holds a memory address that differs in every Python process";
 
 /// The lecture's dict keeps one name per value: say which names it drops.
 fn shared_value_note(rows: &[Constant]) -> Option<String> {
@@ -219,7 +245,7 @@ pub fn by_value(value: i64, prefixes: &[String]) -> Answer<Constant> {
         .filter(|(_, name, v)| {
             *v == value && (prefixes.is_empty() || prefixes.iter().any(|p| name.starts_with(p)))
         })
-        .map(|(group, name, value)| record(group, name, *value))
+        .map(|(group, name, value)| record(group, name, Value::Int(*value)))
         .collect();
     let result = if rows.is_empty() {
         let scope = if prefixes.is_empty() {
@@ -254,10 +280,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn prefixes_are_normalized_like_groups() {
-        assert_eq!(normalize_prefix("af"), "AF_");
-        assert_eq!(normalize_prefix("SO"), "SO_");
-        assert_eq!(normalize_prefix("ipv6_"), "IPV6_");
-        assert_eq!(normalize_prefix("AF_INET"), "AF_INET");
+    fn prefixes_match_as_startswith_does() {
+        let names = |prefix: &str| -> Vec<String> {
+            by_prefix(prefix)
+                .result
+                .map(|rows| rows.into_iter().map(|r| r.name).collect())
+                .unwrap_or_default()
+        };
+        assert!(names("af").is_empty());
+        assert!(names("AF_").contains(&"AF_DECnet".to_string()));
+        let so = names("SO");
+        assert!(so.contains(&"SOCK_STREAM".to_string()) && so.contains(&"SOMAXCONN".to_string()));
+        assert!(names("A").contains(&"AddressFamily".to_string()));
     }
 }

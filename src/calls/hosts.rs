@@ -13,6 +13,16 @@ use super::listing::Database;
 use super::options::ResolverArgs;
 use super::{Input, Lookup, Subcommand};
 
+/// What `hosts --help` says after the options: why Python has no such call, and examples.
+pub const AFTER_HELP: &str = "\
+Only sources that can list take part (files, not dns): no query leaves the machine.
+glibc lists IPv4 entries only (::1 as 127.0.0.1), as `getent hosts` does.
+Python's socket module cannot list a database; --explain shows the C loop.
+
+Examples:
+  sockscope hosts                     # every address of /etc/hosts, like getent hosts
+  sockscope hosts --explain           # the C loop, and why Python has none";
+
 #[derive(Debug, Args)]
 pub struct HostsArgs {
     #[command(flatten)]

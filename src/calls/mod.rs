@@ -6,11 +6,14 @@
 pub mod addrinfo;
 pub mod constants;
 pub mod dnsname;
+pub mod fqdn;
 pub mod hostbyaddr;
 pub mod hostbyname;
 pub mod hostbyname_ex;
 pub mod hostname;
 pub mod hosts;
+pub mod inet;
+pub mod interfaces;
 pub mod listing;
 pub mod nameinfo;
 pub mod notes;

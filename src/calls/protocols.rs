@@ -12,6 +12,14 @@ use super::listing::Database;
 use super::options::ResolverArgs;
 use super::{Input, Lookup, Subcommand};
 
+/// What `protocols --help` says after the options: why Python has no such call, and examples.
+pub const AFTER_HELP: &str = "\
+Python's socket module cannot list a database; --explain shows the C loop.
+
+Examples:
+  sockscope protocols                 # every entry, like getent protocols
+  sockscope protocols --json";
+
 #[derive(Debug, Args)]
 pub struct ProtocolsArgs {
     #[command(flatten)]

@@ -13,6 +13,15 @@ use super::listing::Database;
 use super::options::ResolverArgs;
 use super::{Input, Lookup, Subcommand};
 
+/// What `services --help` says after the options: why Python has no such call, and examples.
+pub const AFTER_HELP: &str = "\
+Python's socket module cannot list a database; --explain shows the C loop.
+
+Examples:
+  sockscope services                  # every entry, like getent services
+  sockscope services -p udp           # only the udp entries
+  sockscope services --format jsonl   # one JSON object per entry";
+
 #[derive(Debug, Args)]
 pub struct ServicesArgs {
     /// Only the entries of this protocol (compared as getservbyname compares it: exactly)

@@ -8,6 +8,7 @@ use crate::sys::SysError;
 use crate::sys::error::{EAI_ADDRFAMILY, EAI_IDN_ENCODE, HOST_NOT_FOUND, NO_DATA, TRY_AGAIN};
 
 use super::outcome::Outcome;
+pub use super::raised::Raised;
 
 /// Why a key failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +23,9 @@ pub enum Cause {
     /// Not a numeric address, as getaddrinfo(AI_NUMERICHOST) found: bad input to sockscope,
     /// though Python raises the EAI_NONAME that getaddrinfo gave.
     NotNumeric,
+    /// An exception CPython raises itself, from its argument conversions or its checks on
+    /// what the C library gave back: bad input, like `Invalid`, in Python's own words.
+    Raised(Raised),
     /// Nothing matched, with no libc error to name (no such constant).
     NotFound(String),
     /// Abandoned after `--timeout`.
@@ -145,6 +149,13 @@ impl Failure {
         }
     }
 
+    /// An exception CPython raises itself.
+    pub fn raised(raised: Raised) -> Self {
+        Failure {
+            cause: Cause::Raised(raised),
+        }
+    }
+
     /// A libc failure with what sockscope knows about it.
     pub fn explained(error: SysError, why: Why) -> Self {
         Failure {
@@ -188,7 +199,10 @@ impl Failure {
 
     /// Whether sockscope refused the input before any call (`INVALID_INPUT`).
     pub fn is_invalid(&self) -> bool {
-        matches!(self.cause, Cause::Invalid(_) | Cause::NotNumeric)
+        matches!(
+            self.cause,
+            Cause::Invalid(_) | Cause::NotNumeric | Cause::Raised(_)
+        )
     }
 
     pub fn is_timeout(&self) -> bool {
@@ -199,7 +213,7 @@ impl Failure {
     pub fn code(&self) -> String {
         match &self.cause {
             Cause::System(error) | Cause::Explained(error, _) => error.code(),
-            Cause::Invalid(_) | Cause::NotNumeric => "INVALID_INPUT".to_string(),
+            Cause::Invalid(_) | Cause::NotNumeric | Cause::Raised(_) => "INVALID_INPUT".to_string(),
             Cause::NotFound(_) => "NOT_FOUND".to_string(),
             Cause::Timeout(_) => "TIMEOUT".to_string(),
         }
@@ -212,6 +226,7 @@ impl Failure {
             Cause::Explained(error, why) => why.message(error),
             Cause::Invalid(message) | Cause::NotFound(message) => message.clone(),
             Cause::NotNumeric => NOT_NUMERIC.to_string(),
+            Cause::Raised(raised) => raised.message(),
             // f64's Display gives "2" for 2.0 and "0.5" for 0.5: no trailing zeros.
             Cause::Timeout(limit) => format!("no answer within {} s", limit.as_secs_f64()),
         }
@@ -227,7 +242,7 @@ impl Failure {
     pub fn outcome(&self) -> Outcome {
         match &self.cause {
             Cause::System(error) | Cause::Explained(error, _) => outcome_of_sys(error),
-            Cause::Invalid(_) | Cause::NotNumeric => Outcome::Usage,
+            Cause::Invalid(_) | Cause::NotNumeric | Cause::Raised(_) => Outcome::Usage,
             Cause::NotFound(_) => Outcome::NotFound,
             Cause::Timeout(_) => Outcome::Temporary,
         }
@@ -257,6 +272,7 @@ impl Failure {
             Some(SysError::NotFound(_)) => format!("OSError: {message}"),
             None => match &self.cause {
                 Cause::NotFound(_) => format!("OSError: {message}"),
+                Cause::Raised(raised) => raised.line(),
                 Cause::Invalid(_) | Cause::NotNumeric => format!("# not called: {message}"),
                 _ => format!("# {}: {message}", self.code()),
             },
@@ -286,6 +302,8 @@ fn outcome_of_sys(error: &SysError) -> Outcome {
         },
         // A timeout is the one errno where trying again may well work.
         SysError::Errno(libc::ETIMEDOUT) => Outcome::Temporary,
+        // if_indextoname's answer for an index no interface has.
+        SysError::Errno(libc::ENXIO) => Outcome::NotFound,
         SysError::Errno(_) => Outcome::System,
         SysError::NotFound(_) => Outcome::NotFound,
     }

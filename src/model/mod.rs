@@ -2,9 +2,10 @@
 
 pub mod failure;
 pub mod outcome;
+pub mod raised;
 pub mod record;
 
-pub use failure::{Cause, Failure, Why};
+pub use failure::{Cause, Failure, Raised, Why};
 pub use outcome::{Fatal, Outcome};
 pub use record::{
     Annotated, Answer, Call, ErrorRecord, NO_PYTHON, PythonView, Record, no_python_view,

@@ -42,6 +42,39 @@ impl fmt::Display for Fatal {
 
 impl std::error::Error for Fatal {}
 
+/// A run that a signal ended after it finished its output (a server's summary, say): the
+/// binary says so in one line and exits as a shell reports a process the signal killed (128 +
+/// the signal).
+#[derive(Debug)]
+pub struct Interrupted {
+    pub signal: i32,
+    pub message: String,
+}
+
+impl Interrupted {
+    pub fn new(signal: i32, message: impl Into<String>) -> Self {
+        Interrupted {
+            signal,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Interrupted {}
+
+/// The signal that ended a run, if an `Interrupted` is in the error chain.
+pub fn interrupted_by(err: &anyhow::Error) -> Option<i32> {
+    err.chain()
+        .find_map(|cause| cause.downcast_ref::<Interrupted>())
+        .map(|interrupted| interrupted.signal)
+}
+
 /// The outcome of an error chain: the first `Fatal` in it decides, anything else is a system failure.
 pub fn outcome_of(err: &anyhow::Error) -> Outcome {
     err.chain()

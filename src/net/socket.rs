@@ -6,21 +6,31 @@ use clap::Args;
 use serde::Serialize;
 
 use crate::calls::protobyname;
-use crate::model::{Answer, Call, Failure, Outcome, Record};
+use crate::model::{Answer, Call, Failure, NO_PYTHON, Outcome, Record, python_of_first};
 use crate::parse::{self, Protocol};
 use crate::render::Format;
-use crate::runner::{Ctx, Run, emit};
+use crate::runner::{Ctx, Emitter, Run, emit};
+use crate::sys::poll::{self, LocalName};
 use crate::sys::socket as sys;
+use crate::text::pyrepr::{bytes_repr, str_repr};
 use crate::text::symbols::name_or_number as symbol;
 
 use super::field::Field;
 
-/// `socket [-f FAMILY] [-t TYPE] [-p PROTO]`.
+/// `socket [-f FAMILY | -4 | -6] [-t TYPE] [-p PROTO]`.
 #[derive(Debug, Args)]
 pub struct SocketArgs {
-    /// Address family: inet, inet6, unix, any AF_ name, or a number
-    #[arg(short, long, default_value = "inet", value_parser = parse::family)]
-    pub family: i32,
+    /// Address family: inet, inet6, unix, any AF_ name, or a number [default: inet]
+    #[arg(short, long, value_parser = parse::family, conflicts_with_all = ["inet", "inet6"])]
+    pub family: Option<i32>,
+
+    /// AF_INET (-f inet)
+    #[arg(short = '4', conflicts_with = "inet6")]
+    pub inet: bool,
+
+    /// AF_INET6 (-f inet6)
+    #[arg(short = '6')]
+    pub inet6: bool,
 
     /// Socket type: stream, dgram, raw, seqpacket, any SOCK_ name, or a number
     #[arg(short = 't', long = "type", default_value = "stream", value_parser = parse::socktype)]
@@ -98,6 +108,9 @@ pub struct SocketInfo {
     /// The file descriptor, like `sock.fileno()`.
     pub fd: i32,
     pub options: SocketOptions,
+    /// `repr(sock)` as Python prints it, where sockscope can spell the local address.
+    #[serde(skip)]
+    pub python_repr: Option<String>,
 }
 
 impl Record for SocketInfo {
@@ -132,7 +145,7 @@ fn describe(family: i32, socktype: i32, proto: i32) -> Answer<SocketInfo> {
     );
     let result = sys::socket(family, socktype, proto)
         .map_err(Failure::from)
-        .map(|fd| vec![read_back(fd.as_fd(), proto)]);
+        .map(|fd| vec![read_back(fd.as_fd(), (family, socktype, proto))]);
     let mut answer = Answer::new(None, result);
     answer.label = format!(
         "{}, {}, {}",
@@ -162,7 +175,34 @@ fn describe(family: i32, socktype: i32, proto: i32) -> Answer<SocketInfo> {
     answer
 }
 
-fn read_back(fd: BorrowedFd<'_>, requested_proto: i32) -> SocketInfo {
+/// `repr(sock)` of a fresh socket as CPython 3.11 prints it: the triple as passed, and the
+/// local address getsockname(2) gives, in Python's tuple for the family (left out for an
+/// unbound AF_UNIX socket, as Python leaves out an empty address). None for a family whose
+/// address sockscope does not decode.
+fn python_repr(fd: BorrowedFd<'_>, triple: (i32, i32, i32)) -> Option<String> {
+    let (family, socktype, proto) = triple;
+    let head = format!(
+        "<socket.socket fd={}, family={family}, type={socktype}, proto={proto}",
+        fd.as_raw_fd()
+    );
+    let laddr = match poll::getsockname(fd).ok()? {
+        LocalName::Inet(ip, port) => Some(format!("('{ip}', {port})")),
+        LocalName::Inet6(ip, port, flowinfo, scope) => {
+            Some(format!("('{ip}', {port}, {flowinfo}, {scope})"))
+        }
+        LocalName::Unix(path) if path.is_empty() => None,
+        LocalName::Unix(path) if path[0] == 0 => Some(bytes_repr(&path)),
+        LocalName::Unix(path) => Some(str_repr(&String::from_utf8_lossy(&path))),
+        LocalName::Other(_) => return None,
+    };
+    Some(match laddr {
+        Some(laddr) => format!("{head}, laddr={laddr}>"),
+        None => format!("{head}>"),
+    })
+}
+
+fn read_back(fd: BorrowedFd<'_>, triple: (i32, i32, i32)) -> SocketInfo {
+    let requested_proto = triple.2;
     let int = |level, name| sys::getsockopt_int(fd, level, name).ok();
     let family = int(libc::SOL_SOCKET, libc::SO_DOMAIN).unwrap_or(-1);
     let socktype = int(libc::SOL_SOCKET, libc::SO_TYPE).unwrap_or(-1);
@@ -216,6 +256,7 @@ fn read_back(fd: BorrowedFd<'_>, requested_proto: i32) -> SocketInfo {
         requested_proto,
         fd: fd.as_raw_fd(),
         options,
+        python_repr: python_repr(fd, triple),
     }
 }
 
@@ -254,9 +295,20 @@ fn fields(info: &SocketInfo) -> Vec<Field> {
 impl Run for SocketArgs {
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Outcome> {
         let proto = protobyname::number(&self.proto)?;
-        let answer = describe(self.family, self.socktype, proto);
+        let family =
+            parse::family_shortcut(self.inet, self.inet6, self.family.unwrap_or(libc::AF_INET));
+        let answer = describe(family, self.socktype, proto);
         if ctx.format != Format::Table {
-            return emit(ctx, [answer]);
+            let view = |result: &Result<Vec<SocketInfo>, Failure>| {
+                python_of_first(result, |info| {
+                    info.python_repr
+                        .clone()
+                        .unwrap_or_else(|| NO_PYTHON.to_string())
+                })
+            };
+            let mut emitter = Emitter::new(ctx, &view);
+            emitter.write(answer)?;
+            return emitter.finish();
         }
         // One socket has too many fields for one row: the table shows them as name/value rows.
         let rows = answer

@@ -60,6 +60,11 @@ pub fn error_code(text: &str) -> String {
     )
 }
 
+/// What a story must not let the eye miss (the source that answered, the deciding rule): bold.
+pub fn highlight(text: &str) -> String {
+    paint(Style::new().bold(), text)
+}
+
 /// The header cell with its style.
 pub fn header(text: &str) -> String {
     paint(HEADER, text)

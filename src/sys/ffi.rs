@@ -27,6 +27,11 @@ pub const EAI_IDN_ENCODE: c_int = headers::EAI_IDN_ENCODE as c_int;
 // A single flag bit, so it fits a C int.
 pub const AI_IDN: c_int = headers::AI_IDN as c_int;
 
+/// glibc's AI_CANONIDN (a GNU extension): with AI_CANONNAME, the canonical name is decoded from
+/// IDNA back into the locale's character set.
+// A single flag bit too.
+pub const AI_CANONIDN: c_int = headers::AI_CANONIDN as c_int;
+
 unsafe extern "C" {
     /// glibc's host-name check, exported from libc since 2.34: the very function its DNS module
     /// (nss_dns) applies to a name before sending any query. 1 for a name it would ask about.

@@ -3,11 +3,16 @@
 pub mod error;
 mod ffi;
 pub mod ifaddrs;
+pub mod inet;
+pub mod locale;
 pub mod netdb;
+pub mod netlink;
+pub mod poll;
+pub mod resolv;
 pub mod socket;
 
 pub use error::SysError;
-/// getaddrinfo's flag for IDNA re-encoding, which the libc crate lacks.
-pub use ffi::AI_IDN;
 /// The constants build.rs reads from the C headers, for the constants table.
 pub use ffi::headers;
+/// getaddrinfo's flags for IDNA encoding and decoding, which the libc crate lacks.
+pub use ffi::{AI_CANONIDN, AI_IDN};

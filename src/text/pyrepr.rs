@@ -18,6 +18,10 @@ pub enum Py {
     Tuple(Vec<Py>),
     List(Vec<Py>),
     Dict(Vec<(Py, Py)>),
+    /// `bytes`: `b'\x7f\x00\x00\x01'`.
+    Bytes(Vec<u8>),
+    /// An object whose repr is fixed text (a class, a function): `<enum 'AddressFamily'>`.
+    Object(&'static str),
 }
 
 impl Py {
@@ -116,6 +120,8 @@ impl fmt::Display for Py {
                 }
                 f.write_str("}")
             }
+            Py::Bytes(bytes) => f.write_str(&bytes_repr(bytes)),
+            Py::Object(text) => f.write_str(text),
         }
     }
 }

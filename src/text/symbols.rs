@@ -1,6 +1,6 @@
 //! Socket constants by name and value, from the generated table: lookups every layer above shares.
 
-use super::constants_table::{CONSTANTS, ENUM_NAMES};
+use super::constants_table::{CONSTANTS, ENUM_NAMES, OBJECTS};
 
 /// Names sockscope knows that CPython's socket module lacks (scripts/gen-constants.py's EXTRA):
 /// `--format python` leaves them out, because Python's answer does not have them.
@@ -9,6 +9,16 @@ pub const NOT_IN_PYTHON: &[&str] = &["AF_LOCAL"];
 /// Every constant as (group, name, value), in the table's order.
 pub fn all() -> &'static [(&'static str, &'static str, i64)] {
     CONSTANTS
+}
+
+/// The attributes of the socket module that are not ints, with Python's repr of each.
+pub fn objects() -> &'static [(&'static str, &'static str)] {
+    OBJECTS
+}
+
+/// A name's group: the name up to and including its first underscore, or the whole name.
+pub fn group_of(name: &str) -> &str {
+    name.find('_').map_or(name, |at| &name[..=at])
 }
 
 /// The groups sockscope knows, in the order `constants` lists them.

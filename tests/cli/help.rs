@@ -55,6 +55,9 @@ subcommand_help! {
     hostbyaddr => "hostbyaddr",
     protobyname => "protobyname",
     protobynumber => "protobynumber",
+    fqdn => "fqdn",
+    interfaces => "interfaces",
+    inet => "inet",
     services => "services",
     protocols => "protocols",
     hosts => "hosts",
@@ -64,6 +67,7 @@ subcommand_help! {
     socket => "socket",
     connect => "connect",
     serve => "serve",
+    why => "why",
 }
 
 #[test]

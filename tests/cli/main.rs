@@ -8,11 +8,16 @@ mod common;
 mod addrinfo;
 mod completions;
 mod connect;
+mod connect_classroom;
+mod connect_io;
+mod connect_peers;
 mod constants;
 mod hostbyaddr;
 mod hostbyname;
 mod hostname;
 mod hosts;
+mod inet;
+mod interfaces;
 mod man;
 mod nameinfo;
 mod protobyname;
@@ -24,6 +29,7 @@ mod serve;
 mod services;
 mod socket;
 mod tour;
+mod why;
 
 // Rooms for what spans subcommands.
 mod batch;

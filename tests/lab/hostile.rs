@@ -109,6 +109,16 @@ const TEMPLATES: &[&[&str]] = &[
     &["connect", "127.0.0.1", "X", "--timeout", "1"],
     &["constants", "X"],
     &["constants", "--value", "X"],
+    &["why", "X"],
+    &["why", "localhost", "X"],
+    &["why", "localhost", "--flags", "X"],
+    &["why", "localhost", "-f", "X"],
+    &["fqdn", "X"],
+    &["interfaces", "X"],
+    &["inet", "X"],
+    &["inet", "-f", "inet6", "X"],
+    &["inet", "--packed", "X"],
+    &["inet", "-f", "X", "::1"],
     &["X"],
 ];
 

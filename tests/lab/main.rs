@@ -2,10 +2,13 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod connect;
 mod dns;
+mod fqdn;
 mod hostile;
 mod listings;
 mod reverse;
+mod why;
 mod world;
 
 use std::net::{Ipv4Addr, Ipv6Addr};

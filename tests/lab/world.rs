@@ -69,6 +69,21 @@ pub struct Scenario {
     /// A `sh -c` command run after the sockscope runs, in the same directory, with
     /// `SOCKSCOPE` set to the binary's path (for benchmarks that drive other tools too).
     pub shell: Option<String>,
+    /// /etc/nsswitch.conf; None: `hosts: files dns` and files for the rest.
+    #[serde(default)]
+    pub nsswitch: Option<String>,
+    /// /etc/host.conf and /etc/gai.conf, bind-mounted when given.
+    #[serde(default)]
+    pub host_conf: Option<String>,
+    #[serde(default)]
+    pub gai_conf: Option<String>,
+    /// `sh -c` commands run as the world's root before the DNS server starts: addresses on
+    /// `lo`, a veth pair, routes.
+    #[serde(default)]
+    pub setup: Vec<String>,
+    /// Environment variables for every sockscope run (LOCALDOMAIN, RES_OPTIONS, LANG).
+    #[serde(default)]
+    pub env: Vec<(String, String)>,
 }
 
 /// One argument: text where it is text, bytes where it is not (invalid UTF-8), so JSON can
@@ -109,6 +124,11 @@ impl Default for Scenario {
             runs: Vec::new(),
             files: BTreeMap::new(),
             shell: None,
+            nsswitch: None,
+            host_conf: None,
+            gai_conf: None,
+            setup: Vec::new(),
+            env: Vec::new(),
         }
     }
 }
@@ -302,13 +322,22 @@ pub fn child(dir: &Path) -> Result<(), String> {
         &std::fs::read(dir.join("scenario.json")).map_err(|e| format!("scenario: {e}"))?,
     )
     .map_err(|e| format!("scenario: {e}"))?;
-    let files = [
+    let mut files = vec![
         ("hosts", scenario.hosts.as_str()),
         ("resolv.conf", scenario.resolv_conf.as_str()),
-        ("nsswitch.conf", NSSWITCH),
+        (
+            "nsswitch.conf",
+            scenario.nsswitch.as_deref().unwrap_or(NSSWITCH),
+        ),
         ("services", scenario.services.as_str()),
         ("protocols", scenario.protocols.as_str()),
     ];
+    if let Some(text) = &scenario.host_conf {
+        files.push(("host.conf", text));
+    }
+    if let Some(text) = &scenario.gai_conf {
+        files.push(("gai.conf", text));
+    }
     for (name, text) in files {
         let source = dir.join(name);
         std::fs::write(&source, text).map_err(|e| format!("{name}: {e}"))?;
@@ -326,6 +355,9 @@ pub fn child(dir: &Path) -> Result<(), String> {
     }
     sh(Command::new("ip").args(["link", "set", "lo", "up"]))?;
     sh(Command::new("hostname").arg(&scenario.hostname))?;
+    for command in &scenario.setup {
+        sh(Command::new("sh").args(["-c", command]))?;
+    }
     let server = dns::Server::start(
         scenario.zone.clone(),
         scenario.default_rule.clone(),
@@ -346,6 +378,7 @@ pub fn child(dir: &Path) -> Result<(), String> {
             .args(&args)
             .current_dir(&work)
             .env_remove("RUST_BACKTRACE")
+            .envs(scenario.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .output()
             .map_err(|e| format!("sockscope: {e}"))?;

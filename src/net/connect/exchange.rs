@@ -1,7 +1,9 @@
-//! The exchange of `connect`: resolve, try each address in order, send the whole request, read the whole reply.
+//! The exchange of `connect`: resolve and connect within one deadline, then hand the socket to the TCP pump or the UDP round.
 
-use std::io::{self, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::ffi::OsStr;
+use std::io;
+use std::net::{SocketAddr, TcpStream};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crate::calls::dnsname;
@@ -12,73 +14,109 @@ use crate::sys::netdb::{self, Hints};
 use crate::validate;
 
 use super::record::{Attempt, ConnectSummary, End};
+use super::reply::Sink;
+use super::source::Source;
+use super::stop::Stop;
+use super::{pump, udp};
 
-/// What to do, once the command line has been turned into bytes and limits.
+/// What to do, once the command line has been turned into limits.
 pub struct Plan<'a> {
-    pub host: &'a std::ffi::OsStr,
-    pub service: &'a std::ffi::OsStr,
+    /// The host as getaddrinfo gets it: brackets around an IPv6 literal already taken off.
+    pub host: &'a OsStr,
+    pub service: &'a OsStr,
     pub family: i32,
-    pub request: Option<Vec<u8>>,
+    pub udp: bool,
     pub half_close: bool,
+    /// `--timeout`, for messages; `deadline` is what the exchange keeps to.
     pub timeout: Duration,
-    pub max_bytes: usize,
+    pub deadline: Instant,
+    pub idle: Option<Duration>,
+    pub banner_wait: Duration,
+    pub max_bytes: u64,
+    pub max_send: Option<u64>,
     pub recv_size: usize,
+    pub datagrams: u64,
+    /// Which signal asked the exchange to stop; armed once connected.
+    pub stop: &'a Stop,
 }
 
-/// The outcome: the summary record, and the reply's exact bytes (which `--raw` writes).
-pub struct Exchange {
-    pub summary: ConnectSummary,
-    pub reply: Vec<u8>,
-    /// Names what the error line is about: `127.0.0.1 port 1`, or the host.
-    pub label: String,
+impl Plan<'_> {
+    pub fn stopped(&self) -> bool {
+        self.stop.signal().is_some()
+    }
+
+    /// How long is left before the deadline.
+    pub fn left(&self) -> Duration {
+        self.deadline.saturating_duration_since(Instant::now())
+    }
+
+    /// The failure of a step that ran into `--timeout`.
+    pub fn timed_out(&self, step: &'static str) -> Failure {
+        Failure::explained(
+            SysError::Errno(libc::ETIMEDOUT),
+            Why::During {
+                step,
+                timeout: Some(self.timeout),
+            },
+        )
+    }
+}
+
+/// The failure of a step that the system refused: the errno stays the kernel's, the message
+/// says which step it interrupted.
+pub fn during(step: &'static str, err: &io::Error) -> Failure {
+    Failure::explained(
+        sys_error_of(err),
+        Why::During {
+            step,
+            timeout: None,
+        },
+    )
 }
 
 /// Resolve, connect and exchange; every outcome, failures included, ends up in the summary.
-pub fn run(plan: &Plan) -> Exchange {
+/// The second value names what an error line is about: `127.0.0.1 port 1`, or the host.
+pub fn run(plan: &Plan, source: Option<Source>, sink: &mut dyn Sink) -> (ConnectSummary, String) {
     let started = Instant::now();
     let host_text = validate::display(plan.host);
     let service_text = validate::display(plan.service);
-    let mut summary = ConnectSummary::new(host_text.clone(), service_text, plan.recv_size);
-    let mut reply = Vec::new();
-    let label = host_text;
-    let addrs = match resolve(plan) {
-        Ok(addrs) => addrs,
-        Err(failure) => {
-            summary.error = Some(failure);
-            summary.resolve_ms = ms(started.elapsed());
-            summary.total_ms = summary.resolve_ms;
-            return Exchange {
-                summary,
-                reply,
-                label,
-            };
+    let protocol = if plan.udp { "udp" } else { "tcp" };
+    let mut summary = ConnectSummary::new(
+        host_text.clone(),
+        service_text,
+        protocol,
+        plan.recv_size as u64,
+    );
+    let finish = |mut summary: ConnectSummary, failure: Option<Failure>, label: String| {
+        if summary.error.is_none() {
+            summary.error = failure;
         }
+        summary.total_ms = ms(started.elapsed());
+        (summary, label)
     };
+    let addrs = resolve(plan);
     summary.resolve_ms = ms(started.elapsed());
+    let addrs = match addrs {
+        Ok(addrs) => addrs,
+        Err(failure) => return finish(summary, Some(failure), host_text),
+    };
     summary.addresses = addrs.iter().map(netdb::numeric_host).collect();
-
-    let Connected {
-        stream,
-        addr,
-        at: connected_at,
-    } = match connect_first(&addrs, plan.timeout, &mut summary.attempts) {
+    if addrs.is_empty() {
+        let none = Failure::from(SysError::NotFound("getaddrinfo gave no address to try"));
+        return finish(summary, Some(none), host_text);
+    }
+    if plan.udp {
+        let (failure, label) = udp::run(plan, &addrs, source, sink, &mut summary);
+        return finish(summary, failure, label.unwrap_or(host_text));
+    }
+    let (stream, addr) = match connect_first(plan, &addrs, &mut summary.attempts) {
         Ok(connected) => connected,
-        Err(last_failure) => {
+        Err(failure) => {
             let label = summary
                 .attempts
                 .last()
-                .map_or(label, |a| format!("{} port {}", a.address, a.port));
-            summary.error = Some(last_failure.unwrap_or_else(|| {
-                Failure::from(SysError::NotFound(
-                    "getaddrinfo gave no SOCK_STREAM address",
-                ))
-            }));
-            summary.total_ms = ms(started.elapsed());
-            return Exchange {
-                summary,
-                reply,
-                label,
-            };
+                .map_or(host_text, |a| format!("{} port {}", a.address, a.port));
+            return finish(summary, Some(failure), label);
         }
     };
     summary.connected = Some(netdb::numeric_host(&addr));
@@ -89,183 +127,104 @@ pub fn run(plan: &Plan) -> Exchange {
         summary.local_port = Some(local.port());
     }
     let label = format!("{} port {}", netdb::numeric_host(&addr), addr.port());
-
-    let result = send_and_receive(plan, &stream, &mut summary, &mut reply, connected_at);
-    if let Err(failure) = result {
-        summary.error = Some(failure);
-    }
-    summary.bytes_received = reply.len() as u64;
-    summary.total_ms = ms(started.elapsed());
-    Exchange {
-        summary,
-        reply,
-        label,
-    }
+    plan.stop.arm();
+    let failure = pump::run(plan, &stream, source, sink, &mut summary).err();
+    finish(summary, failure, label)
 }
 
-/// getaddrinfo(host, service, family, SOCK_STREAM): the addresses a TCP client should try, in order.
+/// getaddrinfo(host, service, family, SOCK_STREAM or SOCK_DGRAM) within the deadline: the call
+/// cannot be interrupted, so it runs on a thread that is left behind if the deadline passes.
 fn resolve(plan: &Plan) -> Result<Vec<SocketAddr>, Failure> {
-    let host = validate::host(plan.host)?;
+    let host = validate::host(plan.host)?.to_string();
     let service = validate::service(plan.service)?;
-    let c_host = netdb::c_string(host)?;
+    let c_host = netdb::c_string(&host)?;
     let c_service = netdb::c_string(service)?;
     let hints = Hints {
         family: plan.family,
-        socktype: libc::SOCK_STREAM,
+        socktype: if plan.udp {
+            libc::SOCK_DGRAM
+        } else {
+            libc::SOCK_STREAM
+        },
         protocol: 0,
         flags: 0,
     };
-    let entries = netdb::getaddrinfo(Some(&c_host), Some(&c_service), hints)
-        .map_err(|err| dnsname::refused_name(Failure::from(err), host, hints.flags))?;
-    Ok(entries.into_iter().map(|e| e.addr).collect())
+    let (tx, rx) = mpsc::sync_channel(1);
+    std::thread::Builder::new()
+        .name("getaddrinfo".to_string())
+        .spawn(move || {
+            // Nobody is left to tell once the deadline has passed.
+            let _ = tx.send(netdb::getaddrinfo(Some(&c_host), Some(&c_service), hints));
+        })
+        .map_err(|err| failure_of(&err))?;
+    loop {
+        let left = plan.left();
+        if left.is_zero() {
+            return Err(plan.timed_out("resolving the host"));
+        }
+        if plan.stopped() {
+            return Err(Failure::from(SysError::Errno(libc::EINTR)));
+        }
+        match rx.recv_timeout(left.min(TICK)) {
+            Ok(result) => {
+                let entries = result
+                    .map_err(|err| dnsname::refused_name(Failure::from(err), &host, hints.flags))?;
+                return Ok(entries.into_iter().map(|e| e.addr).collect());
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(Failure::from(SysError::Errno(libc::EIO)));
+            }
+        }
+    }
 }
 
-/// The connection `connect_first` made: the stream, the address that accepted, and when.
-struct Connected {
-    stream: TcpStream,
-    addr: SocketAddr,
-    at: Instant,
-}
+/// How often a wait looks at the stop flag, so a signal that arrives between two checks
+/// is seen soon.
+pub const TICK: Duration = Duration::from_millis(100);
 
-/// Try each address in order until one accepts, recording every attempt; on total failure the
-/// last error is the one reported, as Python's `socket.create_connection` does (none when there
-/// was no address to try).
+/// Try each address in order until one accepts, recording every attempt, each within what is
+/// left of the deadline; on total failure the last error is the one reported, as Python's
+/// `socket.create_connection` does.
 fn connect_first(
+    plan: &Plan,
     addrs: &[SocketAddr],
-    timeout: Duration,
     attempts: &mut Vec<Attempt>,
-) -> Result<Connected, Option<Failure>> {
-    let mut last = None;
+) -> Result<(TcpStream, SocketAddr), Failure> {
+    let mut last = plan.timed_out("connecting");
     for addr in addrs {
+        let left = plan.left();
+        if left.is_zero() {
+            return Err(plan.timed_out("connecting"));
+        }
         let begun = Instant::now();
-        let outcome = TcpStream::connect_timeout(addr, timeout);
-        let elapsed = begun.elapsed();
-        let family = if addr.is_ipv4() {
-            "AF_INET"
-        } else {
-            "AF_INET6"
-        };
-        let mut attempt = Attempt {
-            family: family.to_string(),
-            address: netdb::numeric_host(addr),
-            port: addr.port(),
-            outcome: "connected".to_string(),
-            message: None,
-            elapsed_ms: ms(elapsed),
-        };
+        let outcome = TcpStream::connect_timeout(addr, left);
+        let mut attempt = Attempt::new(addr, ms(begun.elapsed()));
         match outcome {
             Ok(stream) => {
                 attempts.push(attempt);
-                return Ok(Connected {
-                    stream,
-                    addr: *addr,
-                    at: Instant::now(),
-                });
+                return Ok((stream, *addr));
             }
             Err(err) => {
-                let failure = failure_of(&err);
-                attempt.outcome = failure.code().clone();
-                attempt.message = Some(failure.message().clone());
+                let failure = if err.kind() == io::ErrorKind::TimedOut {
+                    plan.timed_out("connecting")
+                } else {
+                    failure_of(&err)
+                };
+                attempt.failed(&failure);
                 attempts.push(attempt);
-                last = Some(failure);
+                last = failure;
             }
         }
     }
     Err(last)
 }
 
-/// Send the request (a sendall loop), half-close, then read until the peer closes, the byte cap
-/// or the deadline. A short recv is not the end: only recv returning 0 is.
-fn send_and_receive(
-    plan: &Plan,
-    stream: &TcpStream,
-    summary: &mut ConnectSummary,
-    reply: &mut Vec<u8>,
-    connected_at: Instant,
-) -> Result<(), Failure> {
-    let io_failure = |err: io::Error| failure_of(&err);
-    // The errno name stays the kernel's; the message says which step it interrupted.
-    let during = |step: &'static str, err: io::Error| {
-        let timeout = is_timeout(&err).then_some(plan.timeout);
-        Failure::explained(sys_error_of(&err), Why::During { step, timeout })
-    };
-    let mut writer = stream;
-    if let Some(request) = &plan.request {
-        stream
-            .set_write_timeout(Some(plan.timeout))
-            .map_err(io_failure)?;
-        let mut offset = 0;
-        while offset < request.len() {
-            summary.send_calls += 1;
-            match writer.write(&request[offset..]) {
-                Ok(0) => {
-                    summary.end = End::Error;
-                    return Err(Failure::from(SysError::Errno(libc::EPIPE)));
-                }
-                Ok(n) => {
-                    offset += n;
-                    summary.bytes_sent = offset as u64;
-                }
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-                Err(err) => {
-                    summary.end = End::Error;
-                    return Err(during("sending the request", err));
-                }
-            }
-        }
-        if plan.half_close && !request.is_empty() {
-            stream
-                .shutdown(Shutdown::Write)
-                .map_err(|err| during("half-closing after the request", err))?;
-            summary.half_closed = true;
-        }
+/// The end an exchange failure leaves: a timeout is `timeout`, anything else `error`.
+pub fn end_of(failure: &Failure) -> End {
+    if matches!(failure.sys(), Some(SysError::Errno(libc::ETIMEDOUT))) {
+        End::Timeout
+    } else {
+        End::Error
     }
-
-    let deadline = Instant::now() + plan.timeout;
-    let mut buf = vec![0u8; plan.recv_size];
-    let mut reader = stream;
-    loop {
-        if reply.len() >= plan.max_bytes {
-            summary.end = End::MaxBytes;
-            return Ok(());
-        }
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            summary.end = End::Timeout;
-            return Err(during(
-                "waiting for the reply",
-                io::Error::from(io::ErrorKind::TimedOut),
-            ));
-        }
-        stream.set_read_timeout(Some(left)).map_err(io_failure)?;
-        let want = plan.recv_size.min(plan.max_bytes - reply.len());
-        summary.recv_calls += 1;
-        match reader.read(&mut buf[..want]) {
-            Ok(0) => {
-                summary.end = End::PeerClosed;
-                return Ok(());
-            }
-            Ok(n) => {
-                if reply.is_empty() {
-                    summary.first_byte_ms = Some(ms(connected_at.elapsed()));
-                }
-                reply.extend_from_slice(&buf[..n]);
-            }
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-            Err(err) => {
-                summary.end = if is_timeout(&err) {
-                    End::Timeout
-                } else {
-                    End::Error
-                };
-                return Err(during("reading the reply", err));
-            }
-        }
-    }
-}
-
-/// Whether an I/O error is a timeout: the errno, not its name, decides (std's own timeouts
-/// carry no errno and are counted as ETIMEDOUT by `errno_of`).
-fn is_timeout(err: &io::Error) -> bool {
-    matches!(sys_error_of(err), SysError::Errno(libc::ETIMEDOUT))
 }

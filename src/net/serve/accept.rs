@@ -63,6 +63,13 @@ pub fn accept_loop(
         {
             let active = slots.lock();
             if *active >= shared.config.max_conns {
+                // A client in the listen queue while every slot is taken: slow connections
+                // give way (`--min-rate`), so one that keeps up is served within seconds.
+                let waiting = matches!(
+                    sys::wait_readable(listener.as_fd(), std::time::Duration::ZERO),
+                    Ok(true)
+                );
+                shared.pressure.store(waiting, Ordering::SeqCst);
                 if !full_reported {
                     full_reported = true;
                     shared.send(ServeEvent::Full {
@@ -75,6 +82,7 @@ pub fn accept_loop(
             }
         }
         full_reported = false;
+        shared.pressure.store(false, Ordering::SeqCst);
         match sys::wait_readable(listener.as_fd(), TICK) {
             Ok(false) => continue,
             Ok(true) => {}

@@ -21,8 +21,14 @@ pub enum ServeEvent {
     /// A connection was accepted: `conn` numbers them from 1 in order of accept, `peer` is the
     /// client as `address:port` (`[::1]:40000` for IPv6).
     Accepted { t_ms: f64, conn: u64, peer: String },
-    /// One recv's bytes.
-    Received { t_ms: f64, conn: u64, bytes: u64 },
+    /// One recv's bytes; `head` is the first of them, for the Python view only.
+    Received {
+        t_ms: f64,
+        conn: u64,
+        bytes: u64,
+        #[serde(skip)]
+        head: Vec<u8>,
+    },
     /// One sendall's bytes.
     Sent { t_ms: f64, conn: u64, bytes: u64 },
     /// What `--reply` read after its answer and dropped, so that its close is a clean FIN.
@@ -43,7 +49,24 @@ pub enum ServeEvent {
         #[serde(skip_serializing_if = "Option::is_none")]
         bytes_out: Option<u64>,
     },
+    /// `--udp`: one datagram arrived; `datagram` numbers them from 1.
+    Datagram {
+        t_ms: f64,
+        datagram: u64,
+        peer: String,
+        bytes: u64,
+        #[serde(skip)]
+        head: Vec<u8>,
+    },
+    /// `--udp`: the answer to a datagram went out to its sender.
+    Replied {
+        t_ms: f64,
+        datagram: u64,
+        peer: String,
+        bytes: u64,
+    },
     /// The listening socket failed (`reason` says in which call); `code` is the errno name.
+    /// With `--udp`, a failed sendto too, after which serving goes on.
     Error {
         t_ms: f64,
         reason: String,
@@ -60,6 +83,9 @@ pub enum ServeEvent {
         bytes_out: u64,
         /// Connections accepted.
         connections: u64,
+        /// `--udp`: datagrams received.
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        datagrams: Option<u64>,
     },
 }
 
@@ -78,6 +104,10 @@ pub enum CloseReason {
     MaxBytes,
     /// `--reply` answered and the client closed or went quiet.
     Replied,
+    /// `--max-life` passed.
+    MaxLife,
+    /// Slower than `--min-rate` while a client waited for a slot.
+    TooSlow,
     Error,
 }
 
@@ -89,6 +119,8 @@ impl CloseReason {
             CloseReason::Shutdown => "shutdown",
             CloseReason::MaxBytes => "max_bytes",
             CloseReason::Replied => "replied",
+            CloseReason::MaxLife => "max_life",
+            CloseReason::TooSlow => "too_slow",
             CloseReason::Error => "error",
         }
     }
@@ -99,10 +131,12 @@ impl CloseReason {
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "snake_case")]
 pub enum StopReason {
-    /// SIGINT or SIGTERM.
+    /// SIGINT, SIGTERM or SIGHUP.
     Signal,
     /// `--once` served its connection.
     Once,
+    /// `--max-datagrams` were answered.
+    MaxDatagrams,
     /// Nobody reads the events any more.
     OutputClosed,
     /// The listening socket failed.
@@ -114,6 +148,7 @@ impl StopReason {
         match self {
             StopReason::Signal => "signal",
             StopReason::Once => "once",
+            StopReason::MaxDatagrams => "max_datagrams",
             StopReason::OutputClosed => "output_closed",
             StopReason::Error => "error",
         }
@@ -122,12 +157,12 @@ impl StopReason {
 
 impl ServeEvent {
     /// The streaming table's columns, in `COLUMNS` order: times, counts and byte sizes line up
-    /// on the right; the detail takes what room is left.
+    /// on the right; the detail takes what room is left (36 columns go before it, so at 80
+    /// columns it has 44, and longer details wrap).
     pub const WIDTHS: &'static [Width] = &[
         Width::Right(10),
-        Width::Left(10),
+        Width::Left(9),
         Width::Right(5),
-        Width::Left(22),
         Width::Right(8),
         Width::Free,
     ];
@@ -142,6 +177,8 @@ impl ServeEvent {
             ServeEvent::Discarded { .. } => "discarded",
             ServeEvent::Full { .. } => "full",
             ServeEvent::Closed { .. } => "closed",
+            ServeEvent::Datagram { .. } => "datagram",
+            ServeEvent::Replied { .. } => "replied",
             ServeEvent::Error { .. } => "error",
             ServeEvent::Stopping { .. } => "stopping",
             ServeEvent::Summary { .. } => "summary",
@@ -157,35 +194,45 @@ impl ServeEvent {
             | ServeEvent::Discarded { t_ms, .. }
             | ServeEvent::Full { t_ms }
             | ServeEvent::Closed { t_ms, .. }
+            | ServeEvent::Datagram { t_ms, .. }
+            | ServeEvent::Replied { t_ms, .. }
             | ServeEvent::Error { t_ms, .. }
             | ServeEvent::Stopping { t_ms, .. }
             | ServeEvent::Summary { t_ms, .. } => *t_ms,
         }
     }
-}
 
-impl Record for ServeEvent {
-    const KEYS: &'static [&'static str] = &[];
-    const COLUMNS: &'static [&'static str] = &["t_ms", "event", "conn", "peer", "bytes", "detail"];
-    fn cells(&self) -> Vec<String> {
-        // conn, peer, bytes, and the detail: whatever else the kind carries, as name=value.
-        let (conn, peer, bytes, detail): (_, &str, _, Vec<String>) = match self {
+    /// The number column (a connection, or with `--udp` a datagram), the byte count, and the
+    /// detail: whatever else the kind carries, as name=value. The table leaves out the peer of
+    /// `closed` (its `accepted` row names it) so that rows fit 80 columns.
+    fn parts(&self) -> (Option<u64>, Option<u64>, Vec<String>) {
+        match self {
             ServeEvent::Listening { address, port, .. } => (
                 None,
-                "",
                 None,
-                vec![format!("address={address} port={port}")],
+                vec![format!("address={address}"), format!("port={port}")],
             ),
-            ServeEvent::Accepted { conn, peer, .. } => (Some(conn), peer, None, Vec::new()),
+            ServeEvent::Accepted { conn, peer, .. } => {
+                (Some(*conn), None, vec![format!("peer={peer}")])
+            }
             ServeEvent::Received { conn, bytes, .. }
             | ServeEvent::Sent { conn, bytes, .. }
-            | ServeEvent::Discarded { conn, bytes, .. } => {
-                (Some(conn), "", Some(bytes), Vec::new())
+            | ServeEvent::Discarded { conn, bytes, .. } => (Some(*conn), Some(*bytes), Vec::new()),
+            ServeEvent::Datagram {
+                datagram,
+                peer,
+                bytes,
+                ..
             }
-            ServeEvent::Full { .. } => (None, "", None, Vec::new()),
+            | ServeEvent::Replied {
+                datagram,
+                peer,
+                bytes,
+                ..
+            } => (Some(*datagram), Some(*bytes), vec![format!("peer={peer}")]),
+            ServeEvent::Full { .. } => (None, None, Vec::new()),
             ServeEvent::Closed {
                 conn,
-                peer,
                 reason,
                 code,
                 bytes_in,
@@ -196,40 +243,55 @@ impl Record for ServeEvent {
                 detail.extend(code.iter().map(|code| format!("code={code}")));
                 detail.extend(bytes_in.map(|n| format!("bytes_in={n}")));
                 detail.extend(bytes_out.map(|n| format!("bytes_out={n}")));
-                (Some(conn), peer, None, detail)
+                (Some(*conn), None, detail)
             }
             ServeEvent::Error { reason, code, .. } => (
                 None,
-                "",
                 None,
                 vec![format!("reason={reason}"), format!("code={code}")],
             ),
             ServeEvent::Stopping { reason, .. } => {
-                (None, "", None, vec![format!("reason={}", reason.as_str())])
+                (None, None, vec![format!("reason={}", reason.as_str())])
             }
             ServeEvent::Summary {
                 reason,
                 bytes_in,
                 bytes_out,
                 connections,
+                datagrams,
                 ..
             } => {
                 let mut detail: Vec<String> = reason
                     .iter()
                     .map(|r| format!("reason={}", r.as_str()))
                     .collect();
-                detail.push(format!("connections={connections}"));
+                match datagrams {
+                    Some(n) => detail.push(format!("datagrams={n}")),
+                    None => detail.push(format!("connections={connections}")),
+                }
                 detail.push(format!("bytes_in={bytes_in}"));
                 detail.push(format!("bytes_out={bytes_out}"));
-                (None, "", None, detail)
+                (None, None, detail)
             }
-        };
-        let opt = |v: Option<&u64>| v.map(u64::to_string).unwrap_or_default();
+        }
+    }
+
+    /// The detail cell's words, each a name=value, for a table that wraps them.
+    pub fn detail_words(&self) -> Vec<String> {
+        self.parts().2
+    }
+}
+
+impl Record for ServeEvent {
+    const KEYS: &'static [&'static str] = &[];
+    const COLUMNS: &'static [&'static str] = &["t_ms", "event", "conn", "bytes", "detail"];
+    fn cells(&self) -> Vec<String> {
+        let (number, bytes, detail) = self.parts();
+        let opt = |v: Option<u64>| v.map(|n| n.to_string()).unwrap_or_default();
         vec![
             format!("{:.3}", self.t_ms()),
             self.kind().to_string(),
-            opt(conn),
-            peer.to_string(),
+            opt(number),
             opt(bytes),
             detail.join(" "),
         ]
@@ -245,16 +307,38 @@ pub struct Tally {
     connections: u64,
     bytes_in: u64,
     bytes_out: u64,
+    /// `--udp`: datagrams received; None for TCP.
+    datagrams: Option<u64>,
 }
 
 impl Tally {
+    /// A tally for a UDP server, whose summary counts datagrams instead of connections.
+    pub fn udp() -> Self {
+        Tally {
+            datagrams: Some(0),
+            ..Tally::default()
+        }
+    }
+
+    /// The summary's line for stderr, when stdout can no longer take it.
+    pub fn line(&self, not_before: f64) -> String {
+        let words = self.summary(not_before).detail_words();
+        format!("summary: {}", words.join(" "))
+    }
+
     pub fn count(&mut self, event: &ServeEvent) {
         match event {
             ServeEvent::Accepted { .. } => self.connections += 1,
             ServeEvent::Received { bytes, .. } | ServeEvent::Discarded { bytes, .. } => {
                 self.bytes_in += bytes
             }
-            ServeEvent::Sent { bytes, .. } => self.bytes_out += bytes,
+            ServeEvent::Datagram { bytes, .. } => {
+                self.bytes_in += bytes;
+                self.datagrams = Some(self.datagrams.unwrap_or(0) + 1);
+            }
+            ServeEvent::Sent { bytes, .. } | ServeEvent::Replied { bytes, .. } => {
+                self.bytes_out += bytes
+            }
             ServeEvent::Stopping { reason, .. } => self.reason = Some(*reason),
             ServeEvent::Listening { .. }
             | ServeEvent::Full { .. }
@@ -273,110 +357,10 @@ impl Tally {
             bytes_in: self.bytes_in,
             bytes_out: self.bytes_out,
             connections: self.connections,
+            datagrams: self.datagrams,
         }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Every kind, as the JSON of `serve` has always written it: the kind first, then the fields.
-    const LINES: [&str; 10] = [
-        r#"{"event":"listening","t_ms":1.5,"address":"127.0.0.1","port":50000}"#,
-        r#"{"event":"accepted","t_ms":1.5,"conn":1,"peer":"[::1]:40000"}"#,
-        r#"{"event":"received","t_ms":1.5,"conn":1,"bytes":7}"#,
-        r#"{"event":"sent","t_ms":1.5,"conn":1,"bytes":16}"#,
-        r#"{"event":"discarded","t_ms":1.5,"conn":1,"bytes":3}"#,
-        r#"{"event":"full","t_ms":1.5}"#,
-        r#"{"event":"closed","t_ms":1.5,"conn":1,"peer":"[::1]:40000","reason":"error","code":"ECONNRESET","bytes_in":10,"bytes_out":16}"#,
-        r#"{"event":"error","t_ms":1.5,"reason":"accept: Too many open files","code":"EMFILE"}"#,
-        r#"{"event":"stopping","t_ms":1.5,"reason":"output_closed"}"#,
-        r#"{"event":"summary","t_ms":1.5,"reason":"signal","bytes_in":10,"bytes_out":16,"connections":1}"#,
-    ];
-
-    fn json(event: &ServeEvent) -> String {
-        serde_json::to_string(event).unwrap()
-    }
-
-    fn every_kind() -> Vec<ServeEvent> {
-        LINES
-            .iter()
-            .map(|line| serde_json::from_str(line).unwrap())
-            .collect()
-    }
-
-    #[test]
-    fn json_keeps_the_kind_first_and_the_fields_in_order() {
-        let events = every_kind();
-        assert_eq!(events.iter().map(json).collect::<Vec<_>>(), LINES);
-        for event in events {
-            // The table's event column (kind) names each kind as the JSON does.
-            assert_eq!(serde_json::to_value(&event).unwrap()["event"], event.kind());
-        }
-    }
-
-    #[test]
-    fn reasons_read_the_same_in_json_and_in_the_table() {
-        let close = [
-            CloseReason::PeerClosed,
-            CloseReason::IdleTimeout,
-            CloseReason::Shutdown,
-            CloseReason::MaxBytes,
-            CloseReason::Replied,
-            CloseReason::Error,
-        ];
-        for reason in close {
-            assert_eq!(serde_json::to_value(reason).unwrap(), reason.as_str());
-        }
-        let stop = [
-            StopReason::Signal,
-            StopReason::Once,
-            StopReason::OutputClosed,
-            StopReason::Error,
-        ];
-        for reason in stop {
-            assert_eq!(serde_json::to_value(reason).unwrap(), reason.as_str());
-        }
-    }
-
-    #[test]
-    fn table_rows_keep_their_cells_and_detail_order() {
-        let rows: Vec<String> = every_kind().iter().map(|e| e.cells().join("|")).collect();
-        assert_eq!(
-            rows,
-            [
-                "1.500|listening||||address=127.0.0.1 port=50000",
-                "1.500|accepted|1|[::1]:40000||",
-                "1.500|received|1||7|",
-                "1.500|sent|1||16|",
-                "1.500|discarded|1||3|",
-                "1.500|full||||",
-                "1.500|closed|1|[::1]:40000||reason=error code=ECONNRESET bytes_in=10 bytes_out=16",
-                "1.500|error||||reason=accept: Too many open files code=EMFILE",
-                "1.500|stopping||||reason=output_closed",
-                "1.500|summary||||reason=signal connections=1 bytes_in=10 bytes_out=16",
-            ]
-        );
-    }
-
-    #[test]
-    fn the_summary_counts_what_was_printed() {
-        let mut tally = Tally::default();
-        for event in every_kind() {
-            tally.count(&event);
-        }
-        tally.count(&ServeEvent::Stopping {
-            t_ms: 9.0,
-            reason: StopReason::Once,
-        });
-        assert_eq!(
-            json(&tally.summary(2.0)),
-            r#"{"event":"summary","t_ms":9.0,"reason":"once","bytes_in":10,"bytes_out":16,"connections":1}"#
-        );
-        assert_eq!(
-            json(&Tally::default().summary(0.25)),
-            r#"{"event":"summary","t_ms":0.25,"bytes_in":0,"bytes_out":0,"connections":0}"#
-        );
-    }
-}
+mod tests;

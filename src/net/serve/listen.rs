@@ -1,12 +1,10 @@
 //! Where `serve` listens: `[ADDRESS:]PORT` parsed, a name resolved as Python's bind does, the socket bound, and the stop signals.
 
 use std::io::{self, Write};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, UdpSocket};
 use std::os::fd::AsFd;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
-
-use anyhow::Context;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::model::Failure;
 use crate::model::{Fatal, Outcome};
@@ -24,8 +22,12 @@ pub enum Listen {
 /// The address to bind for `[ADDRESS:]PORT`, resolving a name. A malformed argument is a usage
 /// error; a name that does not resolve is a lookup failure, with its own exit code.
 pub fn address(text: &str) -> anyhow::Result<SocketAddr> {
-    let listen = parse_listen(text)
-        .map_err(|failure| Fatal::new(Outcome::Usage, format!("serve: {}", failure.message())))?;
+    let listen = parse_listen(text).map_err(|failure| {
+        Fatal::new(
+            Outcome::Usage,
+            format!("serve: {text}: {} ({})", failure.message(), failure.code()),
+        )
+    })?;
     Ok(match listen {
         Listen::Addr(addr) => addr,
         Listen::Name(name, port) => resolve(&name, port).map_err(|failure| {
@@ -84,48 +86,131 @@ pub fn resolve(name: &str, port: u16) -> Result<SocketAddr, Failure> {
     Ok(SocketAddr::new(ip.into(), port))
 }
 
+/// The one line for a failed bind: an address that is not this machine's (EADDRNOTAVAIL) is
+/// bad input, exit 2, since no retry can help; the rest are the system's (EADDRINUSE, EACCES).
+fn bind_failure(addr: &SocketAddr, err: &io::Error) -> Fatal {
+    let failure = failure_of(err);
+    let outcome = if err.raw_os_error() == Some(libc::EADDRNOTAVAIL) {
+        Outcome::Usage
+    } else {
+        failure.outcome()
+    };
+    Fatal::new(
+        outcome,
+        format!(
+            "serve: {}: {} ({})",
+            show_addr(addr),
+            failure.message(),
+            failure.code()
+        ),
+    )
+}
+
+/// A failure after the bind, as one line with its errno name.
+fn step_failure(addr: &SocketAddr, step: &str, err: &io::Error) -> Fatal {
+    system_failure(&format!("{}: {step}", show_addr(addr)), err)
+}
+
+/// A system call of `serve` that failed, as one line with its errno name.
+pub fn system_failure(step: &str, err: &io::Error) -> Fatal {
+    let failure = failure_of(err);
+    Fatal::new(
+        failure.outcome(),
+        format!("serve: {step}: {} ({})", failure.message(), failure.code()),
+    )
+}
+
+/// Whether only this machine can reach `ip`: 127.0.0.0/8, ::1, and IPv4 loopback written as
+/// an IPv4-mapped IPv6 address (`::ffff:127.0.0.1`), which an AF_INET6 socket binds as such.
+pub fn is_local(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_loopback(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.is_loopback(),
+            None => v6.is_loopback(),
+        },
+    }
+}
+
+fn warn_if_reachable(bound: &SocketAddr) {
+    if !is_local(bound.ip()) {
+        let _ = writeln!(
+            io::stderr().lock(),
+            "sockscope: serve: warning: listening on {}, which other machines can reach (use 127.0.0.1 or [::1] to stay local)",
+            show_addr(bound)
+        );
+    }
+}
+
 /// Bind and listen on `addr`, non-blocking so the accept loop can look at the stop flag;
 /// returns the listener and the address it got (the kernel's port when 0 was asked).
-pub fn bind(addr: SocketAddr, backlog: i32) -> anyhow::Result<(TcpListener, SocketAddr)> {
-    let listener = TcpListener::bind(addr).map_err(|err| {
-        let failure = failure_of(&err);
+pub fn bind(addr: SocketAddr, backlog: i32) -> Result<(TcpListener, SocketAddr), Fatal> {
+    let listener = TcpListener::bind(addr).map_err(|err| bind_failure(&addr, &err))?;
+    // std listens with its own backlog; the lecture's listen(1) would refuse a classroom.
+    sys::listen(listener.as_fd(), backlog).map_err(|err| {
+        let failure = Failure::from(err);
         Fatal::new(
-            Outcome::System,
+            failure.outcome(),
             format!(
-                "serve: {}: {} ({})",
+                "serve: {}: listen: {} ({})",
                 show_addr(&addr),
                 failure.message(),
                 failure.code()
             ),
         )
     })?;
-    // std listens with its own backlog; the lecture's listen(1) would refuse a classroom.
-    sys::listen(listener.as_fd(), backlog).context("listen")?;
     listener
         .set_nonblocking(true)
-        .context("making the listener non-blocking")?;
-    let bound = listener.local_addr().context("getsockname")?;
-    if !bound.ip().is_loopback() {
-        let _ = writeln!(
-            io::stderr().lock(),
-            "sockscope: serve: warning: listening on {}, which other machines can reach (use 127.0.0.1 or [::1] to stay local)",
-            show_addr(&bound)
-        );
-    }
+        .map_err(|err| step_failure(&addr, "fcntl", &err))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|err| step_failure(&addr, "getsockname", &err))?;
+    warn_if_reachable(&bound);
     Ok((listener, bound))
 }
 
-/// A flag that SIGINT and SIGTERM raise; a second one while the first is being handled ends
-/// the process at once.
-pub fn stop_on_signals() -> anyhow::Result<Arc<AtomicBool>> {
-    let stop = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        signal_hook::flag::register_conditional_shutdown(signal, 130, Arc::clone(&stop))
-            .context("installing the signal handler")?;
-        signal_hook::flag::register(signal, Arc::clone(&stop))
-            .context("installing the signal handler")?;
+/// Bind a UDP socket on `addr`; returns it and the address it got.
+pub fn bind_udp(addr: SocketAddr) -> Result<(UdpSocket, SocketAddr), Fatal> {
+    let socket = UdpSocket::bind(addr).map_err(|err| bind_failure(&addr, &err))?;
+    let bound = socket
+        .local_addr()
+        .map_err(|err| step_failure(&addr, "getsockname", &err))?;
+    warn_if_reachable(&bound);
+    Ok((socket, bound))
+}
+
+/// What stops the server: `stop`, raised by SIGINT, SIGTERM or SIGHUP (or by a closed stdout),
+/// and `signal`, the number of the signal that did, for the exit code.
+pub struct Stop {
+    pub stop: Arc<AtomicBool>,
+    signal: Arc<AtomicUsize>,
+}
+
+impl Stop {
+    /// The signal that stopped the server, if one did.
+    pub fn signal(&self) -> Option<i32> {
+        match self.signal.load(Ordering::SeqCst) {
+            0 => None,
+            n => i32::try_from(n).ok(),
+        }
     }
-    Ok(stop)
+}
+
+/// A flag that SIGINT, SIGTERM and SIGHUP raise; a second one while the first is being handled
+/// ends the process at once, with the shell's code for it (128 + the signal).
+pub fn stop_on_signals() -> Result<Stop, Fatal> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let stop = Arc::new(AtomicBool::new(false));
+    let signal = Arc::new(AtomicUsize::new(0));
+    for number in [SIGINT, SIGTERM, SIGHUP] {
+        let failed = |err: io::Error| system_failure("sigaction", &err);
+        signal_hook::flag::register_conditional_shutdown(number, 128 + number, Arc::clone(&stop))
+            .map_err(failed)?;
+        signal_hook::flag::register_usize(number, Arc::clone(&signal), number as usize)
+            .map_err(failed)?;
+        signal_hook::flag::register(number, Arc::clone(&stop)).map_err(failed)?;
+    }
+    Ok(Stop { stop, signal })
 }
 
 #[cfg(test)]
@@ -166,5 +251,21 @@ mod tests {
             Ok("127.0.0.1:8080".parse().unwrap())
         );
         assert!(resolve("a..b", 80).unwrap_err().is_invalid());
+    }
+
+    #[test]
+    fn loopback_in_any_spelling_is_local() {
+        for local in ["127.0.0.1", "127.1.2.3", "::1", "::ffff:127.0.0.1"] {
+            assert!(is_local(local.parse().unwrap()), "{local}");
+        }
+        for reachable in [
+            "0.0.0.0",
+            "::",
+            "::ffff:10.0.0.1",
+            "192.0.2.1",
+            "::ffff:0.0.0.0",
+        ] {
+            assert!(!is_local(reachable.parse().unwrap()), "{reachable}");
+        }
     }
 }

@@ -4,30 +4,37 @@ mod accept;
 mod args;
 mod conn;
 mod events;
+mod explain;
+mod limits;
 mod listen;
 mod output;
+mod python;
+mod table;
+mod udp;
 
 pub use args::ServeArgs;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::sync::mpsc::{self, Sender};
+use std::sync::mpsc::{self, SyncSender};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
-
-use crate::model::{Fatal, Outcome};
+use crate::model::outcome::Interrupted;
+use crate::model::{Failure, Fatal, Outcome};
 use crate::net::text::ms;
 use crate::parse::unescape;
-use crate::render::Format;
 use crate::runner::{Ctx, Run};
 
 use events::ServeEvent;
+use output::{Output, Written};
 
 /// How often blocked threads look at the stop flag: short enough that Ctrl-C feels immediate.
 const TICK: Duration = Duration::from_millis(100);
+
+/// Events waiting for the writer, at most.
+const EVENT_QUEUE: usize = 1024;
 
 /// What the server answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,26 +50,33 @@ enum Mode {
 struct Config {
     addr: SocketAddr,
     mode: Mode,
+    udp: bool,
     once: bool,
+    max_datagrams: Option<u64>,
     max_conns: usize,
     recv_size: usize,
     idle_timeout: Duration,
+    max_life: Duration,
+    min_rate: usize,
     max_bytes: usize,
     backlog: i32,
 }
 
 impl Run for ServeArgs {
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Outcome> {
-        let addr = listen::address(&self.listen)?;
         let mode = if self.echo {
             Mode::Echo
         } else {
             let text = self.reply.as_deref().unwrap_or("message received");
-            Mode::Reply(
-                unescape(text)
-                    .map_err(|e| Fatal::new(Outcome::Usage, format!("serve: --reply: {e}")))?,
-            )
+            Mode::Reply(unescape(text).map_err(|e| {
+                let failure = Failure::invalid(e);
+                Fatal::new(
+                    Outcome::Usage,
+                    format!("serve: --reply: {} ({})", failure.message(), failure.code()),
+                )
+            })?)
         };
+        let addr = listen::address(&self.listen)?;
         let recv_size = self.recv_size.unwrap_or(match mode {
             Mode::Echo => 64 * 1024,
             Mode::Reply(_) => 16,
@@ -70,14 +84,18 @@ impl Run for ServeArgs {
         let config = Config {
             addr,
             mode,
+            udp: self.udp,
             once: self.once,
+            max_datagrams: self.max_datagrams,
             max_conns: self.max_conns as usize,
             recv_size,
             idle_timeout: self.idle_timeout,
+            max_life: self.max_life,
+            min_rate: self.min_rate,
             max_bytes: self.max_bytes,
             backlog: self.backlog,
         };
-        serve(config, ctx.format)
+        serve(config, ctx)
     }
 }
 
@@ -86,7 +104,9 @@ struct Shared {
     config: Config,
     started: Instant,
     stop: Arc<AtomicBool>,
-    events: Sender<ServeEvent>,
+    /// Raised while every slot is taken and a client waits: slow connections give way.
+    pressure: AtomicBool,
+    events: SyncSender<ServeEvent>,
 }
 
 impl Shared {
@@ -101,30 +121,53 @@ impl Shared {
     }
 }
 
+/// The socket being served.
+enum Socket {
+    Tcp(std::net::TcpListener),
+    Udp(std::net::UdpSocket),
+}
+
 /// Bind, listen, accept until stopped; print events as they happen and a summary at the end.
 ///
 /// One thread accepts, one thread per connection serves it (at most `--max-conns` at once), and
 /// one thread writes events: every other thread sends its events down a channel, so lines never
-/// interleave and the summary is counted from the very events that were printed.
-fn serve(config: Config, format: Format) -> anyhow::Result<Outcome> {
-    let (listener, bound) = listen::bind(config.addr, config.backlog)?;
-    let stop = listen::stop_on_signals()?;
+/// interleave and the summary is counted from the very events that were printed. Nothing is
+/// written to stdout before the socket is bound, so a bad address leaves stdout empty.
+fn serve(config: Config, ctx: &Ctx) -> anyhow::Result<Outcome> {
+    let (socket, bound) = if config.udp {
+        let (socket, bound) = listen::bind_udp(config.addr)?;
+        (Socket::Udp(socket), bound)
+    } else {
+        let (listener, bound) = listen::bind(config.addr, config.backlog)?;
+        (Socket::Tcp(listener), bound)
+    };
+    let stopper = listen::stop_on_signals()?;
+    let stop = Arc::clone(&stopper.stop);
     let output_closed = Arc::new(AtomicBool::new(false));
 
     let started = Instant::now();
-    let (tx, rx) = mpsc::channel();
+    // Bounded: when stdout is slower than the clients (a paused terminal, a pipe nobody
+    // reads), connection threads wait for it instead of queueing events without limit.
+    let (tx, rx) = mpsc::sync_channel(EVENT_QUEUE);
     let writer = {
-        let stop = Arc::clone(&stop);
-        let output_closed = Arc::clone(&output_closed);
+        let out = Output {
+            format: ctx.format,
+            explain: ctx.explain.then(|| explain::call(&config, &bound)),
+            session: python::Session::new(&config),
+            udp: config.udp,
+            stop: Arc::clone(&stop),
+            output_closed: Arc::clone(&output_closed),
+        };
         thread::Builder::new()
             .name("events".to_string())
-            .spawn(move || output::write_events(rx, format, &stop, &output_closed))
-            .context("starting the event writer")?
+            .spawn(move || out.write_events(rx))
+            .map_err(|err| listen::system_failure("starting the event writer", &err))?
     };
     let shared = Arc::new(Shared {
         config,
         started,
         stop,
+        pressure: AtomicBool::new(false),
         events: tx,
     });
     shared.send(ServeEvent::Listening {
@@ -133,16 +176,45 @@ fn serve(config: Config, format: Format) -> anyhow::Result<Outcome> {
         port: bound.port(),
     });
 
-    let (reason, exit) = accept::accept_loop(&shared, &listener, &output_closed);
-    drop(listener); // new connections are refused from here on
+    let (reason, outcome) = match &socket {
+        Socket::Tcp(listener) => accept::accept_loop(&shared, listener, &output_closed),
+        Socket::Udp(socket) => udp::serve_udp(&shared, socket, &output_closed),
+    };
+    drop(socket); // new connections are refused from here on
     shared.send(ServeEvent::Stopping {
         t_ms: shared.t_ms(),
         reason,
     });
     drop(shared); // the writer ends once every connection thread has dropped its sender too
-    match writer.join() {
-        Ok(result) => result.context("writing events")?,
+    let written = match writer.join() {
+        Ok(written) => written,
         Err(_) => anyhow::bail!("the event writer panicked"),
+    };
+    match written {
+        Written::All => {}
+        // The reader went away (`| head -1`): a normal end, the summary went to stderr.
+        Written::ReaderGone => {}
+        Written::Failed(err) => {
+            let failure = crate::net::text::failure_of(&err);
+            return Err(Fatal::new(
+                Outcome::System.max(outcome),
+                format!(
+                    "serve: writing events: {} ({})",
+                    failure.message(),
+                    failure.code()
+                ),
+            )
+            .into());
+        }
     }
-    Ok(exit)
+    if let Some(signal) = stopper.signal() {
+        let name = match signal {
+            libc::SIGINT => "SIGINT",
+            libc::SIGTERM => "SIGTERM",
+            libc::SIGHUP => "SIGHUP",
+            _ => "a signal",
+        };
+        return Err(Interrupted::new(signal, format!("serve: interrupted by {name}")).into());
+    }
+    Ok(outcome)
 }
