@@ -15,7 +15,7 @@ use crate::text::{csource, symbols};
 use crate::validate;
 
 use super::dnsname;
-use super::notes::failure_note;
+use super::notes::{failure_note, idna_note, libc_host};
 use super::options::{BatchArgs, ResolverArgs};
 use super::protobyname;
 use super::{Input, Lookup, Subcommand};
@@ -339,13 +339,14 @@ fn call(
     result: &Result<Vec<AddrInfo>, Failure>,
 ) -> Call {
     let hints = req.hints;
-    let mut notes = Vec::new();
+    let name = host.map(libc_host);
+    let mut notes: Vec<String> = host.and_then(idna_note).into_iter().collect();
     match result {
         Ok(rows) => notes.extend(row_notes(rows, host, service, hints)),
         Err(failure) => notes.extend(failure_note(failure)),
     }
     Call {
-        c: csource::c_getaddrinfo(host, service, hints),
+        c: csource::c_getaddrinfo(name.as_deref(), service, hints),
         python: csource::py_getaddrinfo(host, service, hints),
         notes,
     }
@@ -417,7 +418,8 @@ fn row_notes(
 }
 
 fn resolve(req: &Request) -> Result<Vec<AddrInfo>, Failure> {
-    let host = req.host.map(validate::host).transpose()?;
+    let encoded = req.host.map(validate::host).transpose()?;
+    let host = encoded.as_deref();
     let service = req.service.map(validate::service).transpose()?;
     let c_host = host.map(netdb::c_string).transpose()?;
     let c_service = service.map(netdb::c_string).transpose()?;
@@ -425,6 +427,6 @@ fn resolve(req: &Request) -> Result<Vec<AddrInfo>, Failure> {
         .map_err(|err| noname_refusal(Failure::from(err), req.hints, host, service))?;
     Ok(entries
         .into_iter()
-        .map(|entry| record(host, service, entry))
+        .map(|entry| record(req.host.and_then(OsStr::to_str), service, entry))
         .collect())
 }

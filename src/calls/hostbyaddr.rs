@@ -14,7 +14,7 @@ use crate::validate;
 
 use super::hostbyname_ex::{HostEntry, python_entry};
 use super::nameinfo;
-use super::notes::failure_note;
+use super::notes::{failure_note, idna_note, libc_host};
 use super::options::{BatchArgs, ResolverArgs};
 use super::{Input, Lookup, Subcommand};
 
@@ -178,13 +178,14 @@ fn no_ptr(error: SysError) -> Failure {
 /// `socket.gethostbyaddr(address)` for one key.
 fn lookup(key: &OsStr) -> Answer<HostEntry> {
     let query = validate::display(key);
-    let ip = validate::host(key).and_then(setipaddr);
+    let ip = validate::host(key).and_then(|name| setipaddr(&name));
     let result = ip.clone().and_then(|ip| {
         let entry = netdb::gethostbyaddr_r(ip).map_err(no_ptr)?;
         same_family(ip, entry.family)?;
         Ok(vec![HostEntry::new(&query, entry)])
     });
-    let mut c = c_setipaddr(&query);
+    let name = libc_host(&query);
+    let mut c = c_setipaddr(&name);
     if let Ok(ip) = &ip {
         c.push_str("; ");
         c.push_str(&c_gethostbyaddr(*ip));
@@ -192,7 +193,10 @@ fn lookup(key: &OsStr) -> Answer<HostEntry> {
     let call = Call {
         c,
         python: format!("socket.gethostbyaddr({})", pyrepr::host_literal(&query)),
-        notes: notes(&query, ip.ok(), &result),
+        notes: idna_note(&query)
+            .into_iter()
+            .chain(notes(&name, ip.ok(), &result))
+            .collect(),
     };
     Answer::new(Some(query), result).with_call(call)
 }

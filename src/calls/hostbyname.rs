@@ -11,7 +11,7 @@ use crate::text::{csource, pyrepr};
 use crate::validate;
 
 use super::dnsname;
-use super::notes::failure_note;
+use super::notes::{failure_note, idna_note, libc_host};
 use super::options::{BatchArgs, ResolverArgs};
 use super::{Input, Lookup, Subcommand};
 
@@ -101,13 +101,15 @@ impl Lookup for HostByName {
         let result = validate::host(key).and_then(|name| {
             Ok(vec![HostAddress {
                 query: query.clone(),
-                address: first_ipv4(name)?,
+                address: first_ipv4(&name)?,
             }])
         });
-        let mut notes = common_notes(&result);
-        if result.is_ok() && !validate::is_broadcast(&query) {
+        let name = libc_host(&query);
+        let mut notes: Vec<String> = idna_note(&query).into_iter().collect();
+        notes.extend(common_notes(&result));
+        if result.is_ok() && !validate::is_broadcast(&name) {
             // A dotted quad is what inet_pton accepts; CPython tries that before any lookup.
-            notes.push(if query.parse::<std::net::Ipv4Addr>().is_ok() {
+            notes.push(if name.parse::<std::net::Ipv4Addr>().is_ok() {
                 "a numeric IPv4 address: CPython parses it with inet_pton and asks no resolver; \
                  getaddrinfo gives the same answer"
                     .to_string()
@@ -116,7 +118,7 @@ impl Lookup for HostByName {
             });
         }
         let call = Call {
-            c: c_setipaddr(&query),
+            c: c_setipaddr(&name),
             python: format!("socket.gethostbyname({})", pyrepr::host_literal(&query)),
             notes,
         };

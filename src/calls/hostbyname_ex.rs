@@ -11,6 +11,7 @@ use crate::text::pyrepr::{self, Py};
 use crate::validate;
 
 use super::hostbyname::{HostByNameArgs, c_setipaddr, common_notes, first_ipv4};
+use super::notes::{idna_note, libc_host};
 use super::options::ResolverArgs;
 use super::{Input, Lookup, Subcommand};
 
@@ -72,11 +73,13 @@ impl Lookup for HostByNameEx {
         let key = key.unwrap_or_default();
         let query = validate::display(key);
         let result = validate::host(key).and_then(|name| {
-            first_ipv4(name)?;
-            let entry = netdb::gethostbyname_r(&netdb::c_string(name)?)?;
+            first_ipv4(&name)?;
+            let entry = netdb::gethostbyname_r(&netdb::c_string(&name)?)?;
             Ok(vec![HostEntry::new(&query, entry)])
         });
-        let mut notes = common_notes(&result);
+        let name = libc_host(&query);
+        let mut notes: Vec<String> = idna_note(&query).into_iter().collect();
+        notes.extend(common_notes(&result));
         if let Ok([entry]) = result.as_deref() {
             notes.push(format!(
                 "aliases are the other names of the entry ({} here), addresses every IPv4 \
@@ -88,8 +91,8 @@ impl Lookup for HostByNameEx {
         let call = Call {
             c: format!(
                 "{}; gethostbyname_r({}, &ret, buf, 16384, &result, &h_errno)",
-                c_setipaddr(&query),
-                csource::c_str(Some(&query))
+                c_setipaddr(&name),
+                csource::c_str(Some(&name))
             ),
             python: format!("socket.gethostbyname_ex({})", pyrepr::host_literal(&query)),
             notes,

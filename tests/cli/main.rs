@@ -16,6 +16,7 @@ mod hostbyaddr;
 mod hostbyname;
 mod hostname;
 mod hosts;
+mod idna;
 mod inet;
 mod interfaces;
 mod man;

@@ -208,9 +208,12 @@ const COMMANDS: &[&str] = &[
     "addrinfo localhost nosuchservice",
     "addrinfo 127.0.0.1 80 -6",
     "addrinfo 127.0.0.1 80 --family 99",
-    // A non-ASCII name becomes a bytes literal, so Python passes the same bytes (not IDNA).
-    "addrinfo bücher.invalid 80",
-    "hostbyname bücher.invalid",
+    // Non-ASCII names: Python's idna codec makes `localhost` of the first (found in
+    // /etc/hosts) and `xn--b!-xka.invalid` of the second, which glibc refuses unasked.
+    "addrinfo ｌｏｃａｌｈｏｓｔ 80",
+    "hostbyname ｌｏｃａｌｈｏｓｔ bü!.invalid a\u{AD}..b",
+    "hostbyname --ex Ｌｏｃａｌｈｏｓｔ bü!.invalid",
+    "hostbyaddr ｌｏｃａｌｈｏｓｔ １２７.０.０.１ ü..b",
     // Quotes inside keys pick Python's other quote or an escape.
     "servbyname it's a\"b",
     "constants SOCK_ IPPROTO_ AI_ MSG_ TCP_ SHUT_ SOL_",
