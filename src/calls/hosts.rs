@@ -1,7 +1,6 @@
 //! hosts: the whole hosts database through sethostent/gethostent_r/endhostent, line for line as `getent hosts` lists it.
 
 use std::ffi::OsStr;
-use std::net::SocketAddr;
 
 use clap::Args;
 use serde::Serialize;
@@ -57,7 +56,7 @@ fn lines(entry: HostEntry) -> Vec<HostsEntry> {
         .addresses
         .iter()
         .map(|ip| HostsEntry {
-            address: netdb::numeric_host(&SocketAddr::new(*ip, 0)),
+            address: netdb::ntop(ip),
             name: entry.name.clone(),
             aliases: entry.aliases.clone(),
         })

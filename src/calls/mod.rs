@@ -21,6 +21,7 @@ pub mod options;
 pub mod protobyname;
 pub mod protobynumber;
 pub mod protocols;
+pub mod pyargs;
 pub mod servbyname;
 pub mod servbyport;
 pub mod services;
@@ -39,6 +40,13 @@ pub trait Lookup: Send + Sync + 'static {
     /// Make the call for one key: a command-line key or a line of batch input; `None` where
     /// the call takes no key or is made with NULL.
     fn answer(&self, key: Option<&OsStr>) -> Answer<Self::Record>;
+
+    /// The call Python makes for one key, for `--format python`: each word as the int or str
+    /// it stands for (`pyargs`), through CPython's own conversions and checks, and on to the C
+    /// library even with input `answer` refuses. The same as `answer` where nothing differs.
+    fn answer_python(&self, key: Option<&OsStr>) -> Answer<Self::Record> {
+        self.answer(key)
+    }
 
     /// What Python's REPL prints for an answer of this call: the repr of the value, or the
     /// last line of the exception.

@@ -48,6 +48,13 @@ pub fn failure_note(failure: &Failure) -> Option<String> {
                 .to_string(),
         );
     }
+    if let Some(raised) = failure.as_raised() {
+        return Some(format!(
+            "CPython raises this {} itself, from its own argument conversions and checks: the \
+             C library did not fail",
+            raised.class()
+        ));
+    }
     if failure.is_invalid() {
         return Some("sockscope refused this input, so no call was made".to_string());
     }

@@ -23,9 +23,6 @@ pub enum Cause {
     /// A host name Python's idna codec refuses to encode, with the codec's own words: bad
     /// input, caught before any call, as Python raises UnicodeError before any call.
     Unencodable(String),
-    /// Not a numeric address, as getaddrinfo(AI_NUMERICHOST) found: bad input to sockscope,
-    /// though Python raises the EAI_NONAME that getaddrinfo gave.
-    NotNumeric,
     /// An exception CPython raises itself, from its argument conversions or its checks on
     /// what the C library gave back: bad input, like `Invalid`, in Python's own words.
     Raised(Raised),
@@ -66,8 +63,6 @@ pub const REFUSED_UNASKED: &str = "not a valid host name for DNS: refused withou
 /// The message when other sources are configured too: nss_dns sent nothing, but they may have.
 pub const REFUSED_BY_DNS: &str = "not a valid host name for DNS (glibc's DNS module refuses it \
                                   without a query), and no other name service found it";
-/// Why a host name is refused where a numeric address must be given.
-pub const NOT_NUMERIC: &str = "not a numeric IPv4 or IPv6 address (no name is resolved here)";
 
 impl Why {
     /// sockscope's words for this case, given the error it explains.
@@ -152,17 +147,18 @@ impl Failure {
         }
     }
 
-    /// A key that had to be a numeric address and is not.
-    pub fn not_numeric() -> Self {
-        Failure {
-            cause: Cause::NotNumeric,
-        }
-    }
-
     /// An exception CPython raises itself.
     pub fn raised(raised: Raised) -> Self {
         Failure {
             cause: Cause::Raised(raised),
+        }
+    }
+
+    /// The exception CPython raises itself, where it is one.
+    pub fn as_raised(&self) -> Option<&Raised> {
+        match &self.cause {
+            Cause::Raised(raised) => Some(raised),
+            _ => None,
         }
     }
 
@@ -211,7 +207,7 @@ impl Failure {
     pub fn is_invalid(&self) -> bool {
         matches!(
             self.cause,
-            Cause::Invalid(_) | Cause::Unencodable(_) | Cause::NotNumeric | Cause::Raised(_)
+            Cause::Invalid(_) | Cause::Unencodable(_) | Cause::Raised(_)
         )
     }
 
@@ -223,7 +219,7 @@ impl Failure {
     pub fn code(&self) -> String {
         match &self.cause {
             Cause::System(error) | Cause::Explained(error, _) => error.code(),
-            Cause::Invalid(_) | Cause::Unencodable(_) | Cause::NotNumeric | Cause::Raised(_) => {
+            Cause::Invalid(_) | Cause::Unencodable(_) | Cause::Raised(_) => {
                 "INVALID_INPUT".to_string()
             }
             Cause::NotFound(_) => "NOT_FOUND".to_string(),
@@ -240,7 +236,6 @@ impl Failure {
             Cause::Unencodable(reason) => {
                 format!("not a host name Python's idna codec can encode: {reason}")
             }
-            Cause::NotNumeric => NOT_NUMERIC.to_string(),
             Cause::Raised(raised) => raised.message(),
             // f64's Display gives "2" for 2.0 and "0.5" for 0.5: no trailing zeros.
             Cause::Timeout(limit) => format!("no answer within {} s", limit.as_secs_f64()),
@@ -257,9 +252,7 @@ impl Failure {
     pub fn outcome(&self) -> Outcome {
         match &self.cause {
             Cause::System(error) | Cause::Explained(error, _) => outcome_of_sys(error),
-            Cause::Invalid(_) | Cause::Unencodable(_) | Cause::NotNumeric | Cause::Raised(_) => {
-                Outcome::Usage
-            }
+            Cause::Invalid(_) | Cause::Unencodable(_) | Cause::Raised(_) => Outcome::Usage,
             Cause::NotFound(_) => Outcome::NotFound,
             Cause::Timeout(_) => Outcome::Temporary,
         }
@@ -294,7 +287,7 @@ impl Failure {
                 Cause::Unencodable(reason) => format!(
                     "UnicodeError: encoding with 'idna' codec failed (UnicodeError: {reason})"
                 ),
-                Cause::Invalid(_) | Cause::NotNumeric => format!("# not called: {message}"),
+                Cause::Invalid(_) => format!("# not called: {message}"),
                 _ => format!("# {}: {message}", self.code()),
             },
         }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::batch;
 use crate::calls::{Input, Lookup, Subcommand};
 use crate::model::{Answer, Failure, Outcome};
+use crate::render::Format;
 use crate::validate;
 
 use super::limit;
@@ -21,17 +22,21 @@ pub fn run<S: Subcommand>(ctx: &Ctx, subcommand: &S) -> anyhow::Result<Outcome> 
     // Only the resolver's calls are timed and may be abandoned; the others answer at once.
     let limited = subcommand.resolver().is_some();
     let timeout = ctx.resolver.timeout;
+    // The python format shows what Python's call gives, so it makes Python's call.
+    let python = ctx.format == Format::Python;
     let answer = |key: Option<&OsStr>| -> Answer<<S::Lookup as Lookup>::Record> {
         if !limited {
-            return lookup.answer(key);
+            return answer_one(&*lookup, key, python);
         }
         let query = key.map(validate::display);
         // The call may outlive the wait on a worker thread, so it owns what it needs.
         let (lookup, key) = (Arc::clone(&lookup), key.map(OsStr::to_os_string));
-        limit::call(timeout, query, move || lookup.answer(key.as_deref()))
+        limit::call(timeout, query, move || {
+            answer_one(&*lookup, key.as_deref(), python)
+        })
     };
-    let python = |result: &Result<Vec<_>, Failure>| lookup.python(result);
-    let mut emitter = Emitter::new(&ctx, &python);
+    let view = |result: &Result<Vec<_>, Failure>| lookup.python(result);
+    let mut emitter = Emitter::new(&ctx, &view);
     match subcommand.input() {
         Input::Batch { keys, batch } => {
             let options = batch::Options::from_args(batch, keys);
@@ -43,5 +48,14 @@ pub fn run<S: Subcommand>(ctx: &Ctx, subcommand: &S) -> anyhow::Result<Outcome> 
             }
             emitter.finish()
         }
+    }
+}
+
+/// One key's answer: Python's call for the python format, sockscope's own otherwise.
+fn answer_one<L: Lookup>(lookup: &L, key: Option<&OsStr>, python: bool) -> Answer<L::Record> {
+    if python {
+        lookup.answer_python(key)
+    } else {
+        lookup.answer(key)
     }
 }

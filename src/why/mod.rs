@@ -18,7 +18,7 @@ use std::ffi::{CString, OsString};
 use clap::Args;
 
 use crate::calls::addrinfo::{self, AddrInfo};
-use crate::calls::protobyname;
+use crate::calls::{protobyname, pyargs};
 use crate::model::{Answer, Call, Failure, Fatal, Outcome, Record};
 use crate::parse::{self, Protocol};
 use crate::render::Format;
@@ -128,7 +128,11 @@ impl WhyArgs {
         let service = report.service.as_deref();
         Call {
             c: csource::c_getaddrinfo(Some(&report.query), service, hints),
-            python: csource::py_getaddrinfo(Some(&report.query), service, hints),
+            python: csource::py_getaddrinfo(
+                &pyargs::plain(&report.query).host_literal(),
+                &service.map_or_else(|| "None".to_string(), |s| pyargs::plain(s).literal()),
+                hints,
+            ),
             notes: Vec::new(),
         }
     }

@@ -429,13 +429,17 @@ fn python_format_with_explain_is_a_repl_transcript() {
 }
 
 #[test]
-fn bad_input_is_a_comment_and_exit_2() {
+fn python_raises_before_the_call_as_the_repl_shows_it_and_exits_2() {
     let run = common::run(["servbyport", "70000", "--format", "python"]);
     assert_eq!(run.code, 2);
     assert_eq!(
         run.stdout,
-        "# not called: port must be 0-65535, not 70000\n"
+        "OverflowError: getservbyport: port must be 0-65535.\n"
     );
+    // Table and JSON keep refusing the same key as bad input.
+    let (records, run) = common::json(["servbyport", "70000"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(records[0]["error"]["code"], "INVALID_INPUT");
 }
 
 #[test]

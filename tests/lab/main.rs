@@ -8,6 +8,7 @@ mod fqdn;
 mod hostile;
 mod idna;
 mod listings;
+mod pydiff;
 mod reverse;
 mod why;
 mod world;

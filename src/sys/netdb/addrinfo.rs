@@ -1,12 +1,13 @@
 //! getaddrinfo and getnameinfo, with the sockaddr conversions between C and std they need.
 
 use std::ffi::CStr;
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::os::raw::c_char;
 use std::ptr;
 
 use super::owned_string;
 use crate::sys::SysError;
+use crate::sys::ffi;
 
 /// One element of getaddrinfo's list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -188,4 +189,30 @@ pub fn numeric_host(addr: &SocketAddr) -> String {
     getnameinfo(addr, libc::NI_NUMERICHOST | libc::NI_NUMERICSERV)
         .map(|(host, _)| host)
         .unwrap_or_else(|_| addr.ip().to_string())
+}
+
+/// inet_ntop(3): the address text CPython puts in its tuples and lists (no `%zone`: the scope
+/// id of an IPv6 sockaddr is a field of its own), with glibc's spelling of every address.
+pub fn ntop(ip: &IpAddr) -> String {
+    // INET6_ADDRSTRLEN is 46, which also fits any IPv4 address.
+    let mut buf: [c_char; 46] = [0; 46];
+    let (family, bytes): (libc::c_int, Vec<u8>) = match ip {
+        IpAddr::V4(v4) => (libc::AF_INET, v4.octets().to_vec()),
+        IpAddr::V6(v6) => (libc::AF_INET6, v6.octets().to_vec()),
+    };
+    // SAFETY: bytes holds an in_addr or in6_addr of `family` in network byte order, and buf is
+    // valid for its stated length, which inet_ntop never writes past.
+    let text = unsafe {
+        ffi::inet_ntop(
+            family,
+            bytes.as_ptr().cast(),
+            buf.as_mut_ptr(),
+            buf.len() as libc::socklen_t,
+        )
+    };
+    if text.is_null() {
+        return ip.to_string();
+    }
+    // SAFETY: on success buf holds a NUL-terminated string.
+    unsafe { owned_string(buf.as_ptr()) }
 }

@@ -15,8 +15,11 @@ mod hosts;
 mod protocols;
 mod services;
 
-pub use addrinfo::{AddrInfoEntry, Hints, getaddrinfo, getnameinfo, numeric_host};
-pub use hosts::{HostEntry, all_hosts, gethostbyaddr_r, gethostbyname_r, gethostname, res_hnok};
+pub use addrinfo::{AddrInfoEntry, Hints, getaddrinfo, getnameinfo, ntop, numeric_host};
+pub use hosts::{
+    HostEntry, all_hosts, clear_h_errno, gethostbyaddr_r, gethostbyname_r, gethostname, h_errno,
+    res_hnok,
+};
 pub use protocols::{ProtoEntry, all_protocols, getprotobyname, getprotobynumber};
 pub use services::{ServEntry, all_services, getservbyname, getservbyport};
 

@@ -6,18 +6,21 @@ use std::net::SocketAddr;
 use clap::Args;
 use serde::Serialize;
 
-use crate::model::{Answer, Call, Failure, Fatal, Outcome, Record, Why};
+mod explain;
+mod python;
+mod refusal;
+
+use crate::model::{Answer, Failure, Fatal, Raised, Record};
 use crate::parse::{self, Protocol};
-use crate::sys::ifaddrs;
 use crate::sys::netdb::{self, AddrInfoEntry, Hints};
 use crate::text::pyrepr::Py;
 use crate::text::{csource, symbols};
 use crate::validate;
 
-use super::dnsname;
-use super::notes::{failure_note, idna_note, libc_host};
+use super::notes::libc_host;
 use super::options::{BatchArgs, ResolverArgs};
 use super::protobyname;
+use super::pyargs;
 use super::{Input, Lookup, Subcommand};
 
 #[derive(Debug, Args)]
@@ -35,8 +38,8 @@ pub struct AddrInfoArgs {
     pub service: Option<OsString>,
 
     /// Address family: unspec, inet, inet6, any AF_ name, or a number
-    #[arg(short, long, default_value = "unspec", value_parser = parse::family)]
-    pub family: i32,
+    #[arg(short, long, default_value = "unspec", value_parser = parse::family_whole)]
+    pub family: i128,
 
     /// Short for --family inet
     #[arg(short = '4', conflicts_with_all = ["family", "inet6"])]
@@ -47,8 +50,8 @@ pub struct AddrInfoArgs {
     pub inet6: bool,
 
     /// Socket type: stream, dgram, raw, any SOCK_ name, or a number; 0 (any) by default
-    #[arg(short = 't', long = "type", default_value = "0", value_parser = parse::socktype)]
-    pub socktype: i32,
+    #[arg(short = 't', long = "type", default_value = "0", value_parser = parse::socktype_whole)]
+    pub socktype: i128,
 
     /// Protocol: tcp, udp, any IPPROTO_ or /etc/protocols name, or a number; 0 (any) by default
     #[arg(short, long, default_value = "0", value_parser = parse::protocol)]
@@ -56,8 +59,8 @@ pub struct AddrInfoArgs {
 
     /// Comma-separated AI_ flags: canonname, passive, numerichost, numericserv, addrconfig,
     /// v4mapped, all, and glibc's idn, canonidn (case-insensitive, AI_ prefix accepted) or a number
-    #[arg(long, default_value = "0", value_parser = parse::ai_flags)]
-    pub flags: i32,
+    #[arg(long, default_value = "0", value_parser = parse::ai_flags_whole)]
+    pub flags: i128,
 
     #[command(flatten)]
     pub batch: BatchArgs,
@@ -68,8 +71,12 @@ pub struct AddrInfoArgs {
 
 impl AddrInfoArgs {
     /// The family after -4/-6 have been applied.
-    pub fn family(&self) -> i32 {
-        parse::family_shortcut(self.inet, self.inet6, self.family)
+    pub fn family(&self) -> i128 {
+        match (self.inet, self.inet6) {
+            (true, _) => libc::AF_INET.into(),
+            (_, true) => libc::AF_INET6.into(),
+            _ => self.family,
+        }
     }
 
     /// SERVICE from the positional argument or from --service.
@@ -154,29 +161,66 @@ pub fn python_list(records: &[AddrInfo]) -> Py {
 /// `socket.getaddrinfo(host, service, family, type, proto, flags)` for each key: a host, or
 /// with `lines` a `HOST [SERVICE]` line of batch input.
 pub struct GetAddrInfo {
-    pub hints: Hints,
+    /// The hints, or the first of family, type, proto and flags that fits no C int.
+    pub hints: Result<Hints, (i128, Raised)>,
+    /// family, type, proto and flags as given.
+    pub whole: [i128; 4],
     /// SERVICE from the command line, the default for lines that give none.
     pub service: Option<OsString>,
     pub lines: bool,
+}
+
+impl GetAddrInfo {
+    /// getaddrinfo with these hints for host keys, the service the same for every key.
+    pub fn new(hints: Hints, service: Option<OsString>) -> Self {
+        let whole = [hints.family, hints.socktype, hints.protocol, hints.flags].map(i128::from);
+        GetAddrInfo {
+            hints: Ok(hints),
+            whole,
+            service,
+            lines: false,
+        }
+    }
+
+    /// The request for one key: a host, or a line `HOST [SERVICE]`.
+    fn answer_with(
+        &self,
+        key: Option<&OsStr>,
+        lookup: fn(&Request) -> Answer<AddrInfo>,
+        python: bool,
+    ) -> Answer<AddrInfo> {
+        let line = self
+            .lines
+            .then(|| validate::host_and_service(key.unwrap_or_default()));
+        let (host, service) = match &line {
+            Some((host, service)) => (
+                Some(host.as_os_str()),
+                service.as_deref().or(self.service.as_deref()),
+            ),
+            None => (key, self.service.as_deref()),
+        };
+        match &self.hints {
+            Ok(hints) => lookup(&Request {
+                host,
+                service,
+                hints: *hints,
+            }),
+            Err((value, raised)) => {
+                python::no_c_int(self, host, service, *value, raised.clone(), python)
+            }
+        }
+    }
 }
 
 impl Lookup for GetAddrInfo {
     type Record = AddrInfo;
 
     fn answer(&self, key: Option<&OsStr>) -> Answer<AddrInfo> {
-        if self.lines {
-            let (host, service) = validate::host_and_service(key.unwrap_or_default());
-            return lookup(&Request {
-                host: Some(&host),
-                service: service.as_deref().or(self.service.as_deref()),
-                hints: self.hints,
-            });
-        }
-        lookup(&Request {
-            host: key,
-            service: self.service.as_deref(),
-            hints: self.hints,
-        })
+        self.answer_with(key, lookup, false)
+    }
+
+    fn answer_python(&self, key: Option<&OsStr>) -> Answer<AddrInfo> {
+        self.answer_with(key, python::lookup_python, true)
     }
 
     fn python(&self, result: &Result<Vec<AddrInfo>, Failure>) -> String {
@@ -191,21 +235,26 @@ impl Subcommand for AddrInfoArgs {
     type Lookup = GetAddrInfo;
 
     fn lookup(&self) -> Result<GetAddrInfo, Fatal> {
-        let hints = Hints {
-            family: self.family(),
-            socktype: self.socktype,
-            protocol: protobyname::number(&self.proto)?,
-            flags: self.flags,
+        let protocol = protobyname::number(&self.proto)?;
+        // In CPython's order: the first that does not fit a C int raises.
+        let whole = [self.family(), self.socktype, protocol.into(), self.flags];
+        let hints = match whole.map(pyargs::c_int) {
+            [Ok(family), Ok(socktype), Ok(protocol), Ok(flags)] => Ok(Hints {
+                family,
+                socktype,
+                protocol,
+                flags,
+            }),
+            results => Err(results
+                .into_iter()
+                .zip(whole)
+                .find_map(|(result, value)| result.err().map(|raised| (value, raised)))
+                .unwrap_or((0, Raised::LongOverflow))),
         };
         let lines = self.lines();
-        if !lines && self.host.is_none() && self.service().is_none() {
-            return Err(Fatal::new(
-                Outcome::Usage,
-                "give a HOST, a SERVICE (or --service), or both: getaddrinfo needs at least one",
-            ));
-        }
         Ok(GetAddrInfo {
             hints,
+            whole,
             service: self.service().cloned(),
             lines,
         })
@@ -248,24 +297,62 @@ pub fn record(query: Option<&str>, service: Option<&str>, entry: AddrInfoEntry) 
         socktype: symbols::name_or_number("SOCK_", entry.socktype),
         proto: entry.protocol,
         canonname: entry.canonname.unwrap_or_default(),
-        address: netdb::numeric_host(&entry.addr),
+        address: netdb::ntop(&entry.addr.ip()),
         port: entry.addr.port(),
         flowinfo,
         scope_id,
     }
 }
 
-/// `socket.getaddrinfo(host, service, family, type, proto, flags)`.
+/// `socket.getaddrinfo(host, service, family, type, proto, flags)` as sockscope asks it: a
+/// host or service at least, a checked host name, a numeric service that is a port.
 pub fn lookup(req: &Request) -> Answer<AddrInfo> {
     let query = req.host.map(validate::display);
     let service_text = req.service.map(validate::display);
+    let python = csource::py_getaddrinfo(
+        &query
+            .as_deref()
+            .map_or_else(|| "None".to_string(), |h| pyargs::plain(h).host_literal()),
+        &service_text
+            .as_deref()
+            .map_or_else(|| "None".to_string(), |s| pyargs::plain(s).literal()),
+        req.hints,
+    );
+    if req.host.is_none() && req.service.is_none() {
+        let failure = Failure::invalid(
+            "give a HOST, a SERVICE (or --service), or both: getaddrinfo needs at least one",
+        );
+        let made = explain::Made {
+            c_args: None,
+            python,
+        };
+        let call = explain::call(req, made, &Err(failure.clone()));
+        return Answer::new(None, Err(failure)).with_call(call);
+    }
     let result = resolve(req);
+    let c_host = query.as_deref().map(libc_host);
+    let made = explain::Made {
+        c_args: Some((c_host.as_deref(), service_text.as_deref())),
+        python,
+    };
+    let answer = finish(req, query.clone(), service_text.clone(), made, result);
+    explain::with_idna_note(answer, query.as_deref())
+}
+
+/// The answer with its label and call: the message names the service where it was at fault.
+fn finish(
+    req: &Request,
+    query: Option<String>,
+    service_text: Option<String>,
+    made: explain::Made,
+    result: Result<Vec<AddrInfo>, Failure>,
+) -> Answer<AddrInfo> {
     // An unknown service, or a name where AI_NUMERICSERV wants a number, is the service's
     // fault, so the message names it rather than the host.
     let blame_service = match &result {
         Err(f) if f.is_gai(libc::EAI_SERVICE) => true,
         Err(f) if f.is_gai(libc::EAI_NONAME) => {
-            numeric_service_refused(req.hints.flags, service_text.as_deref())
+            refusal::numeric_service_refused(req.hints.flags, service_text.as_deref())
         }
         _ => false,
     };
@@ -275,156 +362,21 @@ pub fn lookup(req: &Request) -> Answer<AddrInfo> {
         (None, Some(service)) => service.clone(),
         (None, None) => String::new(),
     };
-    let call = call(req, query.as_deref(), service_text.as_deref(), &result);
+    let call = explain::call(req, made, &result);
     let mut answer = Answer::new(query, result).with_call(call);
     answer.label = label;
     answer
 }
 
-/// Whether an EAI_NONAME is AI_NUMERICSERV refusing a service that is not a number: glibc
-/// reads the service before the host and gives up there, so the host was never looked at.
-fn numeric_service_refused(flags: i32, service: Option<&str>) -> bool {
-    let numeric_service = service.is_none_or(|s| s.bytes().all(|b| b.is_ascii_digit()));
-    flags & libc::AI_NUMERICSERV != 0 && !numeric_service
-}
-
-/// EAI_NONAME under AI_NUMERICHOST or AI_NUMERICSERV means "that is not a number", and for a
-/// name glibc's DNS module refuses to ask about it means just that, not "no such name": say
-/// which, since in none of these cases did a server say NXDOMAIN.
-fn noname_refusal(
-    failure: Failure,
-    hints: Hints,
-    host: Option<&str>,
-    service: Option<&str>,
-) -> Failure {
-    let Some(error) = failure.sys().filter(|_| failure.is_gai(libc::EAI_NONAME)) else {
-        return failure;
-    };
-    let flags = hints.flags;
-    // glibc makes this decision first, before it parses the host or looks anything up.
-    if let Some(why) = addrconfig_refusal(flags, hints.family) {
-        Failure::explained(error.clone(), why)
-    } else if numeric_service_refused(flags, service) {
-        Failure::explained(error.clone(), Why::NumericServ)
-    } else if flags & libc::AI_NUMERICHOST != 0 {
-        Failure::explained(error.clone(), Why::NumericHost)
-    } else if let Some(host) = host {
-        dnsname::refused_name(failure, host, flags)
-    } else {
-        failure
-    }
-}
-
-/// AI_ADDRCONFIG with AF_INET or AF_INET6 on a machine with no address of that family (the
-/// loopback address aside) is EAI_NONAME at once: glibc knows no answer could be used. With
-/// AF_UNSPEC it looks the name up as usual.
-fn addrconfig_refusal(flags: i32, family: i32) -> Option<Why> {
-    if flags & libc::AI_ADDRCONFIG == 0 {
-        return None;
-    }
-    // Unknown (getifaddrs failed): glibc then counts both families as present.
-    let seen = ifaddrs::configured().ok()?;
-    match family {
-        libc::AF_INET if !seen.ipv4 => Some(Why::AddrConfig { ipv6: false }),
-        libc::AF_INET6 if !seen.ipv6 => Some(Why::AddrConfig { ipv6: true }),
-        _ => None,
-    }
-}
-
-/// The C call and Python line for this request, and notes on what its answer shows.
-fn call(
-    req: &Request,
-    host: Option<&str>,
-    service: Option<&str>,
-    result: &Result<Vec<AddrInfo>, Failure>,
-) -> Call {
-    let hints = req.hints;
-    let name = host.map(libc_host);
-    let mut notes: Vec<String> = host.and_then(idna_note).into_iter().collect();
-    match result {
-        Ok(rows) => notes.extend(row_notes(rows, host, service, hints)),
-        Err(failure) => notes.extend(failure_note(failure)),
-    }
-    Call {
-        c: csource::c_getaddrinfo(name.as_deref(), service, hints),
-        python: csource::py_getaddrinfo(host, service, hints),
-        notes,
-    }
-}
-
-fn row_notes(
-    rows: &[AddrInfo],
-    host: Option<&str>,
-    service: Option<&str>,
-    hints: Hints,
-) -> Vec<String> {
-    let mut notes = Vec::new();
-    let mut types: Vec<&str> = Vec::new();
-    for row in rows {
-        if !types.contains(&row.socktype.as_str()) {
-            types.push(&row.socktype);
-        }
-    }
-    if hints.socktype == 0 && hints.protocol == 0 {
-        if types.len() > 1 {
-            notes.push(format!(
-                "{} rows per address ({}) because no socket type was given; \
-                 type=socket.SOCK_STREAM asks for one",
-                types.len(),
-                types.join(", ")
-            ));
-        } else if let (Some(service), [only]) = (service, types.as_slice()) {
-            notes.push(format!(
-                "only {only} rows although no socket type was given: the service {service:?} \
-                 is known for one protocol only"
-            ));
-        }
-    }
-    if hints.flags & libc::AI_CANONNAME != 0 {
-        notes.push("AI_CANONNAME: the canonical name is only on the first row".to_string());
-    }
-    // Only IPv6 rows (those with a flowinfo) can hold a mapped address; IPv4 rows are not parsed.
-    let is_mapped = |r: &&AddrInfo| {
-        r.flowinfo.is_some()
-            && r.address
-                .parse::<std::net::Ipv6Addr>()
-                .is_ok_and(|ip| ip.to_ipv4_mapped().is_some())
-    };
-    if let Some(mapped) = rows.iter().find(is_mapped) {
-        notes.push(format!(
-            "{} is an IPv4-mapped IPv6 address: an IPv4 answer dressed as IPv6 (AI_V4MAPPED)",
-            mapped.address
-        ));
-    }
-    if rows.iter().any(|r| r.flowinfo.is_some()) {
-        notes.push(
-            "IPv6 addresses are 4-tuples (host, port, flowinfo, scope_id), IPv4 ones 2-tuples"
-                .to_string(),
-        );
-    }
-    match (host, hints.flags & libc::AI_PASSIVE != 0) {
-        (None, true) => notes.push(
-            "no host with AI_PASSIVE: the wildcard addresses, to bind() a server to".to_string(),
-        ),
-        (None, false) => notes.push(
-            "no host without AI_PASSIVE: the loopback addresses, to connect() to".to_string(),
-        ),
-        _ => {}
-    }
-    if service.is_none() {
-        notes.push("no service: every port is 0".to_string());
-    }
-    notes
-}
-
 fn resolve(req: &Request) -> Result<Vec<AddrInfo>, Failure> {
+    // libc is given the name Python's idna codec makes of the host; the records keep the key.
     let encoded = req.host.map(validate::host).transpose()?;
     let host = encoded.as_deref();
     let service = req.service.map(validate::service).transpose()?;
     let c_host = host.map(netdb::c_string).transpose()?;
     let c_service = service.map(netdb::c_string).transpose()?;
     let entries = netdb::getaddrinfo(c_host.as_deref(), c_service.as_deref(), req.hints)
-        .map_err(|err| noname_refusal(Failure::from(err), req.hints, host, service))?;
+        .map_err(|err| refusal::noname_refusal(Failure::from(err), req.hints, host, service))?;
     Ok(entries
         .into_iter()
         .map(|entry| record(req.host.and_then(OsStr::to_str), service, entry))
