@@ -11,16 +11,20 @@ pub mod hostbyaddr;
 pub mod hostbyname;
 pub mod hostbyname_ex;
 pub mod hostname;
+pub mod hosts;
 pub mod inet;
 pub mod interfaces;
+pub mod listing;
 pub mod nameinfo;
 pub mod notes;
 pub mod options;
 pub mod protobyname;
 pub mod protobynumber;
+pub mod protocols;
 pub mod pyargs;
 pub mod servbyname;
 pub mod servbyport;
+pub mod services;
 
 use std::ffi::{OsStr, OsString};
 

@@ -11,12 +11,15 @@ use crate::calls::fqdn::FqdnArgs;
 use crate::calls::hostbyaddr::HostByAddrArgs;
 use crate::calls::hostbyname::HostByNameArgs;
 use crate::calls::hostname::HostnameArgs;
+use crate::calls::hosts::HostsArgs;
 use crate::calls::inet::InetArgs;
 use crate::calls::interfaces::InterfacesArgs;
 use crate::calls::nameinfo::NameInfoArgs;
 use crate::calls::protobyname::ProtoArgs;
 use crate::calls::protobynumber::ProtoNumberArgs;
+use crate::calls::protocols::ProtocolsArgs;
 use crate::calls::servbyname::ServArgs;
+use crate::calls::services::ServicesArgs;
 use crate::docs::{CompletionsArgs, ManArgs};
 use crate::tour::TourArgs;
 use crate::why::WhyArgs;
@@ -77,6 +80,9 @@ impl Command {
             Command::HostByAddr(_) => "hostbyaddr",
             Command::ProtoByName(_) => "protobyname",
             Command::ProtoByNumber(_) => "protobynumber",
+            Command::Services(_) => "services",
+            Command::Protocols(_) => "protocols",
+            Command::Hosts(_) => "hosts",
             Command::Fqdn(_) => "fqdn",
             Command::Interfaces(_) => "interfaces",
             Command::Inet(_) => "inet",
@@ -108,6 +114,9 @@ impl Command {
             Command::Socket(with) => Some(&with.output),
             Command::Connect(with) => Some(&with.output),
             Command::Serve(with) => Some(&with.output),
+            Command::Services(with) => Some(&with.output),
+            Command::Protocols(with) => Some(&with.output),
+            Command::Hosts(with) => Some(&with.output),
             Command::Fqdn(with) => Some(&with.output),
             Command::Interfaces(with) => Some(&with.output),
             Command::Inet(with) => Some(&with.output),
@@ -286,6 +295,18 @@ Examples:
   sockscope inet --packed 7f000001    # socket.inet_ntoa(bytes.fromhex('7f000001'))"
     )]
     Inet(With<InetArgs>),
+
+    /// The whole services database: setservent/getservent_r/endservent, as `getent services` lists it
+    #[command(name = "services", after_help = crate::calls::services::AFTER_HELP)]
+    Services(With<ServicesArgs>),
+
+    /// The whole protocols database: setprotoent/getprotoent_r/endprotoent, as `getent protocols` lists it
+    #[command(name = "protocols", after_help = crate::calls::protocols::AFTER_HELP)]
+    Protocols(With<ProtocolsArgs>),
+
+    /// The whole hosts database: sethostent/gethostent_r/endhostent, as `getent hosts` lists it
+    #[command(name = "hosts", after_help = crate::calls::hosts::AFTER_HELP)]
+    Hosts(With<HostsArgs>),
 
     /// Print a shell completion script (clap_complete) to stdout
     #[command(

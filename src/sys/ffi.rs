@@ -82,6 +82,44 @@ unsafe extern "C" {
     ) -> c_int;
 }
 
+// The databases' enumeration calls the libc crate lacks (it has setservent and endservent).
+// Each walks a process-global cursor, so sockscope calls them under one lock.
+unsafe extern "C" {
+    /// glibc's reentrant getservent: the next services entry; ENOENT with a NULL result at the
+    /// end, ERANGE when the entry does not fit the buffer (the same entry comes back next time).
+    pub fn getservent_r(
+        result_buf: *mut libc::servent,
+        buf: *mut c_char,
+        buflen: size_t,
+        result: *mut *mut libc::servent,
+    ) -> c_int;
+
+    pub fn setprotoent(stayopen: c_int);
+
+    /// glibc's reentrant getprotoent, with getservent_r's conventions.
+    pub fn getprotoent_r(
+        result_buf: *mut protoent,
+        buf: *mut c_char,
+        buflen: size_t,
+        result: *mut *mut protoent,
+    ) -> c_int;
+
+    pub fn endprotoent();
+
+    pub fn sethostent(stayopen: c_int);
+
+    /// glibc's reentrant gethostent, with getservent_r's conventions and h_errno as well.
+    pub fn gethostent_r(
+        ret: *mut hostent,
+        buf: *mut c_char,
+        buflen: size_t,
+        result: *mut *mut hostent,
+        h_errnop: *mut c_int,
+    ) -> c_int;
+
+    pub fn endhostent();
+}
+
 unsafe extern "C" {
     /// inet_ntop(3): an in_addr or in6_addr of `af` as text in `dst`; NULL on failure.
     pub fn inet_ntop(

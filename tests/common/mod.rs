@@ -2,6 +2,7 @@
 #![allow(dead_code)] // each test crate uses a different part of this helper
 
 pub mod explain;
+pub mod getent;
 pub mod net;
 pub mod pinned;
 pub mod reference;

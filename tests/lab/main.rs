@@ -8,6 +8,7 @@ mod dns;
 mod fqdn;
 mod hostile;
 mod idna;
+mod listings;
 mod pydiff;
 mod reverse;
 mod why;

@@ -1,11 +1,11 @@
-//! The hosts database (gethostbyname_r, gethostbyaddr_r, res_hnok) and this machine's name.
+//! The hosts database (gethostbyname_r, gethostbyaddr_r, the whole walk, res_hnok) and this machine's name.
 
 use std::ffi::CStr;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::os::raw::c_char;
 use std::ptr;
 
-use super::{owned_string, owned_strings, with_growing_buffer};
+use super::{owned_string, owned_strings, walk, walk_ended, with_growing_buffer};
 use crate::sys::SysError;
 use crate::sys::ffi;
 
@@ -115,6 +115,46 @@ pub fn gethostbyaddr_r(addr: IpAddr) -> Result<HostEntry, SysError> {
             )
         })
     }
+}
+
+/// Every entry of the hosts database in its order, as `getent hosts` lists them:
+/// sethostent(0), gethostent_r until the end, endhostent(). Only modules that can list
+/// (files, not dns) contribute; sethostent reads resolv.conf but sends nothing.
+pub fn all_hosts() -> Result<Vec<HostEntry>, SysError> {
+    walk(
+        // SAFETY: sethostent only resets the database cursor, which the walk lock guards.
+        || unsafe { ffi::sethostent(0) },
+        next_host,
+        // SAFETY: endhostent only closes the database cursor, which the walk lock guards.
+        || unsafe { ffi::endhostent() },
+    )
+}
+
+/// The next entry of a walk: gethostent_r with the growing buffer, `None` at the end.
+fn next_host() -> Result<Option<HostEntry>, SysError> {
+    with_growing_buffer(|buf| {
+        // SAFETY: hostent is plain old data; zeroed is a valid (empty) value the call fills in.
+        let mut host: libc::hostent = unsafe { std::mem::zeroed() };
+        let mut result: *mut libc::hostent = ptr::null_mut();
+        let mut herr: libc::c_int = 0;
+        // SAFETY: every pointer is valid, the length is the buffer's own, and the walk lock
+        // keeps other threads off the cursor.
+        let rc = unsafe {
+            ffi::gethostent_r(
+                &mut host,
+                buf.as_mut_ptr(),
+                buf.len(),
+                &mut result,
+                &mut herr,
+            )
+        };
+        if walk_ended(rc, result.is_null()) {
+            return Ok(None);
+        }
+        // SAFETY: result is NULL or points to host, whose pointers point into buf; both are
+        // alive while the answer is copied out.
+        unsafe { hostent_result(rc, herr, result) }.map(Some)
+    })
 }
 
 /// # Safety

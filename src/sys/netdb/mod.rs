@@ -1,8 +1,8 @@
 //! Safe wrappers around the resolver's C calls: each copies its answer out before returning.
 //!
 //! One file per database or call family; this one holds what they share (C string copying, the
-//! `_r` calls' growing buffer, the lock for the calls that answer from static storage) and
-//! re-exports every wrapper, so callers name them all as `sys::netdb::X`.
+//! `_r` calls' growing buffer, the locks for the calls that answer from static storage or walk a
+//! database's process-global cursor) and re-exports every wrapper, so callers name them all as `sys::netdb::X`.
 
 use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
@@ -17,20 +17,57 @@ mod services;
 
 pub use addrinfo::{AddrInfoEntry, Hints, getaddrinfo, getnameinfo, ntop, numeric_host};
 pub use hosts::{
-    HostEntry, clear_h_errno, gethostbyaddr_r, gethostbyname_r, gethostname, h_errno, res_hnok,
+    HostEntry, all_hosts, clear_h_errno, gethostbyaddr_r, gethostbyname_r, gethostname, h_errno,
+    res_hnok,
 };
-pub use protocols::{ProtoEntry, getprotobyname, getprotobynumber};
-pub use services::{ServEntry, getservbyname, getservbyport};
+pub use protocols::{ProtoEntry, all_protocols, getprotobyname, getprotobynumber};
+pub use services::{ServEntry, all_services, getservbyname, getservbyport};
 
 /// getservbyname and getservbyport return pointers into one static buffer (the protocol calls use
 /// their `_r` forms instead): every call to them holds this lock until its answer has been copied out.
 static NETDB_STATIC: Mutex<()> = Mutex::new(());
 
 fn netdb_lock() -> MutexGuard<'static, ()> {
+    lock(&NETDB_STATIC)
+}
+
+/// set*ent, get*ent_r and end*ent move one cursor per database that the whole process shares:
+/// two walks at once would each see part of the database. Every walk holds this lock from its
+/// set*ent to its end*ent.
+static NETDB_WALK: Mutex<()> = Mutex::new(());
+
+fn lock(mutex: &'static Mutex<()>) -> MutexGuard<'static, ()> {
     // A panic elsewhere while holding the lock leaves no broken state behind: the data is `()`.
-    NETDB_STATIC
+    mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Walk a whole database as getent does: `open` (set*ent), `next` (get*ent_r) until it answers
+/// `Ok(None)` at the end, then `close` (end*ent) whatever happened, all under the walk lock.
+fn walk<T>(
+    open: impl FnOnce(),
+    mut next: impl FnMut() -> Result<Option<T>, SysError>,
+    close: impl FnOnce(),
+) -> Result<Vec<T>, SysError> {
+    let _guard = lock(&NETDB_WALK);
+    open();
+    let mut entries = Vec::new();
+    let result = loop {
+        match next() {
+            Ok(Some(entry)) => entries.push(entry),
+            Ok(None) => break Ok(entries),
+            Err(err) => break Err(err),
+        }
+    };
+    close();
+    result
+}
+
+/// Whether a get*ent_r call's return value and NULL result mean "no more entries": glibc says
+/// ENOENT (and some modules 0) there, and keeps other codes for real failures.
+fn walk_ended(rc: libc::c_int, result_is_null: bool) -> bool {
+    result_is_null && (rc == 0 || rc == libc::ENOENT)
 }
 
 /// Copy a NUL-terminated C string; bytes that are not UTF-8 are shown replaced, never a panic.
@@ -92,4 +129,27 @@ fn with_growing_buffer<T>(
 /// A C string for a key that the caller has already checked has no NUL byte.
 pub fn c_string(text: &str) -> Result<CString, SysError> {
     CString::new(text).map_err(|_| SysError::Errno(libc::EINVAL))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Walks in several threads at once each see the whole database, in order: the walk lock
+    /// keeps them from sharing (and resetting) the one cursor.
+    #[test]
+    fn concurrent_walks_each_see_the_whole_database() {
+        let alone = all_services().expect("the services database lists");
+        assert!(alone.len() > 10, "{} entries", alone.len());
+        let walks: Vec<_> = (0..4)
+            .map(|_| std::thread::spawn(|| (0..5).map(|_| all_services()).collect::<Vec<_>>()))
+            .collect();
+        for walk in walks {
+            for listed in walk.join().expect("a walk finishes") {
+                assert_eq!(listed.as_ref(), Ok(&alone));
+            }
+        }
+        let protocols = all_protocols().expect("the protocols database lists");
+        assert!(protocols.iter().any(|p| p.name == "tcp" && p.number == 6));
+    }
 }

@@ -1,10 +1,10 @@
-//! The protocols database: getprotobyname_r and getprotobynumber_r, copied into a ProtoEntry.
+//! The protocols database: getprotobyname_r, getprotobynumber_r and the whole walk, copied into ProtoEntry values.
 
 use std::ffi::CStr;
 use std::os::raw::c_char;
 use std::ptr;
 
-use super::{owned_string, owned_strings, with_growing_buffer};
+use super::{owned_string, owned_strings, walk, walk_ended, with_growing_buffer};
 use crate::sys::SysError;
 use crate::sys::ffi;
 
@@ -94,4 +94,35 @@ pub fn getprotobynumber(number: i32) -> Result<ProtoEntry, SysError> {
             ffi::getprotobynumber_r(number, entry, buf, len, result)
         })
     }
+}
+
+/// Every entry of the protocols database in its order, as `getent protocols` lists them:
+/// setprotoent(0), getprotoent_r until the end, endprotoent().
+pub fn all_protocols() -> Result<Vec<ProtoEntry>, SysError> {
+    walk(
+        // SAFETY: setprotoent only resets the database cursor, which the walk lock guards.
+        || unsafe { ffi::setprotoent(0) },
+        next_protocol,
+        // SAFETY: endprotoent only closes the database cursor, which the walk lock guards.
+        || unsafe { ffi::endprotoent() },
+    )
+}
+
+/// The next entry of a walk: getprotoent_r with the growing buffer, `None` at the end.
+fn next_protocol() -> Result<Option<ProtoEntry>, SysError> {
+    with_growing_buffer(|buf| {
+        // SAFETY: protoent is plain old data; zeroed is a valid (empty) value the call fills in.
+        let mut entry: libc::protoent = unsafe { std::mem::zeroed() };
+        let mut result: *mut libc::protoent = ptr::null_mut();
+        // SAFETY: every pointer is valid, the length is the buffer's own, and the walk lock
+        // keeps other threads off the cursor.
+        let rc =
+            unsafe { ffi::getprotoent_r(&mut entry, buf.as_mut_ptr(), buf.len(), &mut result) };
+        if walk_ended(rc, result.is_null()) {
+            return Ok(None);
+        }
+        // SAFETY: result is NULL or points to entry, whose pointers point into buf; both are
+        // alive while the answer is copied out.
+        unsafe { protoent_result(rc, result) }.map(Some)
+    })
 }

@@ -1,10 +1,11 @@
-//! The services database: getservbyname and getservbyport, copied into a ServEntry.
+//! The services database: getservbyname, getservbyport and the whole walk, copied into ServEntry values.
 
 use std::ffi::CStr;
 use std::ptr;
 
-use super::{netdb_lock, owned_string, owned_strings};
+use super::{netdb_lock, owned_string, owned_strings, walk, walk_ended, with_growing_buffer};
 use crate::sys::SysError;
+use crate::sys::ffi;
 
 /// An owned copy of a `struct servent`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,4 +61,38 @@ pub fn getservbyport(port: u16, proto: Option<&CStr>) -> Result<ServEntry, SysEr
         let entry = libc::getservbyport(libc::c_int::from(port.to_be()), proto_ptr);
         copy_servent(entry, "port/proto not found")
     }
+}
+
+/// Every entry of the services database in its order, as `getent services` lists them:
+/// setservent(0), getservent_r until the end, endservent().
+pub fn all_services() -> Result<Vec<ServEntry>, SysError> {
+    walk(
+        // SAFETY: setservent only resets the database cursor, which the walk lock guards.
+        || unsafe { libc::setservent(0) },
+        next_service,
+        // SAFETY: endservent only closes the database cursor, which the walk lock guards.
+        || unsafe { libc::endservent() },
+    )
+}
+
+/// The next entry of a walk: getservent_r with the growing buffer (on ERANGE glibc keeps the
+/// cursor on the same entry, so the retry gets it whole), `None` at the end.
+fn next_service() -> Result<Option<ServEntry>, SysError> {
+    with_growing_buffer(|buf| {
+        // SAFETY: servent is plain old data; zeroed is a valid (empty) value the call fills in.
+        let mut entry: libc::servent = unsafe { std::mem::zeroed() };
+        let mut result: *mut libc::servent = ptr::null_mut();
+        // SAFETY: every pointer is valid, the length is the buffer's own, and the walk lock
+        // keeps other threads off the cursor.
+        let rc = unsafe { ffi::getservent_r(&mut entry, buf.as_mut_ptr(), buf.len(), &mut result) };
+        if walk_ended(rc, result.is_null()) {
+            return Ok(None);
+        }
+        if result.is_null() {
+            return Err(SysError::Errno(rc));
+        }
+        // SAFETY: result points to entry, whose strings point into buf; both live until the
+        // copy is made, and no other thread writes them.
+        unsafe { copy_servent(result, "service not found") }.map(Some)
+    })
 }
