@@ -6,7 +6,7 @@
 # large transfers (bytes per second); every echo is checked byte for byte.
 # Knobs (environment): CONCS="1 50 300" (concurrent clients) ROUNDS=3 SMALL_CONNS=2000
 # SMALL_BYTES=64 BIG_CONNS=8 BIG_CONC=4 (at most; fewer when CONCS is lower) BIG_BYTES=8388608
-# PHASE_TIMEOUT=120 SERVERS="sockscope socat".
+# PHASE_TIMEOUT=120 SERVERS="sockscope socat" SOCKSCOPE_BIN=(a fresh release build).
 #
 # ncat can be added (SERVERS="sockscope socat ncat") but is not a fair echo reference: in
 # `--exec /bin/cat` mode it closes as soon as the client half-closes, before cat's output is
@@ -40,8 +40,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-cargo build --release --quiet
-BIN=target/release/sockscope
+# SOCKSCOPE_BIN: a build to measure as it is (say, one from before a change); else a fresh
+# release build.
+BIN=${SOCKSCOPE_BIN:-}
+if [ -z "$BIN" ]; then
+  cargo build --release --quiet
+  BIN=target/release/sockscope
+fi
 WORK=$(mktemp -d)
 SERVER_PID=
 cleanup() {

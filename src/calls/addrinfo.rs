@@ -164,19 +164,11 @@ impl Lookup for GetAddrInfo {
     type Record = AddrInfo;
 
     fn answer(&self, key: Option<&OsStr>) -> Answer<AddrInfo> {
-        if self.lines {
-            let (host, service) = validate::host_and_service(key.unwrap_or_default());
-            return lookup(&Request {
-                host: Some(&host),
-                service: service.as_deref().or(self.service.as_deref()),
-                hints: self.hints,
-            });
-        }
-        lookup(&Request {
-            host: key,
-            service: self.service.as_deref(),
-            hints: self.hints,
-        })
+        self.answer_described(key, true)
+    }
+
+    fn answer_bare(&self, key: Option<&OsStr>) -> Answer<AddrInfo> {
+        self.answer_described(key, false)
     }
 
     fn python(&self, result: &Result<Vec<AddrInfo>, Failure>) -> String {
@@ -184,6 +176,26 @@ impl Lookup for GetAddrInfo {
             Ok(records) => python_list(records).to_string(),
             Err(failure) => failure.python_exception(),
         }
+    }
+}
+
+impl GetAddrInfo {
+    fn answer_described(&self, key: Option<&OsStr>, describe: bool) -> Answer<AddrInfo> {
+        if self.lines {
+            let (host, service) = validate::host_and_service(key.unwrap_or_default());
+            let req = Request {
+                host: Some(&host),
+                service: service.as_deref().or(self.service.as_deref()),
+                hints: self.hints,
+            };
+            return lookup_described(&req, describe);
+        }
+        let req = Request {
+            host: key,
+            service: self.service.as_deref(),
+            hints: self.hints,
+        };
+        lookup_described(&req, describe)
     }
 }
 
@@ -257,6 +269,11 @@ pub fn record(query: Option<&str>, service: Option<&str>, entry: AddrInfoEntry) 
 
 /// `socket.getaddrinfo(host, service, family, type, proto, flags)`.
 pub fn lookup(req: &Request) -> Answer<AddrInfo> {
+    lookup_described(req, true)
+}
+
+/// The same, with the call behind it only when `describe` asks for it.
+fn lookup_described(req: &Request, describe: bool) -> Answer<AddrInfo> {
     let query = req.host.map(validate::display);
     let service_text = req.service.map(validate::display);
     let result = resolve(req);
@@ -275,8 +292,9 @@ pub fn lookup(req: &Request) -> Answer<AddrInfo> {
         (None, Some(service)) => service.clone(),
         (None, None) => String::new(),
     };
-    let call = call(req, query.as_deref(), service_text.as_deref(), &result);
-    let mut answer = Answer::new(query, result).with_call(call);
+    let call = describe.then(|| call(req, query.as_deref(), service_text.as_deref(), &result));
+    let mut answer = Answer::new(query, result);
+    answer.call = call;
     answer.label = label;
     answer
 }

@@ -92,10 +92,8 @@ pub fn first_ipv4(name: &str) -> Result<String, Failure> {
 /// `socket.gethostbyname(name)`.
 pub struct HostByName;
 
-impl Lookup for HostByName {
-    type Record = HostAddress;
-
-    fn answer(&self, key: Option<&OsStr>) -> Answer<HostAddress> {
+impl HostByName {
+    fn answer_described(key: Option<&OsStr>, describe: bool) -> Answer<HostAddress> {
         let key = key.unwrap_or_default();
         let query = validate::display(key);
         let result = validate::host(key).and_then(|name| {
@@ -104,6 +102,9 @@ impl Lookup for HostByName {
                 address: first_ipv4(name)?,
             }])
         });
+        if !describe {
+            return Answer::new(Some(query), result);
+        }
         let mut notes = common_notes(&result);
         if result.is_ok() && !validate::is_broadcast(&query) {
             // A dotted quad is what inet_pton accepts; CPython tries that before any lookup.
@@ -121,6 +122,18 @@ impl Lookup for HostByName {
             notes,
         };
         Answer::new(Some(query), result).with_call(call)
+    }
+}
+
+impl Lookup for HostByName {
+    type Record = HostAddress;
+
+    fn answer(&self, key: Option<&OsStr>) -> Answer<HostAddress> {
+        HostByName::answer_described(key, true)
+    }
+
+    fn answer_bare(&self, key: Option<&OsStr>) -> Answer<HostAddress> {
+        HostByName::answer_described(key, false)
     }
 
     fn python(&self, result: &Result<Vec<HostAddress>, Failure>) -> String {

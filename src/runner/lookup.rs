@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::batch;
 use crate::calls::{Input, Lookup, Subcommand};
 use crate::model::{Answer, Failure, Outcome};
+use crate::render::Format;
 use crate::validate;
 
 use super::limit;
@@ -21,14 +22,24 @@ pub fn run<S: Subcommand>(ctx: &Ctx, subcommand: &S) -> anyhow::Result<Outcome> 
     // Only the resolver's calls are timed and may be abandoned; the others answer at once.
     let limited = subcommand.resolver().is_some();
     let timeout = ctx.resolver.timeout;
+    // Only --explain and the python format print the call behind an answer; describing it
+    // costs more than many lookups, so it is not built for the other formats.
+    let describe = ctx.explain || ctx.format == Format::Python;
+    let ask = move |lookup: &S::Lookup, key: Option<&OsStr>| {
+        if describe {
+            lookup.answer(key)
+        } else {
+            lookup.answer_bare(key)
+        }
+    };
     let answer = |key: Option<&OsStr>| -> Answer<<S::Lookup as Lookup>::Record> {
         if !limited {
-            return lookup.answer(key);
+            return ask(&lookup, key);
         }
         let query = key.map(validate::display);
         // The call may outlive the wait on a worker thread, so it owns what it needs.
         let (lookup, key) = (Arc::clone(&lookup), key.map(OsStr::to_os_string));
-        limit::call(timeout, query, move || lookup.answer(key.as_deref()))
+        limit::call(timeout, query, move || ask(&lookup, key.as_deref()))
     };
     let python = |result: &Result<Vec<_>, Failure>| lookup.python(result);
     let mut emitter = Emitter::new(&ctx, &python);

@@ -185,7 +185,32 @@ unsafe fn socket_addr(sa: *const libc::sockaddr, len: libc::socklen_t) -> Option
 
 /// getnameinfo(3) with NI_NUMERICHOST: the address text Python shows (with `%zone` for scoped IPv6).
 pub fn numeric_host(addr: &SocketAddr) -> String {
+    // An IPv4 address has no zone, and glibc prints it as inet_ntop's dotted quad, which is
+    // what Ipv4Addr's Display writes too, for a tenth of the instructions.
+    if let SocketAddr::V4(v4) = addr {
+        return v4.ip().to_string();
+    }
     getnameinfo(addr, libc::NI_NUMERICHOST | libc::NI_NUMERICSERV)
         .map(|(host, _)| host)
         .unwrap_or_else(|_| addr.ip().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
+
+    use super::{getnameinfo, numeric_host};
+
+    #[test]
+    fn ipv4_text_is_what_getnameinfo_prints() {
+        // Every octet value in every position, and the edges; NI_NUMERICHOST asks no resolver.
+        let mut addresses = vec![0, u32::MAX, 0x7f00_0001, 0x0a00_0001];
+        addresses.extend((0..=255u32).flat_map(|b| [b, b << 8, b << 16, b << 24, b * 0x0101_0101]));
+        for bits in addresses {
+            let addr = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::from(bits), 80));
+            let (host, _) = getnameinfo(&addr, libc::NI_NUMERICHOST | libc::NI_NUMERICSERV)
+                .unwrap_or_else(|e| panic!("{addr}: {e:?}"));
+            assert_eq!(numeric_host(&addr), host, "{addr}");
+        }
+    }
 }
