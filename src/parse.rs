@@ -194,6 +194,36 @@ pub fn flags(group: &str, text: &str) -> Result<i32, String> {
     to_i32(flags)
 }
 
+/// An integer option as typed, kept whole even where it does not fit a C int (Python raises
+/// OverflowError for such a value only when it makes the call); anything else as `parse`
+/// reads it.
+pub fn whole(text: &str, parse: fn(&str) -> Result<i32, String>) -> Result<i128, String> {
+    match text.trim().parse::<i128>() {
+        Ok(value) => Ok(value),
+        Err(_) => parse(text).map(i128::from),
+    }
+}
+
+/// An address family, any integer kept whole.
+pub fn family_whole(text: &str) -> Result<i128, String> {
+    whole(text, family)
+}
+
+/// A socket type, any integer kept whole.
+pub fn socktype_whole(text: &str) -> Result<i128, String> {
+    whole(text, socktype)
+}
+
+/// AI_ flags, any integer kept whole.
+pub fn ai_flags_whole(text: &str) -> Result<i128, String> {
+    whole(text, ai_flags)
+}
+
+/// NI_ flags, any integer kept whole.
+pub fn ni_flags_whole(text: &str) -> Result<i128, String> {
+    whole(text, ni_flags)
+}
+
 /// getaddrinfo's AI_ flags.
 pub fn ai_flags(text: &str) -> Result<i32, String> {
     flags("AI_", text)

@@ -1,8 +1,10 @@
 //! Checks on user keys before they reach libc, so bad input gets a precise message, not a resolver guess.
 
+use std::borrow::Cow;
 use std::ffi::{OsStr, OsString};
 
 use crate::model::Failure;
+use crate::text::idna;
 
 /// The longest host name DNS can carry in text form, without the trailing dot.
 pub const MAX_NAME: usize = 253;
@@ -28,30 +30,31 @@ pub fn text<'a>(key: &'a OsStr, what: &str) -> Result<&'a str, Failure> {
     Ok(text)
 }
 
-/// A host name or numeric address: DNS's length limits, checked here so the message says which.
-pub fn host(key: &OsStr) -> Result<&str, Failure> {
-    let name = text(key, "host name")?;
-    let bare = name.strip_suffix('.').unwrap_or(name);
+/// A host name or numeric address as libc is given it: encoded with Python's idna codec, as
+/// CPython encodes every str host, then checked against DNS's length limits, which apply to
+/// what is sent. The codec itself refuses empty labels and labels over 63 encoded bytes.
+pub fn host(key: &OsStr) -> Result<Cow<'_, str>, Failure> {
+    let typed = text(key, "host name")?;
+    let name = idna::encode(typed).map_err(|err| Failure::unencodable(err.to_string()))?;
+    let bare = name.strip_suffix('.').unwrap_or(&name);
     if bare.len() > MAX_NAME {
+        let encoded = if name == typed { "" } else { " once encoded" };
         return Err(Failure::invalid(format!(
-            "name too long ({} > {MAX_NAME} bytes)",
+            "name too long{encoded} ({} > {MAX_NAME} bytes)",
             bare.len()
         )));
     }
-    for label in bare.split('.') {
-        if label.is_empty() {
-            return Err(Failure::invalid(
-                "empty label (two dots in a row, or a leading dot)",
-            ));
-        }
-        if label.len() > MAX_LABEL {
-            return Err(Failure::invalid(format!(
-                "label too long ({} > {MAX_LABEL} bytes)",
-                label.len()
-            )));
-        }
-    }
+    debug_assert!(bare.split('.').all(|l| l.len() <= MAX_LABEL));
     Ok(name)
+}
+
+/// The name Python's idna codec makes of a host, where it differs from the host as typed:
+/// what `--explain` shows libc being given.
+pub fn encoded_host(typed: &str) -> Option<String> {
+    idna::encode(typed)
+        .ok()
+        .filter(|name| name != typed)
+        .map(Cow::into_owned)
 }
 
 /// The spellings CPython's `setipaddr` takes as INADDR_BROADCAST without any call.
@@ -107,11 +110,44 @@ mod tests {
         let err = host(os(&format!("{name253}b"))).unwrap_err();
         assert_eq!(err.message(), "name too long (254 > 253 bytes)");
         let err = host(os(&"a".repeat(64))).unwrap_err();
-        assert_eq!(err.message(), "label too long (64 > 63 bytes)");
-        assert!(host(os("a..b")).is_err());
+        assert_eq!(
+            err.python_exception(),
+            "UnicodeError: encoding with 'idna' codec failed (UnicodeError: label too long)"
+        );
+        let err = host(os("a..b")).unwrap_err();
+        assert!(err.is_invalid());
+        assert!(err.message().ends_with("label empty or too long"));
         assert!(host(os("")).is_err());
         assert!(host(os("a\0b")).is_err());
         assert!(host(os("::1")).is_ok());
+    }
+
+    #[test]
+    fn hosts_are_encoded_before_the_limits_apply() {
+        assert_eq!(host(os("ｌｏｃａｌｈｏｓｔ")).unwrap(), "localhost");
+        assert_eq!(
+            host(os("испытание.example")).unwrap(),
+            "xn--80akhbyknj4f.example"
+        );
+        assert_eq!(host(os("a\u{AD}b\u{200B}c.")).unwrap(), "abc.");
+        // 63 characters, but 67 bytes once encoded: Python refuses the label.
+        let err = host(os(&format!("ü{}", "a".repeat(62)))).unwrap_err();
+        assert!(err.message().ends_with("label empty or too long"));
+        // 234 characters typed, 269 bytes encoded.
+        let name = vec![format!("ü{}", "a".repeat(45)); 5].join(".");
+        assert_eq!(name.chars().count(), 234);
+        let err = host(os(&name)).unwrap_err();
+        assert!(
+            err.message().starts_with("name too long once encoded"),
+            "{}",
+            err.message()
+        );
+        assert_eq!(
+            encoded_host("ｌｏｃａｌｈｏｓｔ").as_deref(),
+            Some("localhost")
+        );
+        assert_eq!(encoded_host("localhost"), None);
+        assert_eq!(encoded_host("a..b"), None);
     }
 
     #[test]

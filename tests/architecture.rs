@@ -23,6 +23,7 @@ const SAME_LAYER: &[(&str, &str)] = &[
     ("parse", "text"),
     ("validate", "model"),
     ("validate", "parse"),
+    ("validate", "text"),
     ("batch", "render"),
     ("cli", "net"),
     ("cli", "why"),

@@ -1,21 +1,22 @@
 //! gethostbyaddr the way CPython makes it: resolve the key to one address, then read its hosts entry.
 
 use std::ffi::{OsStr, OsString};
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::IpAddr;
 
 use clap::Args;
 
-use crate::model::{Answer, Call, Cause, Failure, Fatal, Why};
+use crate::model::{Answer, Call, Failure, Fatal, Why};
 use crate::sys::SysError;
 use crate::sys::error::{HOST_NOT_FOUND, NO_DATA};
 use crate::sys::netdb::{self, Hints};
-use crate::text::{csource, pyrepr};
+use crate::text::csource;
 use crate::validate;
 
-use super::hostbyname_ex::{HostEntry, python_entry};
-use super::nameinfo;
-use super::notes::failure_note;
+use super::hostbyname::setipaddr;
+use super::hostbyname_ex::{self, HostEntry, python_entry};
+use super::notes::{failure_note, idna_note, libc_host};
 use super::options::{BatchArgs, ResolverArgs};
+use super::pyargs::{self, NOT_CALLED};
 use super::{Input, Lookup, Subcommand};
 
 #[derive(Debug, Args)]
@@ -42,6 +43,10 @@ impl Lookup for HostByAddr {
         lookup(key.unwrap_or_default())
     }
 
+    fn answer_python(&self, key: Option<&OsStr>) -> Answer<HostEntry> {
+        lookup_python(key.unwrap_or_default())
+    }
+
     fn python(&self, result: &Result<Vec<HostEntry>, Failure>) -> String {
         python_entry(result)
     }
@@ -66,60 +71,51 @@ impl Subcommand for HostByAddrArgs {
     }
 }
 
-/// A key that can only be meant as a numeric address: dotted digits or anything with a colon.
-/// No DNS name is all digits (top-level domains are not numeric), so such a key that is not a
-/// valid address is a typo, reported as bad input instead of being sent to the resolver.
-fn looks_numeric(key: &str) -> bool {
-    key.contains(':') || key.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-}
-
 /// How CPython's `setipaddr` gets from the key to an address, for the C line and the notes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Step {
+    /// An empty key: the wildcard address, from getaddrinfo(NULL, "0", AI_PASSIVE).
+    Wildcard,
     /// `<broadcast>` or `255.255.255.255`: no call at all.
     Broadcast,
     /// A plain dotted quad or IPv6 address: inet_pton, no resolver.
     Pton,
-    /// Another numeric spelling (`127.1`, `fe80::1%lo`): getaddrinfo with AI_NUMERICHOST.
-    Numeric,
-    /// A host name: getaddrinfo, which may ask /etc/hosts and DNS.
-    Name,
+    /// Anything else: getaddrinfo, which parses other numeric spellings (`127.1`,
+    /// `fe80::1%lo`) itself and looks names up in /etc/hosts and DNS.
+    Lookup,
+}
+
+/// A key that reads as a numeric address to getaddrinfo's eye: dotted digits, or a colon.
+fn looks_numeric(key: &str) -> bool {
+    key.contains(':')
+        || key
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b'x')
 }
 
 fn step(name: &str) -> Step {
-    if validate::is_broadcast(name) {
+    if name.is_empty() {
+        Step::Wildcard
+    } else if validate::is_broadcast(name) {
         Step::Broadcast
-    } else if name.parse::<IpAddr>().is_ok() {
+    } else if !name.contains('%') && name.parse::<IpAddr>().is_ok() {
         Step::Pton
-    } else if looks_numeric(name) {
-        Step::Numeric
     } else {
-        Step::Name
-    }
-}
-
-/// CPython's `setipaddr(name, AF_UNSPEC)`: the broadcast spellings, then inet_pton for IPv4 and
-/// IPv6, then the first address getaddrinfo gives (which also takes host names).
-fn setipaddr(name: &str) -> Result<IpAddr, Failure> {
-    match step(name) {
-        Step::Broadcast => Ok(Ipv4Addr::BROADCAST.into()),
-        Step::Pton => name.parse::<IpAddr>().map_err(|_| Failure::not_numeric()),
-        // `127.1` (inet_aton) and `fe80::1%lo` (a zone) are numeric to glibc but not to inet_pton.
-        Step::Numeric => nameinfo::numeric(name, 0).map(|addr| addr.ip()),
-        Step::Name => {
-            let c_name = netdb::c_string(name)?;
-            let entries = netdb::getaddrinfo(Some(&c_name), None, Hints::default())?;
-            entries
-                .first()
-                .map(|entry| entry.addr.ip())
-                .ok_or_else(|| Failure::not_found("getaddrinfo returned no address"))
-        }
+        Step::Lookup
     }
 }
 
 /// The first C call, the one that turns the key into an address, as C source.
 fn c_setipaddr(name: &str) -> String {
     match step(name) {
+        Step::Wildcard => {
+            let wildcard = Hints {
+                socktype: libc::SOCK_DGRAM,
+                flags: libc::AI_PASSIVE,
+                ..Hints::default()
+            };
+            csource::c_getaddrinfo(None, Some("0"), wildcard)
+        }
         Step::Broadcast => "(no call: CPython takes <broadcast> as INADDR_BROADCAST)".to_string(),
         Step::Pton => {
             let family = if name.contains(':') {
@@ -129,8 +125,7 @@ fn c_setipaddr(name: &str) -> String {
             };
             format!("inet_pton({family}, {}, &addr)", csource::c_str(Some(name)))
         }
-        Step::Numeric => csource::c_getaddrinfo(Some(name), Some("0"), nameinfo::NUMERIC_HINTS),
-        Step::Name => csource::c_getaddrinfo(Some(name), None, Hints::default()),
+        Step::Lookup => csource::c_getaddrinfo(Some(name), None, Hints::default()),
     }
 }
 
@@ -175,24 +170,82 @@ fn no_ptr(error: SysError) -> Failure {
     }
 }
 
-/// `socket.gethostbyaddr(address)` for one key.
+/// `socket.gethostbyaddr(address)` for one key, as sockscope asks it (no empty key).
 fn lookup(key: &OsStr) -> Answer<HostEntry> {
     let query = validate::display(key);
-    let ip = validate::host(key).and_then(setipaddr);
+    let ip = validate::host(key).and_then(|name| setipaddr(&name, libc::AF_UNSPEC));
+    let python = format!(
+        "socket.gethostbyaddr({})",
+        pyargs::plain(&query).host_literal()
+    );
+    let host = Some(libc_host(&query));
+    let mut answer = answer(query.clone(), host.as_deref(), ip, python, |error| error);
+    prepend_idna_note(&mut answer, &query);
+    answer
+}
+
+/// `socket.gethostbyaddr(address)` as Python calls it: the key must be a str, and an empty
+/// one is the wildcard address.
+fn lookup_python(key: &OsStr) -> Answer<HostEntry> {
+    let query = validate::display(key);
+    let word = pyargs::word(&query);
+    netdb::clear_h_errno();
+    let host = word.as_host("gethostbyaddr");
+    let ip = host
+        .clone()
+        .and_then(|name| setipaddr(&name, libc::AF_UNSPEC));
+    let python = format!("socket.gethostbyaddr({})", word.host_literal());
+    let mut answer = answer(
+        query,
+        host.ok().as_deref(),
+        ip,
+        python,
+        hostbyname_ex::as_python_sees,
+    );
+    if let pyargs::Word::Str(text) = &word {
+        prepend_idna_note(&mut answer, text);
+    }
+    answer
+}
+
+/// The note that Python's idna codec changed the host, first among the notes.
+fn prepend_idna_note(answer: &mut Answer<HostEntry>, typed: &str) {
+    if let (Some(call), Some(note)) = (answer.call.as_mut(), idna_note(typed)) {
+        call.notes.insert(0, note);
+    }
+}
+
+/// The reverse lookup of the address setipaddr found, and the call behind it.
+/// `host` is the text setipaddr was given, None where Python raised before.
+fn answer(
+    query: String,
+    host: Option<&str>,
+    ip: Result<IpAddr, Failure>,
+    python: String,
+    herror: fn(SysError) -> SysError,
+) -> Answer<HostEntry> {
     let result = ip.clone().and_then(|ip| {
-        let entry = netdb::gethostbyaddr_r(ip).map_err(no_ptr)?;
+        let entry = netdb::gethostbyaddr_r(ip).map_err(|error| no_ptr(herror(error)))?;
         same_family(ip, entry.family)?;
         Ok(vec![HostEntry::new(&query, entry)])
     });
-    let mut c = c_setipaddr(&query);
+    let Some(host) = host else {
+        let call = Call {
+            c: NOT_CALLED.to_string(),
+            python,
+            notes: notes(&query, None, &result),
+        };
+        return Answer::new(Some(query), result).with_call(call);
+    };
+    let mut c = c_setipaddr(host);
     if let Ok(ip) = &ip {
         c.push_str("; ");
         c.push_str(&c_gethostbyaddr(*ip));
     }
     let call = Call {
         c,
-        python: format!("socket.gethostbyaddr({})", pyrepr::host_literal(&query)),
-        notes: notes(&query, ip.ok(), &result),
+        python,
+        notes: notes(host, ip.ok(), &result),
     };
     Answer::new(Some(query), result).with_call(call)
 }
@@ -200,12 +253,17 @@ fn lookup(key: &OsStr) -> Answer<HostEntry> {
 fn notes(query: &str, ip: Option<IpAddr>, result: &Result<Vec<HostEntry>, Failure>) -> Vec<String> {
     let mut notes = Vec::new();
     match (step(query), ip) {
-        (Step::Name, Some(ip)) => notes.push(format!(
+        (Step::Lookup, Some(ip)) if looks_numeric(query) => notes.push(format!(
+            "{query} is {ip} to getaddrinfo, which parses numeric spellings inet_pton refuses \
+             (no name is looked up)"
+        )),
+        (Step::Lookup, Some(ip)) => notes.push(format!(
             "a host name is resolved first: CPython looks up the first address getaddrinfo \
              gives ({ip}), so this is a forward then a reverse lookup"
         )),
-        (Step::Numeric, Some(ip)) => notes.push(format!(
-            "{query} is {ip} to getaddrinfo (inet_pton alone would refuse this spelling)"
+        (Step::Wildcard, Some(ip)) => notes.push(format!(
+            "an empty key: CPython asks getaddrinfo for the wildcard address ({ip}) and looks \
+             that up"
         )),
         (Step::Pton, _) => notes.push(
             "a numeric address: CPython parses it with inet_pton (sockscope with Rust's parser, \
@@ -228,14 +286,6 @@ fn notes(query: &str, ip: Option<IpAddr>, result: &Result<Vec<HostEntry>, Failur
                 ));
             }
         }
-        Err(Failure {
-            cause: Cause::NotNumeric,
-        }) => notes.push(
-            "getaddrinfo with AI_NUMERICHOST refused this spelling: it looks numeric but is no \
-             address. Python would send it on to the resolver as a name (a DNS query); \
-             sockscope calls it bad input"
-                .to_string(),
-        ),
         Err(f) => notes.extend(failure_note(f)),
     }
     notes
@@ -244,6 +294,7 @@ fn notes(query: &str, ip: Option<IpAddr>, result: &Result<Vec<HostEntry>, Failur
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::Ipv4Addr;
 
     #[test]
     fn no_data_names_the_missing_ptr_record_and_nothing_else_changes() {
@@ -258,21 +309,21 @@ mod tests {
     }
 
     #[test]
-    fn numeric_looking_keys() {
-        assert!(looks_numeric("127.0.0.1"));
-        assert!(looks_numeric("999.1.1.1"));
-        assert!(looks_numeric("::1"));
-        assert!(looks_numeric("fe80::1%lo"));
-        assert!(!looks_numeric("localhost"));
-        assert!(!looks_numeric("1.example"));
-    }
-
-    #[test]
     fn setipaddr_takes_numeric_spellings() {
-        assert_eq!(setipaddr("<broadcast>"), Ok(Ipv4Addr::BROADCAST.into()));
-        assert_eq!(setipaddr("127.1"), Ok(Ipv4Addr::LOCALHOST.into()));
-        assert_eq!(setipaddr("::1"), Ok(std::net::Ipv6Addr::LOCALHOST.into()));
-        assert!(setipaddr("999.1.1.1").unwrap_err().is_invalid());
+        assert_eq!(
+            setipaddr("<broadcast>", libc::AF_UNSPEC),
+            Ok(Ipv4Addr::BROADCAST.into())
+        );
+        assert_eq!(
+            setipaddr("127.1", libc::AF_UNSPEC),
+            Ok(Ipv4Addr::LOCALHOST.into())
+        );
+        assert_eq!(
+            setipaddr("::1", libc::AF_UNSPEC),
+            Ok(std::net::Ipv6Addr::LOCALHOST.into())
+        );
+        assert_eq!(step("fe80::1%lo"), Step::Lookup);
+        assert_eq!(step(""), Step::Wildcard);
     }
 
     #[test]

@@ -1,18 +1,20 @@
 //! gethostbyname: the first IPv4 address of each name, made the way CPython makes it.
 
 use std::ffi::{OsStr, OsString};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use clap::Args;
 use serde::Serialize;
 
-use crate::model::{Answer, Call, Failure, Fatal, Record, python_of_first};
+use crate::model::{Answer, Call, Failure, Fatal, Raised, Record, python_of_first};
 use crate::sys::netdb::{self, Hints};
 use crate::text::{csource, pyrepr};
 use crate::validate;
 
 use super::dnsname;
-use super::notes::failure_note;
+use super::notes::{failure_note, idna_note, libc_host};
 use super::options::{BatchArgs, ResolverArgs};
+use super::pyargs::{self, NOT_CALLED, Word};
 use super::{Input, Lookup, Subcommand};
 
 #[derive(Debug, Args)]
@@ -48,6 +50,15 @@ impl Record for HostAddress {
 
 /// The getaddrinfo call CPython's `setipaddr` makes for gethostbyname(name), as C source.
 pub fn c_setipaddr(name: &str) -> String {
+    if name.is_empty() {
+        let wildcard = Hints {
+            family: libc::AF_INET,
+            socktype: libc::SOCK_DGRAM,
+            protocol: 0,
+            flags: libc::AI_PASSIVE,
+        };
+        return csource::c_getaddrinfo(None, Some("0"), wildcard);
+    }
     if validate::is_broadcast(name) {
         return "(no call: CPython answers <broadcast> itself, and so does sockscope)".to_string();
     }
@@ -77,68 +88,155 @@ pub fn common_notes<R>(result: &Result<Vec<R>, Failure>) -> Vec<String> {
 /// CPython's `setipaddr(name, AF_INET)`: the first IPv4 address getaddrinfo gives, with the
 /// `<broadcast>` spelling special-cased as CPython does.
 pub fn first_ipv4(name: &str) -> Result<String, Failure> {
-    if validate::is_broadcast(name) {
-        return Ok("255.255.255.255".to_string());
+    setipaddr(name, libc::AF_INET).map(|ip| netdb::ntop(&ip))
+}
+
+/// CPython's `setipaddr(name, af)`, which gethostbyname, gethostbyname_ex and gethostbyaddr
+/// start with: an empty name is the wildcard address (getaddrinfo(NULL, "0", AI_PASSIVE)),
+/// `<broadcast>` is INADDR_BROADCAST without a call, a numeric address is parsed (inet_pton),
+/// and anything else is the first address getaddrinfo gives for the family.
+pub fn setipaddr(name: &str, family: i32) -> Result<IpAddr, Failure> {
+    if name.is_empty() {
+        let wildcard = Hints {
+            family,
+            socktype: libc::SOCK_DGRAM,
+            protocol: 0,
+            flags: libc::AI_PASSIVE,
+        };
+        let entries = netdb::getaddrinfo(None, Some(c"0"), wildcard)?;
+        return match entries.as_slice() {
+            [only] => Ok(only.addr.ip()),
+            [] => Err(Failure::not_found("getaddrinfo returned no address")),
+            [_, _, ..] => Err(Failure::raised(Raised::ManyWildcards)),
+        };
     }
+    if validate::is_broadcast(name) {
+        return Ok(Ipv4Addr::BROADCAST.into());
+    }
+    if family != libc::AF_INET6
+        && let Ok(v4) = name.parse::<Ipv4Addr>()
+    {
+        return Ok(v4.into());
+    }
+    // A scoped address goes to getaddrinfo, which knows interface names.
+    if family != libc::AF_INET
+        && !name.contains('%')
+        && let Ok(v6) = name.parse::<Ipv6Addr>()
+    {
+        return Ok(v6.into());
+    }
+    let hints = Hints {
+        family,
+        ..Hints::default()
+    };
     let c_name = netdb::c_string(name)?;
-    let entries = netdb::getaddrinfo(Some(&c_name), None, INET)
-        .map_err(|err| dnsname::refused_name(Failure::from(err), name, INET.flags))?;
+    let entries = netdb::getaddrinfo(Some(&c_name), None, hints)
+        .map_err(|err| dnsname::refused_name(Failure::from(err), name, 0))?;
     entries
         .first()
-        .map(|entry| netdb::numeric_host(&entry.addr))
+        .map(|entry| entry.addr.ip())
         .ok_or_else(|| Failure::not_found("getaddrinfo returned no address"))
+}
+
+/// The notes on an empty name, which only Python's call passes on: what glibc made of it.
+pub fn empty_name_note(name: &str) -> Option<String> {
+    name.is_empty().then(|| {
+        "an empty name: CPython asks getaddrinfo(NULL, \"0\", {AI_PASSIVE, SOCK_DGRAM}) for the \
+         wildcard address instead, which glibc answers without any lookup"
+            .to_string()
+    })
+}
+
+/// What gethostbyname's answer shows.
+fn notes(query: &str, result: &Result<Vec<HostAddress>, Failure>) -> Vec<String> {
+    let mut notes = common_notes(result);
+    if let Some(note) = empty_name_note(query) {
+        notes.push(note);
+    } else if result.is_ok() && !validate::is_broadcast(query) {
+        // A dotted quad is what inet_pton accepts; CPython tries that before any lookup.
+        notes.push(if query.parse::<Ipv4Addr>().is_ok() {
+            "a numeric IPv4 address: CPython parses it with inet_pton and asks no resolver; \
+             getaddrinfo gives the same answer"
+                .to_string()
+        } else {
+            "the first address of getaddrinfo's list, as CPython takes it".to_string()
+        });
+    }
+    notes
 }
 
 /// `socket.gethostbyname(name)`.
 pub struct HostByName;
 
-impl HostByName {
-    fn answer_described(key: Option<&OsStr>, describe: bool) -> Answer<HostAddress> {
-        let key = key.unwrap_or_default();
-        let query = validate::display(key);
-        let result = validate::host(key).and_then(|name| {
-            Ok(vec![HostAddress {
-                query: query.clone(),
-                address: first_ipv4(name)?,
-            }])
-        });
-        if !describe {
-            return Answer::new(Some(query), result);
-        }
-        let mut notes = common_notes(&result);
-        if result.is_ok() && !validate::is_broadcast(&query) {
-            // A dotted quad is what inet_pton accepts; CPython tries that before any lookup.
-            notes.push(if query.parse::<std::net::Ipv4Addr>().is_ok() {
-                "a numeric IPv4 address: CPython parses it with inet_pton and asks no resolver; \
-                 getaddrinfo gives the same answer"
-                    .to_string()
-            } else {
-                "the first address of getaddrinfo's list, as CPython takes it".to_string()
-            });
-        }
-        let call = Call {
-            c: c_setipaddr(&query),
-            python: format!("socket.gethostbyname({})", pyrepr::host_literal(&query)),
-            notes,
-        };
-        Answer::new(Some(query), result).with_call(call)
-    }
-}
-
 impl Lookup for HostByName {
     type Record = HostAddress;
 
     fn answer(&self, key: Option<&OsStr>) -> Answer<HostAddress> {
-        HostByName::answer_described(key, true)
+        answer_described(key, true)
     }
 
     fn answer_bare(&self, key: Option<&OsStr>) -> Answer<HostAddress> {
-        HostByName::answer_described(key, false)
+        answer_described(key, false)
+    }
+
+    /// Python's call: the name must be a str; an empty one is the wildcard address.
+    fn answer_python(&self, key: Option<&OsStr>) -> Answer<HostAddress> {
+        let query = validate::display(key.unwrap_or_default());
+        let name = pyargs::word(&query);
+        let host = name.as_host("gethostbyname");
+        let result = host.clone().and_then(|text| {
+            Ok(vec![HostAddress {
+                query: query.clone(),
+                address: first_ipv4(&text)?,
+            }])
+        });
+        let mut notes: Vec<String> = match &name {
+            Word::Str(text) => idna_note(text).into_iter().collect(),
+            _ => Vec::new(),
+        };
+        notes.extend(self::notes(&query, &result));
+        let c = match &host {
+            Ok(text) => c_setipaddr(text),
+            Err(_) => NOT_CALLED.to_string(),
+        };
+        let call = Call {
+            c,
+            python: format!("socket.gethostbyname({})", name.host_literal()),
+            notes,
+        };
+        Answer::new(Some(query), result).with_call(call)
     }
 
     fn python(&self, result: &Result<Vec<HostAddress>, Failure>) -> String {
         python_of_first(result, |r| pyrepr::Py::str(&r.address).to_string())
     }
+}
+
+/// gethostbyname as sockscope asks it, with the call behind it only when `describe` asks: the
+/// C source, Python line and notes cost more than the lookup in a batch.
+fn answer_described(key: Option<&OsStr>, describe: bool) -> Answer<HostAddress> {
+    let key = key.unwrap_or_default();
+    let query = validate::display(key);
+    let result = validate::host(key).and_then(|name| {
+        Ok(vec![HostAddress {
+            query: query.clone(),
+            address: first_ipv4(&name)?,
+        }])
+    });
+    if !describe {
+        return Answer::new(Some(query), result);
+    }
+    let mut notes: Vec<String> = idna_note(&query).into_iter().collect();
+    notes.extend(self::notes(&query, &result));
+    let call = Call {
+        c: c_setipaddr(&libc_host(&query)),
+        python: format!(
+            "socket.gethostbyname({})",
+            pyargs::plain(&query).host_literal()
+        ),
+        notes,
+    };
+    Answer::new(Some(query), result).with_call(call)
 }
 
 impl Subcommand for HostByNameArgs {

@@ -200,14 +200,16 @@ fn lookup(extras: Extras) -> Answer<HostName> {
             None
         };
         let (address, addresses) = if extras.addresses {
+            // In the order Python evaluates the tuple: gethostbyname, then getaddrinfo.
+            let address = first_ipv4(&hostname)?;
             let mut all: Vec<String> = Vec::new();
             for entry in netdb::getaddrinfo(Some(&c_name), None, Hints::default())? {
-                let text = netdb::numeric_host(&entry.addr);
+                let text = netdb::ntop(&entry.addr.ip());
                 if !all.contains(&text) {
                     all.push(text);
                 }
             }
-            (Some(first_ipv4(&hostname)?), Some(all))
+            (Some(address), Some(all))
         } else {
             (None, None)
         };

@@ -1,10 +1,30 @@
 //! What a failure usually means, for `--explain`: one note per typed cause, shared by every call.
 
-use crate::model::{Failure, Why};
+use crate::model::{Cause, Failure, Why};
 use crate::sys::SysError;
 use crate::sys::error::{EAI_ADDRFAMILY, HOST_NOT_FOUND};
+use crate::text::pyrepr;
+use crate::validate;
 
 use super::dnsname;
+
+/// The name libc is given for a host typed as `query`: what Python's idna codec makes of it.
+pub fn libc_host(query: &str) -> String {
+    validate::encoded_host(query).unwrap_or_else(|| query.to_string())
+}
+
+/// The note for a host Python's idna codec changes before any call (`None` where the name
+/// goes to libc as typed).
+pub fn idna_note(query: &str) -> Option<String> {
+    let name = validate::encoded_host(query)?;
+    Some(format!(
+        "Python's idna codec (IDNA 2003) encodes a str host before any call: {} is {} \
+         (nameprep folds case and width and drops soft hyphens and zero-width spaces, then a \
+         non-ASCII label becomes xn--punycode), so libc is given {name}",
+        pyrepr::str_repr(query),
+        pyrepr::bytes_repr(name.as_bytes())
+    ))
+}
 
 /// What a failure usually means, for the notes; `None` where the message says it all.
 pub fn failure_note(failure: &Failure) -> Option<String> {
@@ -20,6 +40,20 @@ pub fn failure_note(failure: &Failure) -> Option<String> {
             );
         }
         _ => {}
+    }
+    if let Cause::Unencodable(_) = failure.cause {
+        return Some(
+            "Python's idna codec refuses this host name and raises UnicodeError before any \
+             call; sockscope makes none either"
+                .to_string(),
+        );
+    }
+    if let Some(raised) = failure.as_raised() {
+        return Some(format!(
+            "CPython raises this {} itself, from its own argument conversions and checks: the \
+             C library did not fail",
+            raised.class()
+        ));
     }
     if failure.is_invalid() {
         return Some("sockscope refused this input, so no call was made".to_string());

@@ -14,6 +14,7 @@ use crate::validate;
 
 use super::notes::failure_note;
 use super::options::BatchArgs;
+use super::pyargs::{self, NOT_CALLED, Word};
 use super::{Input, Lookup, Subcommand};
 
 #[derive(Debug, Args)]
@@ -109,6 +110,19 @@ pub fn number(protocol: &Protocol) -> Result<i32, Fatal> {
         })
 }
 
+/// What getprotobyname's answer shows.
+fn notes(result: &Result<Vec<ProtocolEntry>, Failure>) -> Vec<String> {
+    let mut notes = entry_notes(result, "name or alias");
+    match result {
+        Ok(_) => notes.insert(0, "Python returns only the number".to_string()),
+        Err(f) if f.is_not_found() => {
+            notes.push("Python raises a plain OSError(\"protocol not found\")".to_string());
+        }
+        Err(_) => {}
+    }
+    notes
+}
+
 /// `socket.getprotobyname(name)`, returning the whole entry (Python keeps only the number).
 pub struct ProtoByName;
 
@@ -122,14 +136,7 @@ impl Lookup for ProtoByName {
             let entry = netdb::getprotobyname(&netdb::c_string(name)?)?;
             Ok(vec![ProtocolEntry::new(&query, entry)])
         });
-        let mut notes = entry_notes(&result, "name or alias");
-        match &result {
-            Ok(_) => notes.insert(0, "Python returns only the number".to_string()),
-            Err(f) if f.is_not_found() => {
-                notes.push("Python raises a plain OSError(\"protocol not found\")".to_string());
-            }
-            Err(_) => {}
-        }
+        let notes = notes(&result);
         let call = Call {
             c: format!(
                 "getprotobyname_r({}, {C_REST})",
@@ -137,8 +144,30 @@ impl Lookup for ProtoByName {
             ),
             // CPython takes the name as str ("s" format) and passes its UTF-8 bytes, as
             // sockscope does.
-            python: format!("socket.getprotobyname({})", csource::py_str(&query)),
+            python: format!("socket.getprotobyname({})", pyargs::plain(&query).literal()),
             notes,
+        };
+        Answer::new(Some(query), result).with_call(call)
+    }
+
+    /// Python's call: the name must be a str, and even an empty one is looked up.
+    fn answer_python(&self, key: Option<&OsStr>) -> Answer<ProtocolEntry> {
+        let query = validate::display(key.unwrap_or_default());
+        let name = pyargs::word(&query);
+        let result = name.as_str("getprotobyname", 1).and_then(|text| {
+            let entry = netdb::getprotobyname(&netdb::c_string(text)?)?;
+            Ok(vec![ProtocolEntry::new(&query, entry)])
+        });
+        let c = match &name {
+            Word::Str(text) => {
+                format!("getprotobyname_r({}, {C_REST})", csource::c_str(Some(text)))
+            }
+            Word::Int(_) | Word::Bytes(_) => NOT_CALLED.to_string(),
+        };
+        let call = Call {
+            c,
+            python: format!("socket.getprotobyname({})", name.literal()),
+            notes: notes(&result),
         };
         Answer::new(Some(query), result).with_call(call)
     }

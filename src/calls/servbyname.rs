@@ -13,6 +13,7 @@ use crate::validate;
 
 use super::notes::failure_note;
 use super::options::{BatchArgs, ResolverArgs};
+use super::pyargs::{self, NOT_CALLED, Word};
 use super::{Input, Lookup, Subcommand};
 
 /// Keys and protocol for servbyname / servbyport.
@@ -88,19 +89,32 @@ pub fn split_key<'a>(
     }
 }
 
+/// `KEY[/PROTO]` as Python's words: split at the first `/`, the protocol from `--proto` when
+/// the key has none, each the int or str it stands for.
+pub fn py_split(
+    key: &str,
+    default_proto: Option<&str>,
+    read: fn(&str) -> Word,
+) -> (Word, Option<Word>) {
+    match key.split_once('/') {
+        Some((main, proto)) => (read(main), Some(read(proto))),
+        None => (read(key), default_proto.map(read)),
+    }
+}
+
+/// `first, proto` as Python source, the protocol left out when there is none.
+pub fn py_words(first: &Word, proto: Option<&Word>) -> String {
+    match proto {
+        Some(p) => format!("{}, {}", first.literal(), p.literal()),
+        None => first.literal(),
+    }
+}
+
 /// The protocol argument as a C string, or NULL for any protocol.
 pub fn c_proto(proto: Option<&str>) -> Result<Option<CString>, Failure> {
     proto
         .map(|p| validate::text(OsStr::new(p), "protocol").and_then(|p| Ok(netdb::c_string(p)?)))
         .transpose()
-}
-
-/// `name` or `name, 'proto'`: Python's default protocol is the same NULL as leaving it out.
-pub fn py_args(first: String, proto: Option<&str>) -> String {
-    match proto {
-        Some(p) => format!("{first}, {}", csource::py_str(p)),
-        None => first,
-    }
 }
 
 /// The note for a failed services lookup: which database had no line, or what the code means.
@@ -113,6 +127,34 @@ pub fn not_found_note(failure: &Failure, what: &str) -> Option<String> {
     } else {
         failure_note(failure)
     }
+}
+
+/// What the answer of getservbyname shows.
+fn notes(result: &Result<Vec<Service>, Failure>, any_proto: bool) -> Vec<String> {
+    let mut notes = Vec::new();
+    match result {
+        Ok(rows) => {
+            if let Some(s) = rows.first() {
+                notes.push(format!(
+                    "Python returns only the port ({}); the C servent also holds the name \
+                     {:?}, aliases [{}] and protocol {:?}",
+                    s.port,
+                    s.name,
+                    s.aliases.join(", "),
+                    s.proto
+                ));
+            }
+            if any_proto {
+                notes.push(
+                    "no protocol given: the first matching line of /etc/services, whatever \
+                     its protocol"
+                        .to_string(),
+                );
+            }
+        }
+        Err(failure) => notes.extend(not_found_note(failure, "name")),
+    }
+    notes
 }
 
 /// `socket.getservbyname(name, proto)`, returning the whole entry.
@@ -135,39 +177,49 @@ impl Lookup for ServByName {
             Ok(vec![Service::new(&query, entry)])
         });
         let (name, proto) = split_key(&query, default_proto).unwrap_or((&query, default_proto));
-        let mut notes = Vec::new();
-        match &result {
-            Ok(rows) => {
-                if let Some(s) = rows.first() {
-                    notes.push(format!(
-                        "Python returns only the port ({}); the C servent also holds the name \
-                         {:?}, aliases [{}] and protocol {:?}",
-                        s.port,
-                        s.name,
-                        s.aliases.join(", "),
-                        s.proto
-                    ));
-                }
-                if proto.is_none() {
-                    notes.push(
-                        "no protocol given: the first matching line of /etc/services, whatever \
-                         its protocol"
-                            .to_string(),
-                    );
-                }
-            }
-            Err(failure) => notes.extend(not_found_note(failure, "name")),
-        }
+        let notes = notes(&result, proto.is_none());
         let call = Call {
             c: format!(
                 "getservbyname({}, {})",
                 csource::c_str(Some(name)),
                 csource::c_str(proto)
             ),
-            python: format!(
-                "socket.getservbyname({})",
-                py_args(csource::py_str(name), proto)
+            python: {
+                let (name, proto) = py_split(&query, default_proto, pyargs::plain);
+                format!("socket.getservbyname({})", py_words(&name, proto.as_ref()))
+            },
+            notes,
+        };
+        Answer::new(Some(query), result).with_call(call)
+    }
+
+    /// Python's call: the name and protocol as the str (or int) each word stands for.
+    fn answer_python(&self, key: Option<&OsStr>) -> Answer<Service> {
+        let query = validate::display(key.unwrap_or_default());
+        let (name, proto) = py_split(&query, self.default_proto.as_deref(), pyargs::word);
+        let result = (|| {
+            let name = name.as_str("getservbyname", 1)?;
+            let proto = proto
+                .as_ref()
+                .map(|p| p.as_str("getservbyname", 2))
+                .transpose()?;
+            let c_proto = proto.map(netdb::c_string).transpose()?;
+            let entry = netdb::getservbyname(&netdb::c_string(name)?, c_proto.as_deref())?;
+            Ok(vec![Service::new(&query, entry)])
+        })();
+        let c = match (&name, proto.as_ref()) {
+            (Word::Str(n), None) => format!("getservbyname({}, NULL)", csource::c_str(Some(n))),
+            (Word::Str(n), Some(Word::Str(p))) => format!(
+                "getservbyname({}, {})",
+                csource::c_str(Some(n)),
+                csource::c_str(Some(p))
             ),
+            _ => NOT_CALLED.to_string(),
+        };
+        let notes = notes(&result, proto.is_none());
+        let call = Call {
+            c,
+            python: format!("socket.getservbyname({})", py_words(&name, proto.as_ref())),
             notes,
         };
         Answer::new(Some(query), result).with_call(call)

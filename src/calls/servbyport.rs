@@ -2,14 +2,17 @@
 
 use std::ffi::OsStr;
 
-use crate::model::{Answer, Call, Failure, Fatal, python_of_first};
+use crate::model::{Answer, Call, Failure, Fatal, Raised, python_of_first};
 use crate::sys::netdb;
 use crate::text::csource;
 use crate::text::pyrepr::Py;
 use crate::validate;
 
 use super::options::ResolverArgs;
-use super::servbyname::{ServArgs, Service, c_proto, not_found_note, py_args, split_key};
+use super::pyargs::{self, NOT_CALLED};
+use super::servbyname::{
+    ServArgs, Service, c_proto, not_found_note, py_split, py_words, split_key,
+};
 use super::{Input, Lookup, Subcommand};
 
 /// The servbyport subcommand: the same options as servbyname, with ports for keys.
@@ -58,14 +61,69 @@ impl Lookup for ServByPort {
             }
             Err(failure) => notes.extend(not_found_note(failure, "port")),
         }
-        let py_port = port.map_or_else(|| csource::py_str(port_text), |p| p.to_string());
+        let (py_port, py_proto) = py_split(&query, default_proto, pyargs::plain);
         let call = Call {
             c: format!(
                 "getservbyport(htons({}), {})",
                 port.map_or_else(|| port_text.to_string(), |p| p.to_string()),
                 csource::c_str(proto)
             ),
-            python: format!("socket.getservbyport({})", py_args(py_port, proto)),
+            python: format!(
+                "socket.getservbyport({})",
+                py_words(&py_port, py_proto.as_ref())
+            ),
+            notes,
+        };
+        Answer::new(Some(query), result).with_call(call)
+    }
+
+    /// Python's call: `getservbyport(port, proto)` converts the port with "i", checks its range
+    /// itself, then passes the protocol on as a str.
+    fn answer_python(&self, key: Option<&OsStr>) -> Answer<Service> {
+        let query = validate::display(key.unwrap_or_default());
+        let (port, proto) = py_split(&query, self.default_proto.as_deref(), pyargs::word);
+        let checked = (|| {
+            let port = port.as_int()?;
+            let proto = proto
+                .as_ref()
+                .map(|p| p.as_str("getservbyport", 2))
+                .transpose()?;
+            let port = u16::try_from(port).map_err(|_| Failure::raised(Raised::PortRange))?;
+            Ok::<_, Failure>((port, proto))
+        })();
+        let result = checked.clone().and_then(|(port, proto)| {
+            let c_proto = proto.map(netdb::c_string).transpose()?;
+            let entry = netdb::getservbyport(port, c_proto.as_deref())?;
+            Ok(vec![Service::new(&query, entry)])
+        });
+        let c = match &checked {
+            Ok((port, proto)) => {
+                format!("getservbyport(htons({port}), {})", csource::c_str(*proto))
+            }
+            Err(_) => NOT_CALLED.to_string(),
+        };
+        let mut notes = Vec::new();
+        if let Ok((port, _)) = &checked {
+            notes.push(format!(
+                "the port goes to C in network byte order: htons({port}) = {}",
+                port.to_be()
+            ));
+        }
+        match &result {
+            Ok(rows) => notes.extend(rows.first().map(|s| {
+                format!(
+                    "Python returns only the name ({:?}); the C servent also holds aliases [{}] \
+                     and protocol {:?}",
+                    s.name,
+                    s.aliases.join(", "),
+                    s.proto
+                )
+            })),
+            Err(failure) => notes.extend(not_found_note(failure, "port")),
+        }
+        let call = Call {
+            c,
+            python: format!("socket.getservbyport({})", py_words(&port, proto.as_ref())),
             notes,
         };
         Answer::new(Some(query), result).with_call(call)

@@ -20,9 +20,9 @@ pub enum Cause {
     Explained(SysError, Why),
     /// Bad input, caught before any libc call.
     Invalid(String),
-    /// Not a numeric address, as getaddrinfo(AI_NUMERICHOST) found: bad input to sockscope,
-    /// though Python raises the EAI_NONAME that getaddrinfo gave.
-    NotNumeric,
+    /// A host name Python's idna codec refuses to encode, with the codec's own words: bad
+    /// input, caught before any call, as Python raises UnicodeError before any call.
+    Unencodable(String),
     /// An exception CPython raises itself, from its argument conversions or its checks on
     /// what the C library gave back: bad input, like `Invalid`, in Python's own words.
     Raised(Raised),
@@ -63,8 +63,6 @@ pub const REFUSED_UNASKED: &str = "not a valid host name for DNS: refused withou
 /// The message when other sources are configured too: nss_dns sent nothing, but they may have.
 pub const REFUSED_BY_DNS: &str = "not a valid host name for DNS (glibc's DNS module refuses it \
                                   without a query), and no other name service found it";
-/// Why a host name is refused where a numeric address must be given.
-pub const NOT_NUMERIC: &str = "not a numeric IPv4 or IPv6 address (no name is resolved here)";
 
 impl Why {
     /// sockscope's words for this case, given the error it explains.
@@ -142,10 +140,10 @@ impl Failure {
         }
     }
 
-    /// A key that had to be a numeric address and is not.
-    pub fn not_numeric() -> Self {
+    /// A host name Python's idna codec refuses; `reason` is the text of its UnicodeError.
+    pub fn unencodable(reason: impl Into<String>) -> Self {
         Failure {
-            cause: Cause::NotNumeric,
+            cause: Cause::Unencodable(reason.into()),
         }
     }
 
@@ -153,6 +151,14 @@ impl Failure {
     pub fn raised(raised: Raised) -> Self {
         Failure {
             cause: Cause::Raised(raised),
+        }
+    }
+
+    /// The exception CPython raises itself, where it is one.
+    pub fn as_raised(&self) -> Option<&Raised> {
+        match &self.cause {
+            Cause::Raised(raised) => Some(raised),
+            _ => None,
         }
     }
 
@@ -201,7 +207,7 @@ impl Failure {
     pub fn is_invalid(&self) -> bool {
         matches!(
             self.cause,
-            Cause::Invalid(_) | Cause::NotNumeric | Cause::Raised(_)
+            Cause::Invalid(_) | Cause::Unencodable(_) | Cause::Raised(_)
         )
     }
 
@@ -213,7 +219,9 @@ impl Failure {
     pub fn code(&self) -> String {
         match &self.cause {
             Cause::System(error) | Cause::Explained(error, _) => error.code(),
-            Cause::Invalid(_) | Cause::NotNumeric | Cause::Raised(_) => "INVALID_INPUT".to_string(),
+            Cause::Invalid(_) | Cause::Unencodable(_) | Cause::Raised(_) => {
+                "INVALID_INPUT".to_string()
+            }
             Cause::NotFound(_) => "NOT_FOUND".to_string(),
             Cause::Timeout(_) => "TIMEOUT".to_string(),
         }
@@ -225,7 +233,9 @@ impl Failure {
             Cause::System(error) => error.message(),
             Cause::Explained(error, why) => why.message(error),
             Cause::Invalid(message) | Cause::NotFound(message) => message.clone(),
-            Cause::NotNumeric => NOT_NUMERIC.to_string(),
+            Cause::Unencodable(reason) => {
+                format!("not a host name Python's idna codec can encode: {reason}")
+            }
             Cause::Raised(raised) => raised.message(),
             // f64's Display gives "2" for 2.0 and "0.5" for 0.5: no trailing zeros.
             Cause::Timeout(limit) => format!("no answer within {} s", limit.as_secs_f64()),
@@ -242,7 +252,7 @@ impl Failure {
     pub fn outcome(&self) -> Outcome {
         match &self.cause {
             Cause::System(error) | Cause::Explained(error, _) => outcome_of_sys(error),
-            Cause::Invalid(_) | Cause::NotNumeric | Cause::Raised(_) => Outcome::Usage,
+            Cause::Invalid(_) | Cause::Unencodable(_) | Cause::Raised(_) => Outcome::Usage,
             Cause::NotFound(_) => Outcome::NotFound,
             Cause::Timeout(_) => Outcome::Temporary,
         }
@@ -273,7 +283,11 @@ impl Failure {
             None => match &self.cause {
                 Cause::NotFound(_) => format!("OSError: {message}"),
                 Cause::Raised(raised) => raised.line(),
-                Cause::Invalid(_) | Cause::NotNumeric => format!("# not called: {message}"),
+                // The codec machinery wraps the codec's own error in another UnicodeError.
+                Cause::Unencodable(reason) => format!(
+                    "UnicodeError: encoding with 'idna' codec failed (UnicodeError: {reason})"
+                ),
+                Cause::Invalid(_) => format!("# not called: {message}"),
                 _ => format!("# {}: {message}", self.code()),
             },
         }
@@ -396,6 +410,22 @@ mod tests {
         assert_eq!(wrong.code(), "EAFNOSUPPORT");
         assert_eq!(wrong.outcome(), Outcome::System);
         assert!(wrong.message().contains("AF_INET entry for an AF_INET6"));
+    }
+
+    #[test]
+    fn an_unencodable_host_is_bad_input_with_pythons_unicode_error() {
+        let failure = Failure::unencodable("label empty or too long");
+        assert_eq!(failure.code(), "INVALID_INPUT");
+        assert_eq!(failure.outcome(), Outcome::Usage);
+        assert!(failure.is_invalid());
+        assert_eq!(
+            failure.message(),
+            "not a host name Python's idna codec can encode: label empty or too long"
+        );
+        assert_eq!(
+            failure.python_exception(),
+            "UnicodeError: encoding with 'idna' codec failed (UnicodeError: label empty or too long)"
+        );
     }
 
     #[test]

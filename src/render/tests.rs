@@ -165,11 +165,7 @@ fn python_services_and_addrinfo() {
         render_python(&|r| by_port.python(r), &services()),
         "'ssh'\nOSError: service/proto not found\n'http'\n"
     );
-    let getaddrinfo = GetAddrInfo {
-        hints: crate::sys::netdb::Hints::default(),
-        service: None,
-        lines: false,
-    };
+    let getaddrinfo = GetAddrInfo::new(crate::sys::netdb::Hints::default(), None);
     assert_eq!(
         render_python(&|r| getaddrinfo.python(r), &addrinfo()),
         "[(<AddressFamily.AF_INET6: 10>, <SocketKind.SOCK_STREAM: 1>, 6, '', ('::1', 80, 0, 0)), \

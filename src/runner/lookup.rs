@@ -22,27 +22,26 @@ pub fn run<S: Subcommand>(ctx: &Ctx, subcommand: &S) -> anyhow::Result<Outcome> 
     // Only the resolver's calls are timed and may be abandoned; the others answer at once.
     let limited = subcommand.resolver().is_some();
     let timeout = ctx.resolver.timeout;
-    // Only --explain and the python format print the call behind an answer; describing it
-    // costs more than many lookups, so it is not built for the other formats.
-    let describe = ctx.explain || ctx.format == Format::Python;
-    let ask = move |lookup: &S::Lookup, key: Option<&OsStr>| {
-        if describe {
-            lookup.answer(key)
-        } else {
-            lookup.answer_bare(key)
-        }
+    // The python format shows what Python's call gives, so it makes Python's call; the call
+    // behind an answer is printed only there and with --explain, and describing it costs more
+    // than many lookups, so the other formats get answers without it.
+    let mode = Mode {
+        python: ctx.format == Format::Python,
+        describe: ctx.explain,
     };
     let answer = |key: Option<&OsStr>| -> Answer<<S::Lookup as Lookup>::Record> {
         if !limited {
-            return ask(&lookup, key);
+            return answer_one(&*lookup, key, mode);
         }
         let query = key.map(validate::display);
         // The call may outlive the wait on a worker thread, so it owns what it needs.
         let (lookup, key) = (Arc::clone(&lookup), key.map(OsStr::to_os_string));
-        limit::call(timeout, query, move || ask(&lookup, key.as_deref()))
+        limit::call(timeout, query, move || {
+            answer_one(&*lookup, key.as_deref(), mode)
+        })
     };
-    let python = |result: &Result<Vec<_>, Failure>| lookup.python(result);
-    let mut emitter = Emitter::new(&ctx, &python);
+    let view = |result: &Result<Vec<_>, Failure>| lookup.python(result);
+    let mut emitter = Emitter::new(&ctx, &view);
     match subcommand.input() {
         Input::Batch { keys, batch } => {
             let options = batch::Options::from_args(batch, keys);
@@ -54,5 +53,24 @@ pub fn run<S: Subcommand>(ctx: &Ctx, subcommand: &S) -> anyhow::Result<Outcome> 
             }
             emitter.finish()
         }
+    }
+}
+
+/// Which of a lookup's answers a run prints.
+#[derive(Clone, Copy)]
+struct Mode {
+    python: bool,
+    describe: bool,
+}
+
+/// One key's answer: Python's call for the python format, sockscope's own otherwise, with the
+/// call behind it only for --explain.
+fn answer_one<L: Lookup>(lookup: &L, key: Option<&OsStr>, mode: Mode) -> Answer<L::Record> {
+    if mode.python {
+        lookup.answer_python(key)
+    } else if mode.describe {
+        lookup.answer(key)
+    } else {
+        lookup.answer_bare(key)
     }
 }

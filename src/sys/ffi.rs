@@ -81,3 +81,18 @@ unsafe extern "C" {
         result: *mut *mut protoent,
     ) -> c_int;
 }
+
+unsafe extern "C" {
+    /// inet_ntop(3): an in_addr or in6_addr of `af` as text in `dst`; NULL on failure.
+    pub fn inet_ntop(
+        af: c_int,
+        src: *const libc::c_void,
+        dst: *mut c_char,
+        size: libc::socklen_t,
+    ) -> *const c_char;
+}
+
+unsafe extern "C" {
+    /// glibc's per-thread `h_errno`: what CPython reads after a failed gethostby*_r call.
+    pub fn __h_errno_location() -> *mut c_int;
+}

@@ -66,24 +66,10 @@ pub fn py_str(text: &str) -> String {
     pyrepr::str_repr(text)
 }
 
-/// A getaddrinfo port as Python source: an int for a plain number (CPython formats it back
-/// with "%ld", so the C call sees the same digits), a str for a name, None for NULL.
-pub fn py_port(service: Option<&str>) -> String {
-    match service {
-        None => "None".to_string(),
-        Some(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => s
-            .parse::<u16>()
-            .map_or_else(|_| py_str(s), |n| n.to_string()),
-        Some(s) => py_str(s),
-    }
-}
-
-/// Python's getaddrinfo call with only the non-default arguments, by keyword.
-pub fn py_getaddrinfo(host: Option<&str>, service: Option<&str>, hints: Hints) -> String {
-    let mut args = vec![
-        host.map_or_else(|| "None".to_string(), pyrepr::host_literal),
-        py_port(service),
-    ];
+/// Python's getaddrinfo call with only the non-default arguments, by keyword; the host and
+/// port are Python source already (`None`, `'localhost'`, `80`).
+pub fn py_getaddrinfo(host: &str, port: &str, hints: Hints) -> String {
+    let mut args = vec![host.to_string(), port.to_string()];
     if hints.family != 0 {
         args.push(format!(
             "family={}",
@@ -136,7 +122,7 @@ mod tests {
     #[test]
     fn python_lines_use_keywords_for_hints() {
         assert_eq!(
-            py_getaddrinfo(Some("localhost"), Some("http"), Hints::default()),
+            py_getaddrinfo("'localhost'", "'http'", Hints::default()),
             "socket.getaddrinfo('localhost', 'http')"
         );
         let hints = Hints {
@@ -145,7 +131,7 @@ mod tests {
             ..Hints::default()
         };
         assert_eq!(
-            py_getaddrinfo(None, Some("8080"), hints),
+            py_getaddrinfo("None", "8080", hints),
             "socket.getaddrinfo(None, 8080, family=socket.AF_INET, flags=socket.AI_PASSIVE)"
         );
     }

@@ -2,6 +2,8 @@
 
 mod constants_table;
 pub mod csource;
+pub mod idna;
+mod nameprep;
 pub mod printable;
 pub mod pyrepr;
 pub mod symbols;

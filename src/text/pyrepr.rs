@@ -200,14 +200,10 @@ pub fn bytes_repr(bytes: &[u8]) -> String {
     out
 }
 
-/// A host name as Python source that passes exactly these bytes to the C call: a str when it
-/// is ASCII, a bytes literal otherwise (a str would be IDNA-encoded to `xn--...` first).
+/// A host name as Python source: a str, which Python encodes with its idna codec before the
+/// C call, as sockscope does.
 pub fn host_literal(host: &str) -> String {
-    if host.is_ascii() {
-        str_repr(host)
-    } else {
-        bytes_repr(host.as_bytes())
-    }
+    str_repr(host)
 }
 
 /// A constant as Python source: `socket.AF_INET`, or the number where Python has no name for it.
@@ -250,7 +246,7 @@ mod tests {
     #[test]
     fn bytes_quote_like_python() {
         assert_eq!(bytes_repr("bü'x".as_bytes()), "b\"b\\xc3\\xbc'x\"");
-        assert_eq!(host_literal("bücher"), "b'b\\xc3\\xbccher'");
+        assert_eq!(host_literal("bücher"), "'bücher'");
         assert_eq!(host_literal("localhost"), "'localhost'");
     }
 

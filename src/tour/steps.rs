@@ -167,11 +167,7 @@ pub(super) const STEPS: &[Step] = &[
         python: "socket.getaddrinfo('127.0.0.1', 80)",
         notice: "Three tuples for one address, one per socket type, because no type was asked for: (family, type, proto, canonname, sockaddr).",
         run: |_| {
-            let lookup = GetAddrInfo {
-                hints: Hints::default(),
-                service: Some("80".into()),
-                lines: false,
-            };
+            let lookup = GetAddrInfo::new(Hints::default(), Some("80".into()));
             Shown::lookup(&lookup, Some("127.0.0.1"))
         },
     },
@@ -181,11 +177,7 @@ pub(super) const STEPS: &[Step] = &[
         python: "[info for info in socket.getaddrinfo('localhost', 'http') if info[1] == socket.SOCK_STREAM]",
         notice: "The lecture asks for 'crisewing.com'; 'localhost' stays on this machine. info[:3] are socket()'s arguments and info[-1] is connect()'s.",
         run: |_| {
-            let lookup = GetAddrInfo {
-                hints: Hints::default(),
-                service: Some("http".into()),
-                lines: false,
-            };
+            let lookup = GetAddrInfo::new(Hints::default(), Some("http".into()));
             let mut answer = lookup.answer(Some(OsStr::new("localhost")));
             // The same filter as the Python line, after the same call.
             if let Ok(rows) = &mut answer.result {

@@ -149,9 +149,14 @@ fn name(typed: &str, flags: i32, utf8: bool, says: &mut Vec<String>) -> Host {
     let mut name = typed.to_string();
     if !typed.is_ascii() {
         if flags & sys::AI_IDN != 0 {
-            // glibc hands the name to libidn2 (IDNA 2008, UTS 46 non-transitional) in the
-            // locale's character set; outside a UTF-8 locale these bytes mean nothing to it.
-            match utf8.then(|| idna::domain_to_ascii(typed).ok()).flatten() {
+            // glibc hands the name to libidn2 (IDNA 2008) in the locale's character set;
+            // outside a UTF-8 locale these bytes mean nothing to it. The prediction uses IDNA
+            // 2003 (Python's codec), which agrees on ordinary names; where the two differ the
+            // verdict shows it.
+            let encoded = crate::text::idna::encode(typed)
+                .ok()
+                .map(|n| n.into_owned());
+            match utf8.then_some(encoded).flatten() {
                 Some(ascii) => {
                     says.push(format!(
                         "AI_IDN: glibc encodes the name as IDNA (from the locale's character set): {ascii}"

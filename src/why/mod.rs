@@ -1,5 +1,6 @@
 //! `why`: make the real getaddrinfo call, then explain each decision glibc made for it and check the explanation.
 
+pub mod addrconfig;
 pub mod dnswalk;
 pub mod gaiconf;
 pub mod hostsfile;
@@ -7,6 +8,7 @@ pub mod input;
 pub mod nsswitch;
 pub mod report;
 pub mod resolvconf;
+mod service;
 pub mod sort;
 pub mod sources;
 mod story;
@@ -16,7 +18,7 @@ use std::ffi::{CString, OsString};
 use clap::Args;
 
 use crate::calls::addrinfo::{self, AddrInfo};
-use crate::calls::protobyname;
+use crate::calls::{protobyname, pyargs};
 use crate::model::{Answer, Call, Failure, Fatal, Outcome, Record};
 use crate::parse::{self, Protocol};
 use crate::render::Format;
@@ -26,7 +28,7 @@ use crate::sys::{self, locale, netlink};
 use crate::text::{csource, symbols};
 use crate::validate;
 
-use report::{AddrConfig, DnsView, HintsView, NsswitchView, Report, Step};
+use report::{DnsView, HintsView, NsswitchView, Report, Step};
 
 /// `why HOST [SERVICE]` with addrinfo's hints.
 #[derive(Debug, Args)]
@@ -126,7 +128,11 @@ impl WhyArgs {
         let service = report.service.as_deref();
         Call {
             c: csource::c_getaddrinfo(Some(&report.query), service, hints),
-            python: csource::py_getaddrinfo(Some(&report.query), service, hints),
+            python: csource::py_getaddrinfo(
+                &pyargs::plain(&report.query).host_literal(),
+                &service.map_or_else(|| "None".to_string(), |s| pyargs::plain(s).literal()),
+                hints,
+            ),
             notes: Vec::new(),
         }
     }
@@ -183,13 +189,13 @@ impl WhyArgs {
         }];
         let mut family = hints.family;
         let addrconfig = (hints.flags & libc::AI_ADDRCONFIG != 0).then(|| {
-            let config = addrconfig(&kernel, hints.family);
-            if let Some(narrowed) = narrowed(&config, hints.family) {
+            let config = addrconfig::addrconfig(&kernel, hints.family);
+            if let Some(narrowed) = addrconfig::narrowed(&config, hints.family) {
                 family = narrowed;
             }
             steps.push(Step {
                 step: "addrconfig",
-                says: addrconfig_says(&config),
+                says: addrconfig::addrconfig_says(&config),
             });
             config
         });
@@ -208,6 +214,12 @@ impl WhyArgs {
         let mut sort_view = None;
         if addrconfig.as_ref().is_some_and(|a| a.refuses) {
             predicted_error = Some("EAI_NONAME".to_string());
+        } else if let Some(code) = service::failure(service, hints) {
+            let name = crate::sys::SysError::Gai { code, errno: None }.code();
+            steps[0].says.push(format!(
+                "the service and hints fail on their own ({name}), before any host is looked up"
+            ));
+            predicted_error = Some(name);
         } else if input.numeric().is_some() {
             (predicted, predicted_error) = report::numeric_prediction(&input, family);
             answered_by = Some("numeric".to_string());
@@ -359,65 +371,4 @@ fn hints_view(hints: Hints) -> HintsView {
         proto: hints.protocol,
         flags,
     }
-}
-
-/// What glibc's `__check_pf` counts: every address but exactly 127.0.0.1 and ::1.
-fn addrconfig(kernel: &[netlink::KernelAddr], family: i32) -> AddrConfig {
-    let counted: Vec<String> = kernel
-        .iter()
-        .filter(|k| !is_exact_loopback(k.address))
-        .map(|k| k.address.to_string())
-        .collect();
-    let ipv4 = kernel
-        .iter()
-        .any(|k| k.address.is_ipv4() && !is_exact_loopback(k.address));
-    let ipv6 = kernel
-        .iter()
-        .any(|k| k.address.is_ipv6() && !is_exact_loopback(k.address));
-    let mut removed = Vec::new();
-    if family == libc::AF_UNSPEC && ipv4 != ipv6 {
-        removed.push(if ipv4 { "AF_INET6" } else { "AF_INET" }.to_string());
-    }
-    let refuses = (family == libc::AF_INET && !ipv4) || (family == libc::AF_INET6 && !ipv6);
-    AddrConfig {
-        ipv4,
-        ipv6,
-        removed,
-        counted,
-        refuses,
-    }
-}
-
-fn is_exact_loopback(ip: std::net::IpAddr) -> bool {
-    ip == std::net::Ipv4Addr::LOCALHOST || ip == std::net::Ipv6Addr::LOCALHOST
-}
-
-/// The family AI_ADDRCONFIG narrows AF_UNSPEC to, if it does.
-fn narrowed(config: &AddrConfig, family: i32) -> Option<i32> {
-    (family == libc::AF_UNSPEC && config.ipv4 != config.ipv6).then_some(if config.ipv4 {
-        libc::AF_INET
-    } else {
-        libc::AF_INET6
-    })
-}
-
-fn addrconfig_says(config: &AddrConfig) -> Vec<String> {
-    let yes = |b: bool| if b { "configured" } else { "not configured" };
-    let mut says = vec![format!(
-        "IPv4 {}, IPv6 {} (every address counts but exactly 127.0.0.1 and ::1)",
-        yes(config.ipv4),
-        yes(config.ipv6)
-    )];
-    if config.refuses {
-        says.push(
-            "the family asked for is not configured: EAI_NONAME before any lookup".to_string(),
-        );
-    } else if let Some(removed) = config.removed.first() {
-        says.push(format!(
-            "AF_UNSPEC narrowed: {removed} answers are not asked for"
-        ));
-    } else if !config.ipv4 && !config.ipv6 {
-        says.push("neither family configured: glibc then changes nothing".to_string());
-    }
-    says
 }

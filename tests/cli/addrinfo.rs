@@ -171,33 +171,55 @@ fn numericserv_refusal_names_the_service() {
 /// AI_IDN (64, a GNU flag Python has no name for) with a non-ASCII name: glibc cannot encode it
 /// in the C locale sockscope runs in, and fails before any name service is asked.
 #[test]
-fn an_unencodable_idn_name_is_named_and_is_bad_input() {
-    let (records, run) = json(["addrinfo", "b\u{fc}cher.invalid", "--flags", "64"]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert_eq!(records[0]["error"]["code"], "EAI_IDN_ENCODE");
-    assert_eq!(
-        records[0]["error"]["strerror"],
-        "Parameter string not correctly encoded"
-    );
-    assert_eq!(
-        run.stderr_lines(),
-        [
-            "sockscope: addrinfo: b\u{fc}cher.invalid: AI_IDN could not encode the host name as IDNA (sockscope runs in the C locale, where only ASCII names can be encoded) (EAI_IDN_ENCODE)"
-        ]
+fn a_non_ascii_name_is_encoded_before_ai_idn_sees_it() {
+    // Python's idna codec has made the name ASCII, so glibc's AI_IDN finds nothing to do.
+    let (records, run) = json(["addrinfo", "ｌｏｃａｌｈｏｓｔ", "--flags", "64", "-4"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(records[0]["query"], "ｌｏｃａｌｈｏｓｔ");
+    assert_eq!(records[0]["address"], "127.0.0.1");
+    // `xn--b!-xka.invalid`: refused by glibc's DNS module without a query.
+    let (records, run) = json(["addrinfo", "bü!.invalid", "--flags", "64"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(records[0]["error"]["code"], "EAI_NONAME");
+    assert!(
+        run.stderr.contains("refused without a query"),
+        "{}",
+        run.stderr
     );
 }
 
 #[test]
 fn addrinfo_bad_input_never_reaches_libc() {
-    let long = format!("{}.example", "a".repeat(250));
+    let long = format!("{}.example", vec!["a".repeat(50); 5].join("."));
     let label = format!("{}.example", "a".repeat(64));
+    // 63 characters, 67 bytes once encoded.
+    let encoded_label = format!("ü{}.example", "a".repeat(62));
+    let last_label = "a".repeat(64);
     let cases: &[(&[&str], &str)] = &[
         (&["localhost", "70000"], "port must be 0-65535"),
         // `-1` alone would read as an option (like -4); after `--` it is the service.
         (&["--", "localhost", "-1"], "port must be 0-65535"),
-        (&[&long, "80"], "name too long (258 > 253 bytes)"),
-        (&[&label, "80"], "label too long (64 > 63 bytes)"),
-        (&["a..b", "80"], "empty label"),
+        (&[&long, "80"], "name too long (262 > 253 bytes)"),
+        (
+            &[&label, "80"],
+            "idna codec can encode: label empty or too long",
+        ),
+        (
+            &[&encoded_label, "80"],
+            "idna codec can encode: label empty or too long",
+        ),
+        (
+            &[&last_label, "80"],
+            "idna codec can encode: label too long",
+        ),
+        (
+            &["a..b", "80"],
+            "idna codec can encode: label empty or too long",
+        ),
+        (
+            &["ｌｏｃａｌ\u{E000}ｈｏｓｔ", "80"],
+            r"Invalid character '\ue000'",
+        ),
         (&["", "80"], "empty host name"),
     ];
     for (args, message) in cases {

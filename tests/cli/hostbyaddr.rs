@@ -38,14 +38,17 @@ fn hostbyaddr_matches_python() {
 
 #[test]
 fn hostbyaddr_several_keys_and_bad_addresses() {
-    let (records, run) = common::json(["hostbyaddr", "127.0.0.1", "999.1.1.1", "1::2::3", "a..b"]);
+    // A key that is no address is resolved first, as CPython does (so `999.1.1.1` or `::1q`
+    // would go to DNS: those are in the lab); only what no call can take is bad input.
+    let (records, run) = common::json(["hostbyaddr", "127.0.0.1", "", "a..b", "a b"]);
     assert_eq!(run.code, 2);
     assert_eq!(records.len(), 4);
     assert_eq!(records[0]["addresses"], json!(["127.0.0.1"]));
-    for (record, key) in records[1..].iter().zip(["999.1.1.1", "1::2::3", "a..b"]) {
+    for (record, key) in records[1..3].iter().zip(["", "a..b"]) {
         assert_eq!(record["query"], key);
         assert_eq!(record["error"]["code"], "INVALID_INPUT", "{key}");
     }
+    assert_eq!(records[3]["error"]["code"], "EAI_NONAME");
     assert_eq!(run.stderr_lines().len(), 3);
 }
 
@@ -104,5 +107,5 @@ crate::explain_json! {
 }
 
 crate::errors! {
-    error_hostbyaddr_bad_address: ["hostbyaddr", "999.1.1.1"],
+    error_hostbyaddr_bad_address: ["hostbyaddr", ""],
 }

@@ -15,6 +15,7 @@ mod constants;
 mod hostbyaddr;
 mod hostbyname;
 mod hostname;
+mod idna;
 mod inet;
 mod interfaces;
 mod man;

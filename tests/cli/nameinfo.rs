@@ -148,10 +148,18 @@ fn nameinfo_four_tuple_like_python() {
 
 #[test]
 fn nameinfo_bad_input() {
-    // A name: Python says EAI_NONAME (getaddrinfo with AI_NUMERICHOST); for sockscope it is bad input.
+    // A name is EAI_NONAME, as in Python: getaddrinfo with AI_NUMERICHOST asks no resolver.
     for args in [
         vec!["nameinfo", "localhost", "80"],
         vec!["nameinfo", "999.1.1.1"],
+        vec!["nameinfo", "x", "0"],
+    ] {
+        let (records, run) = common::json(&args);
+        assert_eq!(run.code, 1, "{args:?}");
+        assert_eq!(records[0]["error"]["code"], "EAI_NONAME", "{args:?}");
+        assert!(run.stderr.contains("AI_NUMERICHOST"), "{}", run.stderr);
+    }
+    for args in [
         vec!["nameinfo", "127.0.0.1", "70000"],
         vec!["nameinfo", "127.0.0.1", "http"],
         vec!["nameinfo", ""],

@@ -205,9 +205,12 @@ const COMMANDS: &[&str] = &[
     "addrinfo localhost nosuchservice",
     "addrinfo 127.0.0.1 80 -6",
     "addrinfo 127.0.0.1 80 --family 99",
-    // A non-ASCII name becomes a bytes literal, so Python passes the same bytes (not IDNA).
-    "addrinfo bücher.invalid 80",
-    "hostbyname bücher.invalid",
+    // Non-ASCII names: Python's idna codec makes `localhost` of the first (found in
+    // /etc/hosts) and `xn--b!-xka.invalid` of the second, which glibc refuses unasked.
+    "addrinfo ｌｏｃａｌｈｏｓｔ 80",
+    "hostbyname ｌｏｃａｌｈｏｓｔ bü!.invalid a\u{AD}..b",
+    "hostbyname --ex Ｌｏｃａｌｈｏｓｔ bü!.invalid",
+    "hostbyaddr ｌｏｃａｌｈｏｓｔ １２７.０.０.１ ü..b",
     // Quotes inside keys pick Python's other quote or an escape.
     "servbyname it's a\"b",
     "constants SOCK_ IPPROTO_ AI_ MSG_ TCP_ SHUT_ SOL_",
@@ -423,13 +426,17 @@ fn python_format_with_explain_is_a_repl_transcript() {
 }
 
 #[test]
-fn bad_input_is_a_comment_and_exit_2() {
+fn python_raises_before_the_call_as_the_repl_shows_it_and_exits_2() {
     let run = common::run(["servbyport", "70000", "--format", "python"]);
     assert_eq!(run.code, 2);
     assert_eq!(
         run.stdout,
-        "# not called: port must be 0-65535, not 70000\n"
+        "OverflowError: getservbyport: port must be 0-65535.\n"
     );
+    // Table and JSON keep refusing the same key as bad input.
+    let (records, run) = common::json(["servbyport", "70000"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(records[0]["error"]["code"], "INVALID_INPUT");
 }
 
 #[test]

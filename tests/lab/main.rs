@@ -6,6 +6,8 @@ mod connect;
 mod dns;
 mod fqdn;
 mod hostile;
+mod idna;
+mod pydiff;
 mod reverse;
 mod why;
 mod world;
@@ -186,13 +188,14 @@ fn nxdomain_is_eai_noname_exit_1() {
 /// nss_dns checks a name with res_hnok before asking and answers "not found" for one that
 /// fails: the same EAI_NONAME as NXDOMAIN, but no query reaches the server, and sockscope says
 /// so. A name glibc does send, even with `_` (which res_hnok allows), keeps the NXDOMAIN
-/// message: the server's log shows queries for those names only.
+/// message: the server's log shows queries for those names only. (A non-ASCII name never gets
+/// this far: Python's idna codec has made it `xn--...` first.)
 #[test]
 fn invalid_host_names_are_refused_without_a_query() {
     let Some(report) = lab(Scenario::default()
         .run(&["addrinfo", "a b.lab.test", "--json"])
         .run(&["addrinfo", "nosuch!.lab.test", "80", "--json"])
-        .run(&["hostbyname", "bücher.lab.test", "--json"])
+        .run(&["hostbyname", "a b.lab.test", "--json"])
         .run(&["connect", "nosuch!.lab.test", "80", "--json"])
         .run(&["addrinfo", "nosuch.lab.test", "--json"])
         .run(&["hostbyname", "_under.lab.test", "--json"]))
@@ -544,7 +547,12 @@ fn names_of_253_and_254_bytes_labels_of_63_and_64() {
     assert!(bad254.stderr.contains("name too long (254 > 253 bytes)"));
     assert_eq!(ok63.field("address"), ["192.0.2.63"], "{ok63:#?}");
     assert_failure(bad64, 2, "INVALID_INPUT");
-    assert!(bad64.stderr.contains("label too long (64 > 63 bytes)"));
+    assert!(
+        bad64
+            .stderr
+            .contains("Python's idna codec can encode: label empty or too long"),
+        "{bad64:#?}"
+    );
     // Nothing was asked of the server for the names sockscope refused.
     assert!(
         !report

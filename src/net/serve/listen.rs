@@ -79,7 +79,7 @@ pub fn parse_listen(text: &str) -> Result<Listen, Failure> {
 /// several addresses binds one, and the `listening` event says which.
 pub fn resolve(name: &str, port: u16) -> Result<SocketAddr, Failure> {
     let name = validate::host(std::ffi::OsStr::new(name))?;
-    let address = crate::calls::hostbyname::first_ipv4(name)?;
+    let address = crate::calls::hostbyname::first_ipv4(&name)?;
     let ip: Ipv4Addr = address
         .parse()
         .map_err(|_| Failure::invalid(format!("not an IPv4 address: {address}")))?;

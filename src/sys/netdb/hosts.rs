@@ -180,3 +180,18 @@ pub fn gethostname() -> Result<String, SysError> {
         .map(str::to_string)
         .map_err(|_| SysError::Errno(libc::EINVAL))
 }
+
+/// The calling thread's global h_errno. CPython reads it, not the `h_errnop` argument, after a
+/// failed gethostby*_r call, and glibc does not always copy one into the other (a name
+/// nss_dns refuses leaves it as it was).
+pub fn h_errno() -> libc::c_int {
+    // SAFETY: __h_errno_location returns a valid pointer to this thread's h_errno.
+    unsafe { *ffi::__h_errno_location() }
+}
+
+/// Set the calling thread's global h_errno to 0, as in a Python process that has made no
+/// lookup yet.
+pub fn clear_h_errno() {
+    // SAFETY: __h_errno_location returns a valid, writable pointer to this thread's h_errno.
+    unsafe { *ffi::__h_errno_location() = 0 };
+}

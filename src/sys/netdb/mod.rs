@@ -15,8 +15,10 @@ mod hosts;
 mod protocols;
 mod services;
 
-pub use addrinfo::{AddrInfoEntry, Hints, getaddrinfo, getnameinfo, numeric_host};
-pub use hosts::{HostEntry, gethostbyaddr_r, gethostbyname_r, gethostname, res_hnok};
+pub use addrinfo::{AddrInfoEntry, Hints, getaddrinfo, getnameinfo, ntop, numeric_host};
+pub use hosts::{
+    HostEntry, clear_h_errno, gethostbyaddr_r, gethostbyname_r, gethostname, h_errno, res_hnok,
+};
 pub use protocols::{ProtoEntry, getprotobyname, getprotobynumber};
 pub use services::{ServEntry, getservbyname, getservbyport};
 
