@@ -121,11 +121,7 @@ impl OutputArgs {
     }
 }
 
-// Each subcommand's options are built only when that subcommand is parsed (or for help,
-// completions and the man page, which build the whole tree): building every subcommand's
-// options for every run was about a fifth of a one-lookup run's instructions.
 #[derive(Debug, Subcommand)]
-#[command(defer = true)]
 pub enum Command {
     /// Look up services by name: getservbyname(3), like socket.getservbyname(name, proto)
     #[command(

@@ -122,7 +122,7 @@ pub fn run<R: Send>(
         )
     })?;
     let started = Instant::now();
-    let mut stats = stats::Stats::default();
+    let mut stats = stats::Stats::new(batch.stats);
     let mut progress = Progress::new();
     let opts = pool::Options {
         jobs: batch.jobs.max(1),
