@@ -4,13 +4,15 @@ use clap::CommandFactory;
 
 use crate::calls::hostbyname_ex::Ex;
 use crate::calls::servbyport::ByPort;
-use crate::cli::{Cli, Command, OutputArgs};
+use crate::cli::{self, Cli, Command, OutputArgs};
 use crate::docs;
 use crate::model::Outcome;
 use crate::runner::{Ctx, Run, lookup};
 
 /// Run a parsed command line; the outcome is what the binary turns into an exit code.
-pub fn run(command: &Command, output: &OutputArgs) -> anyhow::Result<Outcome> {
+pub fn run(command: &Command) -> anyhow::Result<Outcome> {
+    let default = OutputArgs::default();
+    let output = command.output().unwrap_or(&default);
     let ctx = Ctx::new(
         command.name(),
         output.format(),
@@ -18,26 +20,33 @@ pub fn run(command: &Command, output: &OutputArgs) -> anyhow::Result<Outcome> {
         output.explain,
     );
     match command {
-        Command::ServByName(args) => lookup::run(&ctx, args),
-        Command::ServByPort(args) => lookup::run(&ctx, &ByPort(args)),
-        Command::Hostname(args) => lookup::run(&ctx, args),
-        Command::HostByName(args) if args.ex => lookup::run(&ctx, &Ex(args)),
-        Command::HostByName(args) => lookup::run(&ctx, args),
-        Command::AddrInfo(args) => lookup::run(&ctx, args),
-        Command::Constants(args) => lookup::run(&ctx, args),
-        Command::NameInfo(args) => lookup::run(&ctx, args),
-        Command::HostByAddr(args) => lookup::run(&ctx, args),
-        Command::ProtoByName(args) => lookup::run(&ctx, args),
-        Command::ProtoByNumber(args) => lookup::run(&ctx, args),
-        Command::Fqdn(args) => lookup::run(&ctx, args),
-        Command::Interfaces(args) => lookup::run(&ctx, args),
-        Command::Inet(args) => lookup::run(&ctx, args),
+        Command::ServByName(with) => lookup::run(&ctx, &with.args),
+        Command::ServByPort(with) => lookup::run(&ctx, &ByPort(&with.args)),
+        Command::Hostname(with) => lookup::run(&ctx, &with.args),
+        Command::HostByName(with) if with.args.ex => lookup::run(&ctx, &Ex(&with.args)),
+        Command::HostByName(with) => lookup::run(&ctx, &with.args),
+        Command::AddrInfo(with) => lookup::run(&ctx, &with.args),
+        Command::Constants(with) => lookup::run(&ctx, &with.args),
+        Command::NameInfo(with) => lookup::run(&ctx, &with.args),
+        Command::HostByAddr(with) => lookup::run(&ctx, &with.args),
+        Command::ProtoByName(with) => lookup::run(&ctx, &with.args),
+        Command::ProtoByNumber(with) => lookup::run(&ctx, &with.args),
+        Command::Fqdn(with) => lookup::run(&ctx, &with.args),
+        Command::Interfaces(with) => lookup::run(&ctx, &with.args),
+        Command::Inet(with) => lookup::run(&ctx, &with.args),
         Command::Completions(args) => docs::completions(args, Cli::command()),
-        Command::Man(args) => docs::man(args, Cli::command()),
+        Command::Man(args) => {
+            let page = docs::Page {
+                examples: cli::EXAMPLES,
+                exit_codes: cli::EXIT_CODES,
+                exit_note: cli::EXIT_NOTE,
+            };
+            docs::man(args, Cli::command(), &page)
+        }
         Command::Tour(args) => args.run(&ctx),
-        Command::Socket(args) => args.run(&ctx),
-        Command::Connect(args) => args.run(&ctx),
-        Command::Serve(args) => args.run(&ctx),
-        Command::Why(args) => args.run(&ctx),
+        Command::Socket(with) => with.args.run(&ctx),
+        Command::Connect(with) => with.args.run(&ctx),
+        Command::Serve(with) => with.args.run(&ctx),
+        Command::Why(with) => with.args.run(&ctx),
     }
 }

@@ -2,9 +2,10 @@
 
 mod exit_codes;
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 
-use clap::Parser;
+use clap::error::ErrorKind;
+use clap::{CommandFactory, Parser};
 
 use sockscope::cli::Cli;
 use sockscope::model::{
@@ -18,13 +19,9 @@ use crate::exit_codes::{exit_code, signal_exit_code};
 fn main() {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(err) if !err.use_stderr() => err.exit(), // --help and --version print and exit 0
-        Err(err) => {
-            let _ = writeln!(io::stderr().lock(), "sockscope: {}", one_line(&err));
-            std::process::exit(exit_code(Outcome::Usage));
-        }
+        Err(err) => std::process::exit(exit_code(parse_error(&err))),
     };
-    let outcome = match sockscope::app::run(&cli.command, &cli.output) {
+    let outcome = match sockscope::app::run(&cli.command) {
         Ok(outcome) => outcome,
         Err(err) if interrupted_by(&err).is_some() => {
             // Its output is complete; the line and the code say which signal ended it.
@@ -41,6 +38,75 @@ fn main() {
         }
     };
     std::process::exit(exit_code(outcome));
+}
+
+/// What a command line clap did not turn into a `Cli` prints, and the outcome: `--help` and
+/// `--version` print to stdout (made whole first, so a full disk or a closed stdout is an
+/// error, exit 4, not a silent success); bare `sockscope` prints the help with the list of
+/// subcommands on stderr (exit 2, a usage error, as clap does); any other mistake is one line.
+fn parse_error(err: &clap::Error) -> Outcome {
+    match err.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let text = styled(err, io::stdout().is_terminal());
+            let mut out = io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                Ok(()) => Outcome::Success,
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Outcome::Success,
+                Err(e) => {
+                    let _ = writeln!(io::stderr().lock(), "sockscope: writing the help: {e}");
+                    Outcome::System
+                }
+            }
+        }
+        // Only a bare `sockscope` gets the whole help: anything typed (`sockscope --`) is a
+        // mistake, one line like every other.
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand if std::env::args_os().len() > 1 => {
+            let _ = writeln!(
+                io::stderr().lock(),
+                "sockscope: a subcommand is required (try --help)"
+            );
+            Outcome::Usage
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let text = styled(err, io::stderr().is_terminal());
+            let _ = write!(io::stderr().lock(), "{text}");
+            Outcome::Usage
+        }
+        _ => {
+            let mut line = one_line(err);
+            if err.kind() == ErrorKind::MissingRequiredArgument && keys_may_come_from_stdin() {
+                line.push_str("; to read keys from standard input, give `-` as the key");
+            }
+            let _ = writeln!(io::stderr().lock(), "sockscope: {line} (try --help)");
+            Outcome::Usage
+        }
+    }
+}
+
+/// clap's text, in colour only for a terminal and when NO_COLOR does not forbid it.
+fn styled(err: &clap::Error, terminal: bool) -> String {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if terminal && !no_color {
+        err.render().ansi().to_string()
+    } else {
+        err.render().to_string()
+    }
+}
+
+/// Whether keys are missing where standard input holds them (`echo ssh | sockscope
+/// servbyname`): stdin is not a terminal and the subcommand reads keys from `-` (the batch
+/// subcommands, which all take `--file`).
+fn keys_may_come_from_stdin() -> bool {
+    if io::stdin().is_terminal() {
+        return false;
+    }
+    let Some(name) = std::env::args().nth(1) else {
+        return false;
+    };
+    let command = Cli::command();
+    command
+        .find_subcommand(&name)
+        .is_some_and(|sub| sub.get_arguments().any(|a| a.get_id() == "file"))
 }
 
 /// clap's usage error as one line, like every other sockscope error, so scripts reading stderr
@@ -61,7 +127,7 @@ fn one_line(err: &clap::Error) -> String {
         .collect();
     let joined = words.join(" ");
     let joined = joined.strip_prefix("error: ").unwrap_or(&joined);
-    format!("{} (try --help)", printable(joined, 1000))
+    printable(joined, 1000)
 }
 
 /// A reader that went away (`sockscope constants | head -1`) is a normal end, not an error.

@@ -20,10 +20,10 @@ pub struct FqdnArgs {
     pub names: Vec<OsString>,
 
     #[command(flatten)]
-    pub batch: BatchArgs,
+    pub resolver: ResolverArgs,
 
     #[command(flatten)]
-    pub resolver: ResolverArgs,
+    pub batch: BatchArgs,
 }
 
 /// A name and its fully qualified form.

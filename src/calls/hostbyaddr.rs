@@ -27,10 +27,10 @@ pub struct HostByAddrArgs {
     pub addresses: Vec<OsString>,
 
     #[command(flatten)]
-    pub batch: BatchArgs,
+    pub resolver: ResolverArgs,
 
     #[command(flatten)]
-    pub resolver: ResolverArgs,
+    pub batch: BatchArgs,
 }
 
 /// `socket.gethostbyaddr(address)`.

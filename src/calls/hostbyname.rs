@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use clap::Args;
 use serde::Serialize;
 
-use crate::model::{Answer, Call, Failure, Fatal, Raised, Record, python_of_first};
+use crate::model::{Answer, Call, Failure, Fatal, Raised, Record, Why, python_of_first};
 use crate::sys::netdb::{self, Hints};
 use crate::text::{csource, pyrepr};
 use crate::validate;
@@ -24,14 +24,14 @@ pub struct HostByNameArgs {
     pub names: Vec<OsString>,
 
     #[command(flatten)]
+    pub resolver: ResolverArgs,
+
+    #[command(flatten)]
     pub batch: BatchArgs,
 
     /// Whole host entries (name, aliases, addresses) via gethostbyname_r, like gethostbyname_ex
     #[arg(long)]
     pub ex: bool,
-
-    #[command(flatten)]
-    pub resolver: ResolverArgs,
 }
 
 /// `gethostbyname`: the first IPv4 address, as CPython returns it.
@@ -130,8 +130,19 @@ pub fn setipaddr(name: &str, family: i32) -> Result<IpAddr, Failure> {
         ..Hints::default()
     };
     let c_name = netdb::c_string(name)?;
-    let entries = netdb::getaddrinfo(Some(&c_name), None, hints)
-        .map_err(|err| dnsname::refused_name(Failure::from(err), name, 0))?;
+    let entries = netdb::getaddrinfo(Some(&c_name), None, hints).map_err(|err| {
+        // An IPv6 literal asked for AF_INET is no name at all: say so rather than "no address
+        // of this family".
+        let ipv6 = name.split('%').next().unwrap_or(name);
+        if family == libc::AF_INET && ipv6.parse::<Ipv6Addr>().is_ok() {
+            let why = Why::NumericOtherFamily {
+                given: libc::AF_INET6,
+                asked: libc::AF_INET,
+            };
+            return Failure::explained(err, why);
+        }
+        dnsname::refused_name(Failure::from(err), name, 0)
+    })?;
     entries
         .first()
         .map(|entry| entry.addr.ip())

@@ -31,6 +31,13 @@ pub fn failure_note(failure: &Failure) -> Option<String> {
     match failure.why() {
         // A refused host name is EAI_NONAME too, but the generic note would blame the sources.
         Some(Why::DnsRefused { unasked }) => return Some(dnsname::note(*unasked)),
+        Some(Why::NumericOtherFamily { .. }) => {
+            return Some(
+                "gethostbyname and gethostbyname_ex know IPv4 only (CPython asks getaddrinfo for \
+                 AF_INET): for an IPv6 address use getaddrinfo, `sockscope addrinfo ::1`"
+                    .to_string(),
+            );
+        }
         Some(Why::AddrConfig { .. }) => {
             return Some(
                 "AI_ADDRCONFIG asks only for families this machine has an address of, and glibc \

@@ -14,20 +14,20 @@ pub const DEFAULT_JOBS: u32 = 64;
 pub struct BatchArgs {
     /// Read more keys from PATH, one per line (blank lines and # comments skipped); a key `-`
     /// reads them from standard input
-    #[arg(long, value_name = "PATH")]
+    #[arg(help_heading = "Batch", long, value_name = "PATH")]
     pub file: Option<PathBuf>,
 
     /// Lookups in flight at once (calls that are not thread-safe stay serialized)
-    #[arg(short, long, value_name = "N", default_value_t = DEFAULT_JOBS,
+    #[arg(help_heading = "Batch", short, long, value_name = "N", default_value_t = DEFAULT_JOBS,
           value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub jobs: u32,
 
     /// Print each answer as soon as it is ready instead of in input order
-    #[arg(long)]
+    #[arg(long, help_heading = "Batch")]
     pub unordered: bool,
 
     /// At the end, print counts per outcome and latency p50/p95/max on stderr
-    #[arg(long)]
+    #[arg(long, help_heading = "Batch")]
     pub stats: bool,
 }
 
@@ -42,10 +42,10 @@ impl BatchArgs {
 #[derive(Debug, Clone, Default, Args)]
 pub struct ResolverArgs {
     /// Give up on each lookup after SECONDS (e.g. 2 or 0.5) and report TIMEOUT (exit 3)
-    #[arg(long, value_name = "SECONDS", value_parser = crate::parse::seconds)]
+    #[arg(help_heading = "Resolver", long, value_name = "SECONDS", value_parser = crate::parse::seconds)]
     pub timeout: Option<Duration>,
 
     /// Add an elapsed_ms column to the table (JSON always has elapsed_ms)
-    #[arg(long)]
+    #[arg(long, help_heading = "Resolver")]
     pub elapsed: bool,
 }

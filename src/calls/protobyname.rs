@@ -13,7 +13,7 @@ use crate::text::pyrepr::Py;
 use crate::validate;
 
 use super::notes::failure_note;
-use super::options::BatchArgs;
+use super::options::{BatchArgs, ResolverArgs};
 use super::pyargs::{self, NOT_CALLED, Word};
 use super::{Input, Lookup, Subcommand};
 
@@ -23,6 +23,9 @@ pub struct ProtoArgs {
     /// them from standard input
     #[arg(required_unless_present = "file", value_name = "NAME")]
     pub names: Vec<OsString>,
+
+    #[command(flatten)]
+    pub resolver: ResolverArgs,
 
     #[command(flatten)]
     pub batch: BatchArgs,
@@ -190,6 +193,10 @@ impl Subcommand for ProtoArgs {
             keys: &self.names,
             batch: &self.batch,
         }
+    }
+
+    fn resolver(&self) -> Option<&ResolverArgs> {
+        Some(&self.resolver)
     }
 }
 

@@ -10,7 +10,7 @@ use crate::text::csource;
 use crate::text::pyrepr::{self, Py};
 use crate::validate;
 
-use super::options::BatchArgs;
+use super::options::{BatchArgs, ResolverArgs};
 use super::protobyname::{C_REST, ProtocolEntry, entry_notes};
 use super::{Input, Lookup, Subcommand};
 
@@ -24,6 +24,9 @@ pub struct ProtoNumberArgs {
         allow_negative_numbers = true
     )]
     pub numbers: Vec<OsString>,
+
+    #[command(flatten)]
+    pub resolver: ResolverArgs,
 
     #[command(flatten)]
     pub batch: BatchArgs,
@@ -99,6 +102,10 @@ impl Subcommand for ProtoNumberArgs {
             keys: &self.numbers,
             batch: &self.batch,
         }
+    }
+
+    fn resolver(&self) -> Option<&ResolverArgs> {
+        Some(&self.resolver)
     }
 }
 

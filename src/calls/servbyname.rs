@@ -29,14 +29,14 @@ pub struct ServArgs {
     pub keys: Vec<OsString>,
 
     #[command(flatten)]
+    pub resolver: ResolverArgs,
+
+    #[command(flatten)]
     pub batch: BatchArgs,
 
     /// Protocol for keys without /PROTO (tcp, udp, ...); any protocol when not given
     #[arg(short, long, value_name = "PROTO")]
     pub proto: Option<String>,
-
-    #[command(flatten)]
-    pub resolver: ResolverArgs,
 }
 
 /// `getservbyname` / `getservbyport`: the whole servent.

@@ -4,6 +4,7 @@ pub mod failure;
 pub mod outcome;
 pub mod raised;
 pub mod record;
+mod why_text;
 
 pub use failure::{Cause, Failure, Raised, Why};
 pub use outcome::{Fatal, Outcome};

@@ -5,9 +5,10 @@ use std::ffi::OsStr;
 use anstyle::{AnsiColor, Style};
 
 /// `--color`: whether tables may use ANSI colour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
     /// Colour only when stdout is a terminal and NO_COLOR is not set.
+    #[default]
     Auto,
     /// Colour even into a pipe or file (an explicit request wins over NO_COLOR).
     Always,

@@ -2,21 +2,28 @@
 
 pub mod color;
 mod json;
+mod plain;
 mod python;
 mod stream;
 mod table;
+mod wrap;
 
 use std::io::{self, Write};
 
 use crate::model::{Answer, Call, PythonView, Record, no_python_view};
 
+pub use plain::fields as plain_fields;
 pub use stream::{StreamTable, Width};
+pub use wrap::{terminal_width, wrap_hanging};
 
 /// The output formats every subcommand offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// Aligned columns for people (the default).
+    #[default]
     Table,
+    /// Tab-separated fields, one record per line, no header: for cut and awk, as getent prints.
+    Plain,
     /// One JSON array of records, always an array.
     Json,
     /// The same records as `json`, one per line, written as soon as each is ready.
@@ -35,6 +42,7 @@ pub trait Sink<R: Record> {
 pub fn sink<'w, R: Record + 'w>(format: Format, out: Box<dyn Write + 'w>) -> Box<dyn Sink<R> + 'w> {
     match format {
         Format::Table => Box::new(table::Table::new(out)),
+        Format::Plain => Box::new(plain::Plain::new(out, false)),
         Format::Json => Box::new(json::JsonArray::new(out)),
         Format::Jsonl => Box::new(json::JsonLines::new(out)),
         Format::Python => python_sink(false, out, &no_python_view::<R>),
@@ -48,6 +56,9 @@ pub struct Options {
     pub color: bool,
     /// An `elapsed_ms` column (`--elapsed`).
     pub elapsed: bool,
+    /// The width a table should fit, and `--explain` lines wrap at (`terminal_width`); 0
+    /// means no limit.
+    pub width: usize,
 }
 
 /// The renderer for `format` with `options`, writing to `out`; the options apply to tables
@@ -58,9 +69,12 @@ pub fn sink_with<'w, R: Record + 'w>(
     options: Options,
 ) -> Box<dyn Sink<R> + 'w> {
     match format {
-        Format::Table => {
-            Box::new(table::Table::with_color(out, options.color).with_elapsed(options.elapsed))
-        }
+        Format::Table => Box::new(
+            table::Table::with_color(out, options.color)
+                .with_elapsed(options.elapsed)
+                .with_width(options.width),
+        ),
+        Format::Plain => Box::new(plain::Plain::new(out, options.elapsed)),
         _ => sink(format, out),
     }
 }
@@ -76,12 +90,14 @@ pub fn python_sink<'w, R: Record + 'w>(
     Box::new(python::Python::new(out, explain, view))
 }
 
-/// `--explain` in table mode: the C call, the Python line and the notes, above the results.
-pub fn explain_block(call: &Call) -> String {
-    let mut text = format!("C:      {}\nPython: {}\n", call.c, call.python);
+/// `--explain` in table mode: the C call, the Python line and the notes, above the results,
+/// each wrapped at `width` under its label (a word longer than the line is left whole).
+pub fn explain_block(call: &Call, width: usize) -> String {
+    let mut text = wrap_hanging("C:      ", "        ", &call.c, width);
+    text.push_str(&wrap_hanging("Python: ", "        ", &call.python, width));
     for (i, note) in call.notes.iter().enumerate() {
-        let head = if i == 0 { "Notes:  " } else { "        " };
-        text.push_str(&format!("{head}- {note}\n"));
+        let head = if i == 0 { "Notes:  - " } else { "        - " };
+        text.push_str(&wrap_hanging(head, "          ", note, width));
     }
     text.push('\n');
     text

@@ -25,9 +25,14 @@ impl<R: Record> Sink<R> for Python<'_, R> {
     fn answer(&mut self, answer: &Answer<R>) -> io::Result<()> {
         let call = answer.call.as_ref();
         if let (true, Some(call)) = (self.explain, call) {
-            writeln!(self.out, "# C: {}", call.c)?;
+            // Comments wrap to the terminal; the `>>>` line and the value stay whole, as
+            // Python would take them.
+            let width = super::terminal_width();
+            let c = super::wrap_hanging("# C: ", "#    ", &call.c, width);
+            self.out.write_all(c.as_bytes())?;
             for note in &call.notes {
-                writeln!(self.out, "# {note}")?;
+                let note = super::wrap_hanging("# ", "#   ", note, width);
+                self.out.write_all(note.as_bytes())?;
             }
             writeln!(self.out, ">>> {}", call.python)?;
         }

@@ -73,7 +73,8 @@ impl<'w> StreamTable<'w> {
 impl<R: Record> Sink<R> for StreamTable<'_> {
     fn answer(&mut self, answer: &Answer<R>) -> io::Result<()> {
         if let Some(call) = &answer.call {
-            self.out.write_all(super::explain_block(call).as_bytes())?;
+            let explained = super::explain_block(call, super::terminal_width());
+            self.out.write_all(explained.as_bytes())?;
         }
         if let Ok(records) = &answer.result {
             for record in records {

@@ -3,8 +3,9 @@
 use std::io::{self, Write};
 
 use tabled::builder::Builder;
+use tabled::settings::peaker::PriorityMax;
 use tabled::settings::style::HorizontalLine;
-use tabled::settings::{Padding, Style};
+use tabled::settings::{Padding, Style, Width};
 
 use crate::model::{Answer, Record};
 
@@ -21,11 +22,13 @@ pub struct Table<'w> {
     color: bool,
     /// Add an `elapsed_ms` column after the record's own.
     elapsed: bool,
+    /// The width to fit (0: no limit).
+    width: usize,
 }
 
 impl<'w> Table<'w> {
     pub fn new(out: Box<dyn Write + 'w>) -> Self {
-        Self::with_color(out, false)
+        Self::with_color(out, false).with_width(super::terminal_width())
     }
 
     pub fn with_color(out: Box<dyn Write + 'w>, color: bool) -> Self {
@@ -37,6 +40,7 @@ impl<'w> Table<'w> {
             rows: Vec::new(),
             color,
             elapsed: false,
+            width: 0,
         }
     }
 
@@ -44,6 +48,12 @@ impl<'w> Table<'w> {
     /// key was slow.
     pub fn with_elapsed(mut self, elapsed: bool) -> Self {
         self.elapsed = elapsed;
+        self
+    }
+
+    /// Fitting `width` columns (0: no limit), see `layout`.
+    pub fn with_width(mut self, width: usize) -> Self {
+        self.width = width;
         self
     }
 }
@@ -58,16 +68,18 @@ fn cell(row: &[String], i: usize) -> &str {
 }
 
 /// Lay out `rows` under `columns`, leaving out columns that are empty in every row (no
-/// canonical name asked for, no IPv6 row) and, when only one key was asked, the key columns,
-/// so the table fits an 80-column terminal. With `color`, the header and some cells are
-/// coloured; widths are those of the plain text, since tabled's `ansi` feature does not count
-/// escape sequences.
+/// canonical name asked for, no IPv6 row) and, when only one key was asked, the key columns.
+/// The table then fits `width` (0: no limit): columns two spaces apart, or one when two make
+/// it too wide, and only when even that is too wide are the widest cells wrapped between
+/// words. With `color`, the header and some cells are coloured; widths are those of the plain
+/// text, since tabled's `ansi` feature does not count escape sequences.
 pub fn layout(
     columns: &[&str],
     keys: &[&str],
     one_key: bool,
     rows: &[Vec<String>],
     color: bool,
+    width: usize,
 ) -> String {
     let keep: Vec<usize> = (0..columns.len())
         .filter(|&i| rows.iter().any(|row| !cell(row, i).is_empty()))
@@ -90,12 +102,57 @@ pub fn layout(
             }
         }));
     }
-    let mut table = builder.build();
-    table.with(Style::blank().horizontals([(1, HorizontalLine::new('-').intersection(' '))]));
-    table.with(Padding::new(0, 1, 0, 0));
-    let mut text = table.to_string();
-    // Trailing spaces on each line are padding, not content.
-    text = text
+    let table = builder.build();
+    let fits = |text: &str| width == 0 || text.lines().all(|l| visible_width(l) <= width);
+    let mut text = String::new();
+    for gap in [1, 0] {
+        let mut candidate = table.clone();
+        candidate.with(style());
+        candidate.with(Padding::new(0, gap, 0, 0));
+        text = trimmed(&candidate.to_string());
+        if fits(&text) {
+            return text;
+        }
+    }
+    let mut narrow = table;
+    narrow.with(style());
+    narrow.with(Padding::new(0, 0, 0, 0));
+    narrow.with(
+        Width::wrap(width)
+            .keep_words(true)
+            .priority(PriorityMax::right()),
+    );
+    let wrapped = trimmed(&narrow.to_string());
+    if wrapped.lines().count() > text.lines().count() && fits(&wrapped) {
+        wrapped
+    } else {
+        text
+    }
+}
+
+/// No borders, a rule of dashes under the header, columns one space apart before padding.
+fn style() -> Style<(), (), (), (), (), tabled::settings::style::On, 1, 0> {
+    Style::blank().horizontals([(1, HorizontalLine::new('-').intersection(' '))])
+}
+
+/// The columns a line takes on a terminal: its characters, ANSI colour sequences aside.
+fn visible_width(line: &str) -> usize {
+    let mut width = 0;
+    let mut in_escape = false;
+    for c in line.chars() {
+        match (in_escape, c) {
+            (false, '\u{1b}') => in_escape = true,
+            (false, _) => width += 1,
+            (true, 'm') => in_escape = false,
+            (true, _) => {}
+        }
+    }
+    width
+}
+
+/// Trailing spaces on each line are padding, not content.
+fn trimmed(table: &str) -> String {
+    let mut text = table
         .lines()
         .map(str::trim_end)
         .collect::<Vec<_>>()
@@ -114,7 +171,13 @@ impl<R: Record> Sink<R> for Table<'_> {
         self.answers += 1;
         // The table itself waits for every row, so the calls all come out above it.
         if let Some(call) = &answer.call {
-            self.out.write_all(super::explain_block(call).as_bytes())?;
+            let width = if self.width == 0 {
+                usize::MAX
+            } else {
+                self.width
+            };
+            self.out
+                .write_all(super::explain_block(call, width).as_bytes())?;
         }
         if let Ok(records) = &answer.result {
             for record in records {
@@ -131,9 +194,56 @@ impl<R: Record> Sink<R> for Table<'_> {
     fn finish(&mut self) -> io::Result<()> {
         if !self.rows.is_empty() {
             let one_key = self.answers == 1;
-            let text = layout(&self.columns, self.keys, one_key, &self.rows, self.color);
+            let text = layout(
+                &self.columns,
+                self.keys,
+                one_key,
+                &self.rows,
+                self.color,
+                self.width,
+            );
             self.out.write_all(text.as_bytes())?;
         }
         self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(cells: &[&[&str]]) -> Vec<Vec<String>> {
+        cells
+            .iter()
+            .map(|row| row.iter().map(|c| c.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_table_narrows_its_gaps_then_wraps_to_fit() {
+        let columns = ["name", "aliases"];
+        let data = rows(&[&["localhost", "ip6-localhost ip6-loopback"]]);
+        let wide = layout(&columns, &[], false, &data, false, 0);
+        assert_eq!(
+            wide,
+            "name       aliases\n---------- ---------------------------\nlocalhost  ip6-localhost ip6-loopback\n"
+        );
+        // One space between the columns is enough for 36.
+        let narrow = layout(&columns, &[], false, &data, false, 36);
+        assert!(narrow.starts_with("name      aliases\n"), "{narrow}");
+        assert!(narrow.lines().all(|l| l.chars().count() <= 36), "{narrow}");
+        // Narrower still, the widest cell wraps between words.
+        let wrapped = layout(&columns, &[], false, &data, false, 26);
+        assert!(
+            wrapped.lines().all(|l| l.chars().count() <= 26),
+            "{wrapped}"
+        );
+        assert!(wrapped.contains("ip6-localhost"), "{wrapped}");
+        assert!(wrapped.contains("ip6-loopback"), "{wrapped}");
+    }
+
+    #[test]
+    fn colour_does_not_count_towards_the_width() {
+        assert_eq!(visible_width("\u{1b}[1mfamily\u{1b}[0m x"), 8);
     }
 }

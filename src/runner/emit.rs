@@ -32,6 +32,7 @@ impl<'v, R: Record + 'static> Emitter<'v, R> {
                 let options = render::Options {
                     color: ctx.color,
                     elapsed: ctx.resolver.elapsed,
+                    width: render::terminal_width(),
                 };
                 render::sink_with::<R>(format, out, options)
             }

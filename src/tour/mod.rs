@@ -8,8 +8,8 @@ use anyhow::Context;
 use clap::Args;
 
 use crate::calls::Lookup;
-use crate::model::{Answer, Fatal, Outcome};
-use crate::render::Format;
+use crate::model::{Answer, Outcome};
+use crate::render::{terminal_width, wrap_hanging};
 use crate::runner::{Ctx, Run};
 use crate::text::pyrepr::str_repr;
 
@@ -93,26 +93,44 @@ struct Lab {
     connection: Option<TcpStream>,
 }
 
-/// The text of one step as the tour shows it.
-fn show(number: usize, step: &Step, outcome: &Shown) -> String {
+/// The text of one step as the tour shows it, each line wrapped at `width` under its label.
+fn show(number: usize, step: &Step, outcome: &Shown, width: usize) -> String {
     let total = STEPS.len();
     let mut text = format!("== Step {number}/{total}: {} ==\n", step.title);
+    let python = |prompt: &str, line: &str| {
+        // A statement's indentation is part of it: the block's lines keep theirs.
+        let body = line.trim_start();
+        let indent = &line[..line.len() - body.len()];
+        let first = format!("Python  {prompt} {indent}");
+        let rest = " ".repeat(first.len() + 4);
+        wrap_hanging(&first, &rest, body, width)
+    };
     for line in step.setup {
         // An indented line continues a block, as the REPL's `...` prompt shows.
         let prompt = if line.starts_with(' ') { "..." } else { ">>>" };
-        text.push_str(&format!("Python  {prompt} {line}\n"));
+        text.push_str(&python(prompt, line));
     }
-    text.push_str(&format!("Python  >>> {}\n", step.python));
-    text.push_str(&format!("C       {}\n", outcome.c));
+    text.push_str(&python(">>>", step.python));
+    text.push_str(&wrap_hanging("C       ", CONTINUED, &outcome.c, width));
     match &outcome.result {
-        Ok(repr) => text.push_str(&format!("Result  {repr}\n")),
-        Err(error) => text.push_str(&format!(
-            "Result  {error}\n        (this step failed on this machine; the tour goes on)\n"
-        )),
+        Ok(repr) => text.push_str(&wrap_hanging("Result  ", CONTINUED, repr, width)),
+        Err(error) => {
+            text.push_str(&wrap_hanging("Result  ", CONTINUED, error, width));
+            text.push_str(&wrap_hanging(
+                CONTINUED,
+                CONTINUED,
+                "(this step failed on this machine; the tour goes on)",
+                width,
+            ));
+        }
     }
-    text.push_str(&format!("Notice  {}\n\n", step.notice));
+    text.push_str(&wrap_hanging("Notice  ", CONTINUED, step.notice, width));
+    text.push('\n');
     text
 }
+
+/// Where a wrapped line of a step goes on: under the text, past the labels.
+const CONTINUED: &str = "        ";
 
 /// The steps as a Python 3 program that makes the same calls and prints what the tour prints.
 fn script() -> String {
@@ -153,28 +171,21 @@ fn script() -> String {
     text
 }
 
-/// Wait for Enter; end of input means nobody is there to press it, so the tour goes on.
-fn pause(input: &mut impl BufRead) -> io::Result<bool> {
-    let mut stderr = io::stderr().lock();
-    write!(stderr, "[Enter for the next step] ")?;
-    stderr.flush()?;
+/// Wait for Enter, prompting on `prompt` (stderr, so stdout stays the tour's text); end of
+/// input means nobody is there to press it, so the tour goes on.
+fn pause(input: &mut impl BufRead, prompt: &mut impl Write) -> io::Result<bool> {
+    write!(prompt, "[Enter for the next step] ")?;
+    prompt.flush()?;
     let mut line = String::new();
     let more = input.read_line(&mut line)? > 0;
     if !more {
-        writeln!(stderr)?;
+        writeln!(prompt)?;
     }
     Ok(more)
 }
 
 impl Run for TourArgs {
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Outcome> {
-        if ctx.format != Format::Table {
-            return Err(Fatal::new(
-                Outcome::Usage,
-                "tour prints text only; --script gives the same steps as Python",
-            )
-            .into());
-        }
+    fn run(&self, _ctx: &Ctx) -> anyhow::Result<Outcome> {
         let stdout = io::stdout();
         let mut out = stdout.lock();
         if self.script {
@@ -187,15 +198,17 @@ impl Run for TourArgs {
         let mut input = stdin.lock();
         let mut waiting = self.pause;
         let mut lab = Lab::default();
+        let width = terminal_width();
         let mut worst = Outcome::Success;
         for (i, step) in STEPS.iter().enumerate() {
             let outcome = (step.run)(&mut lab);
             worst = worst.max(outcome.exit);
-            out.write_all(show(i + 1, step, &outcome).as_bytes())
+            out.write_all(show(i + 1, step, &outcome, width).as_bytes())
                 .context("writing output")?;
             out.flush().context("writing output")?;
             if waiting && i + 1 < STEPS.len() {
-                waiting = pause(&mut input).context("reading standard input")?;
+                waiting = pause(&mut input, &mut io::stderr().lock())
+                    .context("reading standard input")?;
             }
         }
         Ok(worst)
@@ -208,10 +221,13 @@ mod tests {
 
     #[test]
     fn pause_goes_on_at_end_of_input() {
+        let mut prompts = Vec::new();
         let mut empty: &[u8] = b"";
-        assert!(!pause(&mut empty).unwrap());
+        assert!(!pause(&mut empty, &mut prompts).unwrap());
         let mut enter: &[u8] = b"\n";
-        assert!(pause(&mut enter).unwrap());
+        assert!(pause(&mut enter, &mut prompts).unwrap());
+        let prompts = String::from_utf8(prompts).unwrap();
+        assert_eq!(prompts.matches("[Enter for the next step]").count(), 2);
     }
 
     #[test]
@@ -221,7 +237,7 @@ mod tests {
             result: Err("OSError: service/proto not found".to_string()),
             exit: Outcome::NotFound,
         };
-        let text = show(1, &STEPS[0], &outcome);
+        let text = show(1, &STEPS[0], &outcome, 80);
         assert!(text.contains("Result  OSError: service/proto not found\n"));
         assert!(text.contains("failed on this machine; the tour goes on"));
     }

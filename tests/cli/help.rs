@@ -22,6 +22,8 @@ fn listed_subcommands() -> Vec<String> {
         .skip_while(|line| *line != "Commands:")
         .skip(1)
         .take_while(|line| !line.trim().is_empty())
+        // A description wrapped to the next line is indented past the names.
+        .filter(|line| !line.starts_with("   "))
         .filter_map(|line| line.split_whitespace().next())
         .map(str::to_string)
         .collect()
@@ -198,4 +200,166 @@ fn the_examples_in_help_run() {
             assert!(!run.stdout.is_empty(), "`{command}` prints nothing");
         }
     }
+}
+
+/// The options a subcommand's `--help` lists under `heading`.
+fn options_under(text: &str, heading: &str) -> Vec<String> {
+    text.lines()
+        .skip_while(|line| *line != format!("{heading}:"))
+        .skip(1)
+        .take_while(|line| !line.is_empty() && line.starts_with(' '))
+        .filter(|line| line.trim_start().starts_with('-'))
+        .filter_map(|line| line.split_whitespace().find(|w| w.starts_with("--")))
+        .map(|w| w.trim_end_matches(',').to_string())
+        .collect()
+}
+
+#[test]
+fn help_fits_80_columns_everywhere() {
+    let mut pages = vec![vec!["--help".to_string()], vec!["-h".to_string()]];
+    for sub in common::subcommands() {
+        pages.push(vec![sub.clone(), "--help".to_string()]);
+        pages.push(vec![sub.clone(), "-h".to_string()]);
+    }
+    for args in pages {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        // `sockscope` pins COLUMNS=80; `run` leaves it out: into a pipe the width is 80 too.
+        for text in [help(&args), run(&args).stdout] {
+            for line in text.lines() {
+                assert!(
+                    line.chars().count() <= 80,
+                    "{args:?}: {} columns: {line}",
+                    line.chars().count()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn options_are_grouped_under_headings_in_one_order() {
+    for sub in common::subcommands() {
+        let text = help(&[&sub, "--help"]);
+        let headings: Vec<&str> = text
+            .lines()
+            .filter(|line| {
+                ["Arguments:", "Options:", "Output:", "Resolver:", "Batch:"].contains(line)
+            })
+            .collect();
+        let order = ["Arguments:", "Options:", "Output:", "Resolver:", "Batch:"];
+        let mut expected: Vec<&str> = order.to_vec();
+        expected.retain(|h| headings.contains(h));
+        assert_eq!(headings, expected, "{sub}");
+    }
+    let addrinfo = help(&["addrinfo", "-h"]);
+    assert_eq!(
+        options_under(&addrinfo, "Output"),
+        ["--format", "--json", "--color", "--explain"]
+    );
+    assert_eq!(
+        options_under(&addrinfo, "Resolver"),
+        ["--timeout", "--elapsed"]
+    );
+    assert_eq!(
+        options_under(&addrinfo, "Batch"),
+        ["--file", "--jobs", "--unordered", "--stats"]
+    );
+    let options = options_under(&addrinfo, "Options");
+    for own in ["--service", "--family", "--type", "--proto", "--flags"] {
+        assert!(options.contains(&own.to_string()), "{own}: {options:?}");
+    }
+}
+
+#[test]
+fn subcommands_show_only_the_options_they_honour() {
+    for sub in ["completions", "man", "tour"] {
+        let text = help(&[sub, "--help"]);
+        for option in ["--format", "--json", "--color", "--explain", "--timeout"] {
+            assert!(!text.contains(option), "{sub} shows {option}");
+        }
+        // ... and refuses them as clap refuses any unknown option.
+        let args: Vec<&str> = match sub {
+            "completions" => vec![sub, "bash", "--json"],
+            _ => vec![sub, "--json"],
+        };
+        let out = run(&args);
+        assert_eq!(out.code, 2, "{args:?}");
+        assert!(
+            out.stderr.contains("unexpected argument '--json'"),
+            "{}",
+            out.stderr
+        );
+    }
+    // Every resolver subcommand takes --timeout, the protocol lookups included.
+    for sub in [
+        "servbyname",
+        "servbyport",
+        "hostname",
+        "hostbyname",
+        "addrinfo",
+        "nameinfo",
+        "hostbyaddr",
+        "protobyname",
+        "protobynumber",
+    ] {
+        assert!(common::has_option(sub, "timeout"), "{sub} lacks --timeout");
+    }
+    let proto = run(["protobyname", "tcp", "--timeout", "2", "--json"]);
+    assert_eq!(proto.code, 0, "{}", proto.stderr);
+    assert_eq!(proto.json()[0]["number"], 6);
+}
+
+#[test]
+fn conflicting_output_options_are_a_usage_error() {
+    let out = run(["servbyname", "ssh", "--json", "--format", "table"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        out.stderr,
+        "sockscope: the argument '--json' cannot be used with '--format <FORMAT>' (try --help)\n"
+    );
+}
+
+#[test]
+fn bare_sockscope_prints_the_usage_and_the_subcommands() {
+    let out = run::<[&str; 0], &str>([]);
+    // clap's arg_required_else_help: the whole help, on stderr, as a usage error.
+    assert_eq!(out.code, 2);
+    assert!(out.stdout.is_empty());
+    assert!(
+        out.stderr.contains("Usage: sockscope <COMMAND>"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("Commands:"), "{}", out.stderr);
+    for sub in common::subcommands() {
+        assert!(out.stderr.contains(&format!("  {sub} ")), "{sub}");
+    }
+    // Anything typed without a subcommand is a mistake of one line.
+    let dashes = run(["--"]);
+    assert_eq!(dashes.code, 2);
+    assert_eq!(
+        dashes.stderr,
+        "sockscope: a subcommand is required (try --help)
+"
+    );
+}
+
+#[test]
+fn keys_missing_with_stdin_not_a_terminal_say_how_to_read_them() {
+    let out = common::run_with_input(["servbyname"], "ssh\n");
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr,
+        "sockscope: the following required arguments were not provided: <KEY[/PROTO]>...; \
+         to read keys from standard input, give `-` as the key (try --help)\n"
+    );
+    // The hint is right: `-` reads them.
+    let read = common::run_with_input(["servbyname", "-", "--format", "plain"], "ssh\n");
+    assert_eq!(read.code, 0, "{}", read.stderr);
+    assert_eq!(read.stdout, "ssh\tssh\t\t22\ttcp\n");
+    // A subcommand without `-` gets no such hint.
+    let connect = common::run_with_input(["connect"], "x\n");
+    assert_eq!(connect.code, 2);
+    assert!(!connect.stderr.contains("give `-`"), "{}", connect.stderr);
 }

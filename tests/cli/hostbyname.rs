@@ -1,7 +1,7 @@
 //! `hostbyname` and `hostbyname --ex` against python3, and their `--explain` pinned.
 
 use crate::common::reference::{case, check};
-use crate::common::{json, python_json};
+use crate::common::{self, json, python_json};
 
 #[test]
 fn hostbyname_matches_python() {
@@ -76,4 +76,36 @@ crate::explain! {
 
 crate::explain_json! {
     json_hostbyname_ex: "hostbyname --ex localhost",
+}
+
+#[test]
+fn a_numeric_ipv6_address_gets_pythons_message_and_a_note() {
+    // What python3 itself prints for the same call.
+    let python = crate::common::python_stdout(
+        "import socket, traceback\ntry:\n    socket.gethostbyname('::1')\nexcept Exception as e:\n    \
+         print(traceback.format_exception_only(e)[-1].rstrip())",
+    );
+    assert_eq!(
+        python.trim_end(),
+        "socket.gaierror: [Errno -9] Address family for hostname not supported"
+    );
+    for args in [&["hostbyname", "::1"][..], &["hostbyname", "--ex", "::1"]] {
+        let run = common::run(args);
+        assert_eq!(run.code, 1, "{args:?}");
+        assert_eq!(
+            run.stderr,
+            format!(
+                "sockscope: hostbyname: ::1: Address family for hostname not supported: a numeric \
+                 AF_INET6 address, and this call asks for AF_INET only (EAI_ADDRFAMILY)\n"
+            ),
+            "{args:?}"
+        );
+        assert!(!run.stderr.contains("name exists"), "{}", run.stderr);
+    }
+    let shown = common::run(["hostbyname", "::1", "--format", "python"]);
+    assert_eq!(shown.stdout.trim_end(), python.trim_end());
+    let (records, _) = common::json(["hostbyname", "::1", "--explain"]);
+    let notes = records[0]["call"]["notes"].to_string();
+    assert!(notes.contains("IPv4 only"), "{notes}");
+    assert!(notes.contains("sockscope addrinfo ::1"), "{notes}");
 }

@@ -31,6 +31,7 @@ mod why;
 
 // Rooms for what spans subcommands.
 mod batch;
+mod fit;
 mod help;
 mod output;
 mod roundtrip;

@@ -459,9 +459,9 @@ const ESC: char = '\u{1b}';
 #[test]
 fn color_always_colours_tables_and_never_json() {
     let run = common::run([
+        "addrinfo",
         "--color",
         "always",
-        "addrinfo",
         "127.0.0.1",
         "80",
         "-t",
@@ -492,7 +492,7 @@ fn color_always_colours_tables_and_never_json() {
 
 #[test]
 fn color_always_colours_the_error_code_on_stderr_too() {
-    let run = common::run(["--color", "always", "protobyname", "nosuch"]);
+    let run = common::run(["protobyname", "--color", "always", "nosuch"]);
     assert_eq!(run.code, 1);
     assert!(
         run.stderr.contains("\u{1b}[1m\u{1b}[31mNOT_FOUND"),
@@ -505,7 +505,7 @@ fn color_always_colours_the_error_code_on_stderr_too() {
     );
     for args in [
         vec!["protobyname", "nosuch"],
-        vec!["--color", "never", "protobyname", "nosuch"],
+        vec!["protobyname", "--color", "never", "nosuch"],
     ] {
         let run = common::run(&args);
         assert!(!run.stderr.contains(ESC), "{args:?}: {}", run.stderr);
@@ -517,8 +517,8 @@ fn color_is_off_when_piped_or_asked_not_to() {
     // The tests' stdout is a pipe, so auto means no colour.
     for args in [
         vec!["protobyname", "tcp"],
-        vec!["--color", "never", "protobyname", "tcp"],
-        vec!["--color", "auto", "protobyname", "tcp"],
+        vec!["protobyname", "--color", "never", "tcp"],
+        vec!["protobyname", "--color", "auto", "tcp"],
     ] {
         let run = common::run(&args);
         assert!(!run.stdout.contains(ESC), "{args:?}: {}", run.stdout);

@@ -4,12 +4,25 @@ use crate::common;
 
 const STEPS: usize = 16;
 
-/// The `Result` line of each step, in order.
-fn results(stdout: &str) -> Vec<&str> {
-    stdout
-        .lines()
-        .filter_map(|l| l.strip_prefix("Result  "))
-        .collect()
+/// The `Result` of each step, in order, its wrapped lines joined again (the tour wraps
+/// between words, at single spaces).
+fn results(stdout: &str) -> Vec<String> {
+    let mut results: Vec<String> = Vec::new();
+    let mut in_result = false;
+    for line in stdout.lines() {
+        if let Some(result) = line.strip_prefix("Result  ") {
+            results.push(result.to_string());
+            in_result = true;
+        } else if let (true, Some(more)) = (in_result, line.strip_prefix("        ")) {
+            if let Some(last) = results.last_mut() {
+                last.push(' ');
+                last.push_str(more);
+            }
+        } else {
+            in_result = false;
+        }
+    }
+    results
 }
 
 #[test]

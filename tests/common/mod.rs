@@ -142,15 +142,34 @@ where
     finish(output)
 }
 
-/// Run sockscope with `--json` put first and return the records, asserting nothing else.
+/// Run sockscope with its stdout on /dev/full, where every write fails with ENOSPC.
+pub fn run_to_full(args: &[&str]) -> Run {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let output = Command::new(bin())
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(full)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("sockscope runs");
+    finish(output)
+}
+
+/// Run sockscope with `--json` put right after the subcommand and return the records,
+/// asserting nothing else.
 pub fn json<I, S>(args: I) -> (Vec<serde_json::Value>, Run)
 where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    // First, so that a `--` among the arguments cannot turn it into a key.
-    let mut all: Vec<std::ffi::OsString> = vec!["--json".into()];
-    all.extend(args.into_iter().map(|a| a.as_ref().to_owned()));
+    // Before the other arguments, so that a `--` among them cannot turn it into a key.
+    let mut args = args.into_iter().map(|a| a.as_ref().to_owned());
+    let mut all: Vec<std::ffi::OsString> = args.next().into_iter().collect();
+    all.push("--json".into());
+    all.extend(args);
     let run = run(all);
     (run.json(), run)
 }

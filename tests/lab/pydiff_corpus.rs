@@ -210,6 +210,15 @@ fn protobyname() -> Vec<Case> {
 
 /// Host names and addresses of every kind, ASCII only (IDNA is pinned elsewhere).
 const HOSTS: &[&str] = &[
+    // Through Python's idna codec: width and case folded, soft hyphen dropped, punycode, and
+    // the labels it refuses.
+    "ｌｏｃａｌｈｏｓｔ",
+    "LOCALHOST",
+    "bücher.lab.test",
+    "soft\u{ad}hyphen.lab.test",
+    "😀.lab.test",
+    "a..b",
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.lab.test",
     "localhost",
     "localhost.",
     "",

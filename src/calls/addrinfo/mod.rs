@@ -63,10 +63,10 @@ pub struct AddrInfoArgs {
     pub flags: i128,
 
     #[command(flatten)]
-    pub batch: BatchArgs,
+    pub resolver: ResolverArgs,
 
     #[command(flatten)]
-    pub resolver: ResolverArgs,
+    pub batch: BatchArgs,
 }
 
 impl AddrInfoArgs {

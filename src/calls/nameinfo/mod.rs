@@ -43,10 +43,10 @@ pub struct NameInfoArgs {
     pub scope_id: Option<String>,
 
     #[command(flatten)]
-    pub batch: BatchArgs,
+    pub resolver: ResolverArgs,
 
     #[command(flatten)]
-    pub resolver: ResolverArgs,
+    pub batch: BatchArgs,
 }
 
 impl NameInfoArgs {

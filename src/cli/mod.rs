@@ -1,6 +1,9 @@
 //! The command line: clap definitions whose `///` comments are the help text.
 
-use clap::{Args, Parser, Subcommand};
+mod output;
+mod text;
+
+use clap::{Parser, Subcommand};
 
 use crate::calls::addrinfo::AddrInfoArgs;
 use crate::calls::constants::ConstantsArgs;
@@ -15,63 +18,37 @@ use crate::calls::protobyname::ProtoArgs;
 use crate::calls::protobynumber::ProtoNumberArgs;
 use crate::calls::servbyname::ServArgs;
 use crate::docs::{CompletionsArgs, ManArgs};
-use crate::render::Format;
-use crate::render::color::ColorChoice;
 use crate::tour::TourArgs;
 use crate::why::WhyArgs;
 
-/// Text for `--help` and the README: keep the three in step with the binary's exit codes.
-pub const EXIT_CODES_HELP: &str = "\
-Exit codes:
-  0  every key answered
-  1  at least one key not found (EAI_NONAME, EAI_NODATA, no such service, port or constant)
-  2  usage error or bad input (nothing was passed to libc for it)
-  3  temporary failure (EAI_AGAIN, TRY_AGAIN, TIMEOUT, a connection timing out): retrying may help
-  4  any other system failure (EAI_FAIL, EAI_SYSTEM, errno, I/O)
-When some keys succeed and others fail, the successes are printed and the exit code is the
-highest among the failures.";
+pub use output::{OutputArgs, With};
+pub use text::{EXAMPLES, EXIT_CODES, EXIT_CODES_HELP, EXIT_NOTE};
 
 /// Show what the resolver and socket layer answer, as CPython's socket module sees it.
 ///
 /// Each subcommand makes one libc call (the one Python's `socket` module makes for the
-/// same function) and prints the answer as a table, JSON or JSON lines.
+/// same function) and prints the answer as a table, plain fields, JSON or JSON lines.
 #[derive(Debug, Parser)]
-#[command(name = "sockscope", version, after_help = top_help())]
+#[command(
+    name = "sockscope",
+    version,
+    after_help = top_help(),
+    arg_required_else_help = true,
+    term_width = help_width()
+)]
 pub struct Cli {
-    #[command(flatten)]
-    pub output: OutputArgs,
-
     #[command(subcommand)]
     pub command: Command,
 }
 
-fn top_help() -> String {
-    format!(
-        "Examples:\n  sockscope addrinfo localhost http\n  sockscope servbyname ssh http/tcp --json\n  \
-         sockscope constants AF_ --value 10\n\n{EXIT_CODES_HELP}"
-    )
+/// Help wraps to the terminal (`COLUMNS`, else the terminal's width, else 80 when printed into
+/// a pipe or file), but not beyond 100 columns, where lines get too long to read.
+fn help_width() -> usize {
+    crate::render::terminal_width().min(100)
 }
 
-/// Options every subcommand takes.
-#[derive(Debug, Args)]
-pub struct OutputArgs {
-    /// Output format
-    #[arg(long, value_enum, global = true, default_value_t = Format::Table)]
-    pub format: Format,
-
-    /// Short for --format json
-    #[arg(long, global = true)]
-    pub json: bool,
-
-    /// Colour in tables and error lines (never in JSON): auto (only on a terminal, and not when
-    /// NO_COLOR is set), always, never
-    #[arg(long, value_enum, global = true, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-
-    /// Show each call: the C call with its arguments, the Python line that makes the same
-    /// call, and notes on the result (above a table; a `call` object in JSON)
-    #[arg(long, global = true)]
-    pub explain: bool,
+fn top_help() -> String {
+    format!("Examples:\n{EXAMPLES}\n\n{EXIT_CODES_HELP}")
 }
 
 impl Cli {
@@ -114,10 +91,29 @@ impl Command {
     }
 }
 
-impl OutputArgs {
-    /// The format asked for; `--json` wins because it is the more specific spelling.
-    pub fn format(&self) -> Format {
-        if self.json { Format::Json } else { self.format }
+impl Command {
+    /// The output options, for the subcommands that print records; `None` for those that take
+    /// none (`completions`, `man`, `tour`), which print their own text.
+    pub fn output(&self) -> Option<&OutputArgs> {
+        match self {
+            Command::ServByName(with) | Command::ServByPort(with) => Some(&with.output),
+            Command::Hostname(with) => Some(&with.output),
+            Command::HostByName(with) => Some(&with.output),
+            Command::AddrInfo(with) => Some(&with.output),
+            Command::Constants(with) => Some(&with.output),
+            Command::NameInfo(with) => Some(&with.output),
+            Command::HostByAddr(with) => Some(&with.output),
+            Command::ProtoByName(with) => Some(&with.output),
+            Command::ProtoByNumber(with) => Some(&with.output),
+            Command::Socket(with) => Some(&with.output),
+            Command::Connect(with) => Some(&with.output),
+            Command::Serve(with) => Some(&with.output),
+            Command::Fqdn(with) => Some(&with.output),
+            Command::Interfaces(with) => Some(&with.output),
+            Command::Inet(with) => Some(&with.output),
+            Command::Why(with) => Some(&with.output),
+            Command::Completions(_) | Command::Man(_) | Command::Tour(_) => None,
+        }
     }
 }
 
@@ -132,7 +128,7 @@ Examples:
   sockscope servbyname domain/udp     # socket.getservbyname('domain', 'udp')
   sockscope servbyname http https -p tcp --json"
     )]
-    ServByName(ServArgs),
+    ServByName(With<ServArgs>),
 
     /// Look up services by port: getservbyport(3), like socket.getservbyport(port, proto)
     #[command(
@@ -140,10 +136,10 @@ Examples:
         after_help = "\
 Examples:
   sockscope servbyport 80             # socket.getservbyport(80)
-  sockscope servbyport 53/udp 22      # socket.getservbyport(53, 'udp'), then port 22
+  sockscope servbyport 53/udp 22      # getservbyport(53, 'udp'), then port 22
   sockscope servbyport 443 -p tcp --format jsonl"
     )]
-    ServByPort(ServArgs),
+    ServByPort(With<ServArgs>),
 
     /// This machine's host name: gethostname(3), like socket.gethostname()
     #[command(
@@ -152,9 +148,9 @@ Examples:
 Examples:
   sockscope hostname                  # socket.gethostname()
   sockscope hostname --fqdn           # the canonical name, like `hostname -f`
-  sockscope hostname --addresses      # socket.gethostbyname(socket.gethostname()) and more"
+  sockscope hostname --addresses      # gethostbyname(gethostname()) and more"
     )]
-    Hostname(HostnameArgs),
+    Hostname(With<HostnameArgs>),
 
     /// IPv4 address of host names, like socket.gethostbyname(name) (or gethostbyname_ex with --ex)
     #[command(
@@ -165,22 +161,22 @@ Examples:
   sockscope hostbyname --ex localhost # socket.gethostbyname_ex('localhost')
   sockscope hostbyname 127.0.0.1 localhost --json"
     )]
-    HostByName(HostByNameArgs),
+    HostByName(With<HostByNameArgs>),
 
     /// Resolve a host and service: getaddrinfo(3), like socket.getaddrinfo(host, port, ...)
     #[command(
         name = "addrinfo",
         after_help = "\
-HOST and SERVICE may each be left out, which passes NULL to getaddrinfo (Python's None):
-give only HOST to resolve without a service (ports are 0), or give `--service SERVICE`
+HOST and SERVICE may each be left out, which passes NULL to getaddrinfo (Python's None): \
+give only HOST to resolve without a service (ports are 0), or give `--service SERVICE` \
 without HOST to ask for the local or wildcard address (with --flags passive).
 
 Examples:
   sockscope addrinfo localhost http   # socket.getaddrinfo('localhost', 'http')
   sockscope addrinfo ::1 80 -t stream --flags numerichost --json
-  sockscope addrinfo --service 8080 --flags passive   # getaddrinfo(None, 8080, flags=AI_PASSIVE)"
+  sockscope addrinfo --service 8080 --flags passive   # AI_PASSIVE, host None"
     )]
-    AddrInfo(AddrInfoArgs),
+    AddrInfo(With<AddrInfoArgs>),
 
     /// Socket constants and their values on this platform, like {getattr(socket, n): n ...}
     #[command(
@@ -188,17 +184,17 @@ Examples:
         after_help = "\
 Examples:
   sockscope constants                 # every group sockscope knows
-  sockscope constants AF_ SOCK_       # names starting with AF_ or SOCK_ (case-sensitive)
+  sockscope constants AF_ SOCK_       # names starting with AF_ or SOCK_, as typed
   sockscope constants AF --value 10   # which address family is 10?"
     )]
-    Constants(ConstantsArgs),
+    Constants(With<ConstantsArgs>),
 
     /// Host name and service of a numeric address: getnameinfo(3), like socket.getnameinfo((address, port), flags)
     #[command(
         name = "nameinfo",
         after_help = "\
-ADDRESS must be numeric (CPython passes it to getaddrinfo with AI_NUMERICHOST first);
-PORT is 0 when left out. As with Python's 2-tuple, a %zone on an IPv6 address is dropped:
+ADDRESS must be numeric (CPython passes it to getaddrinfo with AI_NUMERICHOST first); \
+PORT is 0 when left out. As with Python's 2-tuple, a %zone on an IPv6 address is dropped: \
 give --scope-id (and --flowinfo) to ask like Python's 4-tuple (address, port, flowinfo, scope_id).
 
 Examples:
@@ -206,22 +202,22 @@ Examples:
   sockscope nameinfo ::1 53 --flags numerichost,dgram
   sockscope nameinfo 127.0.0.1 22 --flags namereqd --json"
     )]
-    NameInfo(NameInfoArgs),
+    NameInfo(With<NameInfoArgs>),
 
     /// Host entries of addresses: gethostbyaddr_r(3), like socket.gethostbyaddr(address)
     #[command(
         name = "hostbyaddr",
         after_help = "\
-Like Python, a host name is accepted too: it is resolved first (the first address getaddrinfo
-gives), and that address is looked up. A key of dotted digits, or with a colon, that is not a
+Like Python, a host name is accepted too: it is resolved first (the first address getaddrinfo \
+gives), and that address is looked up. A key of dotted digits, or with a colon, that is not a \
 valid address is bad input (exit 2).
 
 Examples:
   sockscope hostbyaddr 127.0.0.1      # socket.gethostbyaddr('127.0.0.1')
-  sockscope hostbyaddr 127.0.0.1 127.1 --json   # 127.1 is 127.0.0.1 to inet_aton
-  sockscope hostbyaddr localhost      # resolves localhost, then looks up its address"
+  sockscope hostbyaddr 127.0.0.1 127.1 --json  # 127.1 is 127.0.0.1 to inet_aton
+  sockscope hostbyaddr localhost      # resolves it, then looks up its address"
     )]
-    HostByAddr(HostByAddrArgs),
+    HostByAddr(With<HostByAddrArgs>),
 
     /// Protocol entries by name: getprotobyname_r(3), like socket.getprotobyname(name)
     #[command(
@@ -234,7 +230,7 @@ Examples:
   sockscope protobyname tcp udp icmp
   sockscope protobyname ipv6-icmp --format jsonl"
     )]
-    ProtoByName(ProtoArgs),
+    ProtoByName(With<ProtoArgs>),
 
     /// Protocol entries by number: getprotobynumber_r(3) (Python's socket module has no such call)
     #[command(
@@ -245,7 +241,7 @@ Examples:
   sockscope protobynumber 1 6 17 58
   sockscope protobynumber 41 --json"
     )]
-    ProtoByNumber(ProtoNumberArgs),
+    ProtoByNumber(With<ProtoNumberArgs>),
 
     /// Fully qualified names of hosts: CPython's socket.getfqdn(name), built on gethostbyaddr
     #[command(
@@ -260,7 +256,7 @@ Examples:
   sockscope fqdn localhost            # socket.getfqdn('localhost')
   sockscope fqdn 127.0.0.1 --explain"
     )]
-    Fqdn(FqdnArgs),
+    Fqdn(With<FqdnArgs>),
 
     /// Network interfaces: if_nameindex(3) with getifaddrs' flags, MTU and addresses
     #[command(
@@ -275,7 +271,7 @@ Examples:
   sockscope interfaces lo             # socket.if_nametoindex('lo')
   sockscope interfaces 1 --json       # socket.if_indextoname(1)"
     )]
-    Interfaces(InterfacesArgs),
+    Interfaces(With<InterfacesArgs>),
 
     /// Addresses as packed bytes and back: inet_aton/inet_pton and inet_ntoa/inet_ntop
     #[command(
@@ -289,7 +285,7 @@ Examples:
   sockscope inet -f inet6 ::1         # socket.inet_pton(socket.AF_INET6, '::1')
   sockscope inet --packed 7f000001    # socket.inet_ntoa(bytes.fromhex('7f000001'))"
     )]
-    Inet(InetArgs),
+    Inet(With<InetArgs>),
 
     /// Print a shell completion script (clap_complete) to stdout
     #[command(
@@ -297,35 +293,36 @@ Examples:
         after_help = "\
 Examples:
   sockscope completions bash > ~/.local/share/bash-completion/completions/sockscope
-  sockscope completions zsh > ~/.zfunc/_sockscope     # with fpath+=~/.zfunc in ~/.zshrc
+  sockscope completions zsh > ~/.zfunc/_sockscope  # fpath+=~/.zfunc in ~/.zshrc
   sockscope completions fish > ~/.config/fish/completions/sockscope.fish"
     )]
     Completions(CompletionsArgs),
 
-    /// Print the man page (roff, from the same definitions as --help) to stdout, or write one per subcommand
+    /// Print the man page (roff, from the same definitions as --help): every subcommand on one page
     #[command(
         name = "man",
         after_help = "\
 Examples:
   sockscope man | man -l -            # read it now
   sockscope man > ~/.local/share/man/man1/sockscope.1
-  sockscope man --dir ~/.local/share/man/man1   # sockscope.1 and sockscope-SUBCOMMAND.1"
+  sockscope man --dir ~/.local/share/man/man1   # creates the directory"
     )]
     Man(ManArgs),
 
-    /// The sockets lecture, live: each of its calls on this machine, with the Python line, the C call, the result and what to notice
+    /// The sockets lecture, live: each call with its Python line, C call, result and what to notice
     #[command(
         name = "tour",
         after_help = "\
-Steps: getservbyname, getservbyport, gethostname, gethostbyname(gethostname()),
-gethostbyname_ex, a socket's family/type/proto, the AF_/SOCK_/IPPROTO_ constants,
-getaddrinfo, then a server on 127.0.0.1 and a client talking to it. Nothing leaves this
-machine. A step that fails here says so and the tour goes on.
+Steps: getservbyname, getservbyport, gethostname, gethostbyname(gethostname()), \
+gethostbyname_ex, a socket's family/type/proto, the AF_/SOCK_/IPPROTO_ constants, \
+getaddrinfo, then a server on 127.0.0.1 and a client talking to it. Nothing leaves this \
+machine. A step that fails here says so and the tour goes on. Every step shows its Python \
+line, the C call and the result, so it needs no explain option; --script is its Python form.
 
 Examples:
   sockscope tour                      # every step, one after the other
-  sockscope tour --pause              # wait for Enter between steps, for projecting in class
-  sockscope tour --script > tour.py && python3 tour.py   # the same steps, made by Python"
+  sockscope tour --pause              # wait for Enter between steps (in class)
+  sockscope tour --script > tour.py && python3 tour.py   # the same in Python"
     )]
     Tour(TourArgs),
 
@@ -338,7 +335,7 @@ Examples:
   sockscope socket -6 -t dgram        # socket.socket(AF_INET6, SOCK_DGRAM)
   sockscope socket --format python    # <socket.socket fd=3, family=2, ...>"
     )]
-    Socket(crate::net::args::SocketArgs),
+    Socket(With<crate::net::args::SocketArgs>),
 
     /// Connect to a server, send a request and read the whole reply: like the lecture's client
     #[command(
@@ -369,15 +366,15 @@ Examples:
   sockscope connect '[::1]' 50000 --send 'hello\\r\\n' --json
   sockscope connect localhost 22      # connect, read the banner, exit 0"
     )]
-    Connect(crate::net::args::ConnectArgs),
+    Connect(With<crate::net::args::ConnectArgs>),
 
     /// Be the lecture's server: bind, listen, accept, recv, reply (or echo), close; one event per line
     #[command(
         name = "serve",
         after_help = "\
 Examples:
-  sockscope serve 50000                # on 127.0.0.1:50000, answers \"message received\"
-  sockscope serve 0 --echo --format jsonl    # port 0: the kernel picks one, see `listening`
+  sockscope serve 50000                # 127.0.0.1:50000, answers \"message received\"
+  sockscope serve 0 --echo --format jsonl   # the kernel picks the port
   sockscope serve [::1]:50000 --reply 'HTTP/1.0 200 OK\\r\\n\\r\\nhi\\n' --once
 
 Ctrl-C (SIGINT), SIGTERM or SIGHUP stops accepting, closes every connection,
@@ -385,7 +382,7 @@ prints the summary and exits 130, 143 or 129 (128 + the signal). A closed
 stdout (`| head -1`) stops it at once, with the summary on stderr and the exit
 code of the worst failure seen (0 if none)."
     )]
-    Serve(crate::net::args::ServeArgs),
+    Serve(With<crate::net::args::ServeArgs>),
 
     /// Explain a getaddrinfo answer step by step, and check the explanation against it
     #[command(
@@ -404,42 +401,8 @@ Examples:
   sockscope why 127.1 --json          # a numeric host: no name service is asked
   sockscope why localhost -t stream --flags addrconfig"
     )]
-    Why(WhyArgs),
+    Why(With<WhyArgs>),
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use clap::CommandFactory;
-
-    #[test]
-    fn cli_definition_is_consistent() {
-        Cli::command().debug_assert();
-    }
-
-    /// Error lines name the subcommand by `Command::name`: it must be the name it is typed as.
-    #[test]
-    fn every_subcommand_knows_its_own_name() {
-        let command = Cli::command();
-        let mut seen = 0;
-        for sub in command.get_subcommands() {
-            let name = sub.get_name();
-            if name == "help" {
-                continue;
-            }
-            // A value for every positional argument: the first allowed one, or a number.
-            let mut argv = vec!["sockscope".to_string(), name.to_string()];
-            for arg in sub.get_arguments().filter(|a| a.is_positional()) {
-                let value = arg
-                    .get_possible_values()
-                    .first()
-                    .map_or_else(|| "1".to_string(), |v| v.get_name().to_string());
-                argv.push(value);
-            }
-            let cli = Cli::parse_args(&argv).unwrap_or_else(|e| panic!("{argv:?}: {e}"));
-            assert_eq!(cli.command.name(), name);
-            seen += 1;
-        }
-        assert!(seen >= 16, "only {seen} subcommands");
-    }
-}
+mod tests;
