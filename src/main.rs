@@ -5,7 +5,7 @@ mod exit_codes;
 use std::io::{self, IsTerminal, Write};
 
 use clap::error::ErrorKind;
-use clap::{CommandFactory, Parser};
+use clap::CommandFactory;
 
 use sockscope::cli::Cli;
 use sockscope::model::{
@@ -17,7 +17,7 @@ use sockscope::text::printable;
 use crate::exit_codes::{exit_code, signal_exit_code};
 
 fn main() {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::parse_process() {
         Ok(cli) => cli,
         Err(err) => std::process::exit(exit_code(parse_error(&err))),
     };
