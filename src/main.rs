@@ -4,8 +4,8 @@ mod exit_codes;
 
 use std::io::{self, IsTerminal, Write};
 
-use clap::error::ErrorKind;
 use clap::CommandFactory;
+use clap::error::ErrorKind;
 
 use sockscope::cli::Cli;
 use sockscope::model::{
