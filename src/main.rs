@@ -3,6 +3,8 @@
 mod exit_codes;
 
 use std::io::{self, IsTerminal, Write};
+use std::os::fd::AsFd;
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
 
 use clap::CommandFactory;
 use clap::error::ErrorKind;
@@ -12,6 +14,7 @@ use sockscope::model::{
     Outcome,
     outcome::{interrupted_by, outcome_of},
 };
+use sockscope::runner::emit::OutputFailed;
 use sockscope::text::printable;
 
 use crate::exit_codes::{exit_code, signal_exit_code};
@@ -21,23 +24,14 @@ fn main() {
         Ok(cli) => cli,
         Err(err) => std::process::exit(exit_code(parse_error(&err))),
     };
-    let outcome = match sockscope::app::run(&cli.command) {
-        Ok(outcome) => outcome,
-        Err(err) if interrupted_by(&err).is_some() => {
-            // Its output is complete; the line and the code say which signal ended it.
-            let _ = writeln!(io::stderr().lock(), "sockscope: {err}");
-            let signal = interrupted_by(&err).unwrap_or_default();
-            std::process::exit(signal_exit_code(signal));
-        }
-        Err(err) if is_broken_pipe(&err) => Outcome::Success,
-        Err(err) => {
-            let chain: Vec<String> = err.chain().map(ToString::to_string).collect();
-            let text = printable(&chain.join(": "), 1000);
-            let _ = writeln!(io::stderr().lock(), "sockscope: {text}");
-            outcome_of(&err)
-        }
+    if let Err(err) = stdout_is_open() {
+        std::process::exit(fail(&format!("standard output: {}", errno_text(&err))));
+    }
+    let code = match sockscope::app::run(&cli.command) {
+        Ok(outcome) => exit_code(outcome),
+        Err(err) => code_of_error(&err),
     };
-    std::process::exit(exit_code(outcome));
+    std::process::exit(code);
 }
 
 /// What a command line clap did not turn into a `Cli` prints, and the outcome: `--help` and
@@ -47,13 +41,17 @@ fn main() {
 fn parse_error(err: &clap::Error) -> Outcome {
     match err.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            if let Err(e) = stdout_is_open() {
+                fail(&format!("standard output: {}", errno_text(&e)));
+                return Outcome::System;
+            }
             let text = styled(err, io::stdout().is_terminal());
             let mut out = io::stdout().lock();
             match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
                 Ok(()) => Outcome::Success,
                 Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Outcome::Success,
                 Err(e) => {
-                    let _ = writeln!(io::stderr().lock(), "sockscope: writing the help: {e}");
+                    fail(&format!("writing output: {}", errno_text(&e)));
                     Outcome::System
                 }
             }
@@ -107,6 +105,78 @@ fn keys_may_come_from_stdin() -> bool {
     command
         .find_subcommand(&name)
         .is_some_and(|sub| sub.get_arguments().any(|a| a.get_id() == "file"))
+}
+
+/// The exit code of a run that ended in `err`, its one line written on stderr unless the
+/// reader of stdout went away (`sockscope ... | head -1`): that is a normal end, whose code is
+/// the worst among the answers seen before.
+fn code_of_error(err: &anyhow::Error) -> i32 {
+    let output = err.chain().find_map(|c| c.downcast_ref::<OutputFailed>());
+    if let Some(failed) = output
+        && failed.error.kind() == io::ErrorKind::BrokenPipe
+    {
+        return exit_code(failed.worst);
+    }
+    if output.is_none() && is_broken_pipe(err) {
+        return exit_code(Outcome::Success);
+    }
+    let chain: Vec<String> = err.chain().map(ToString::to_string).collect();
+    // Each layer that only repeats the one below it adds nothing to the line.
+    let mut parts: Vec<String> = Vec::new();
+    for part in chain {
+        if !parts.last().is_some_and(|last| last.ends_with(&part)) {
+            parts.push(part);
+        }
+    }
+    let code = match interrupted_by(err) {
+        Some(signal) => signal_exit_code(signal),
+        None => exit_code(outcome_of(err).max(output.map_or(Outcome::Success, |o| o.worst))),
+    };
+    let text = printable(&parts.join(": "), 1000);
+    let _ = writeln!(io::stderr().lock(), "sockscope: {text}");
+    code
+}
+
+/// Write `sockscope: {message}` on stderr; the exit code of a system failure.
+fn fail(message: &str) -> i32 {
+    let _ = writeln!(
+        io::stderr().lock(),
+        "sockscope: {}",
+        printable(message, 1000)
+    );
+    exit_code(Outcome::System)
+}
+
+/// Whether file descriptor 1 is open. Rust's runtime opens /dev/null (read-write) in place of
+/// a closed standard descriptor (`>&-`), so output would vanish and a run that printed nothing
+/// would look like a success: a stdout that is /dev/null opened read-write is taken for closed.
+/// (`>/dev/null` opens it write-only.)
+fn stdout_is_open() -> io::Result<()> {
+    let closed = || io::Error::from_raw_os_error(libc::EBADF);
+    let file = std::fs::File::from(io::stdout().as_fd().try_clone_to_owned()?);
+    let meta = file.metadata()?;
+    // /dev/null is character device 1, 3 on Linux.
+    let dev_null = meta.file_type().is_char_device() && meta.rdev() == libc::makedev(1, 3);
+    if !dev_null {
+        return Ok(());
+    }
+    let Ok(info) = std::fs::read_to_string("/proc/self/fdinfo/1") else {
+        return Ok(());
+    };
+    let flags = info
+        .lines()
+        .find_map(|line| line.strip_prefix("flags:"))
+        .and_then(|octal| i32::from_str_radix(octal.trim(), 8).ok());
+    match flags {
+        Some(flags) if flags & libc::O_ACCMODE == libc::O_RDWR => Err(closed()),
+        _ => Ok(()),
+    }
+}
+
+/// An I/O error in the C library's words, without Rust's `(os error N)`.
+fn errno_text(err: &io::Error) -> String {
+    err.raw_os_error()
+        .map_or_else(|| err.to_string(), sockscope::sys::error::errno_message)
 }
 
 /// clap's usage error as one line, like every other sockscope error, so scripts reading stderr

@@ -7,16 +7,20 @@ use crate::text::symbols;
 /// The longest wait any option takes: a day.
 pub const MAX_SECONDS: f64 = 86_400.0;
 
-/// Seconds: `10`, `0.5`; more than zero and at most a day, white space around ignored.
+/// The shortest wait any option takes: a millisecond, the resolution of poll(2), which the
+/// socket subcommands wait with. Anything shorter would round to no wait at all there (and a
+/// subnormal such as `1e-320` to a zero Duration everywhere).
+pub const MIN_SECONDS: f64 = 0.001;
+
+/// Seconds: `10`, `0.5`; from 0.001 (a millisecond) to 86400 (a day), white space around
+/// ignored.
 pub fn seconds(text: &str) -> Result<Duration, String> {
     let secs: f64 = text
         .trim()
         .parse()
         .map_err(|_| format!("not a number of seconds: {text}"))?;
-    if !(secs > 0.0 && secs <= MAX_SECONDS) {
-        return Err(format!(
-            "seconds must be more than 0 and at most 86400, not {text}"
-        ));
+    if !(MIN_SECONDS..=MAX_SECONDS).contains(&secs) {
+        return Err(format!("seconds must be from 0.001 to 86400, not {text}"));
     }
     Duration::try_from_secs_f64(secs).map_err(|_| format!("not a number of seconds: {text}"))
 }
@@ -289,7 +293,12 @@ mod tests {
         assert_eq!(seconds("2"), Ok(Duration::from_secs(2)));
         assert_eq!(seconds(" 0.5 "), Ok(Duration::from_millis(500)));
         assert_eq!(seconds("86400"), Ok(Duration::from_secs(86_400)));
-        for bad in ["0", "-1", "nan", "inf", "1e300", "", "two", "0x10", "86401"] {
+        assert_eq!(seconds("0.001"), Ok(Duration::from_millis(1)));
+        assert_eq!(seconds("1e-3"), Ok(Duration::from_millis(1)));
+        for bad in [
+            "0", "-1", "nan", "inf", "1e300", "", "two", "0x10", "86401", "1e-320", "1e-10",
+            "0.0009", "-0", "5e-324",
+        ] {
             assert!(seconds(bad).is_err(), "{bad}");
         }
     }

@@ -63,8 +63,9 @@ pub fn is_broadcast(name: &str) -> bool {
 }
 
 /// Split a `HOST [SERVICE]` (or `ADDRESS [PORT]`) line of batch input; the second word is
-/// `None` when the line has only one.
-pub fn host_and_service(line: &OsStr) -> (OsString, Option<OsString>) {
+/// `None` when the line has only one. A third word is bad input rather than dropped unseen;
+/// `what` names the two fields in its message.
+pub fn host_and_service(line: &OsStr, what: &str) -> Result<(OsString, Option<OsString>), Failure> {
     use std::os::unix::ffi::{OsStrExt, OsStringExt};
     let bytes = line.as_bytes();
     let mut parts = bytes
@@ -72,7 +73,14 @@ pub fn host_and_service(line: &OsStr) -> (OsString, Option<OsString>) {
         .filter(|part| !part.is_empty());
     let host = OsString::from_vec(parts.next().unwrap_or_default().to_vec());
     let service = parts.next().map(|s| OsString::from_vec(s.to_vec()));
-    (host, service)
+    let extra = parts.count();
+    if extra > 0 {
+        return Err(Failure::invalid(format!(
+            "a line has at most two fields ({what}), not {}",
+            extra + 2
+        )));
+    }
+    Ok((host, service))
 }
 
 /// A port number 0-65535 in decimal.

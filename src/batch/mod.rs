@@ -1,8 +1,9 @@
 //! Batch lookups: keys from the command line, stdin or a file, resolved concurrently and
 //! written in order (or as they finish), with a progress bar and `--stats`.
 
-mod keys;
+pub mod keys;
 pub mod pool;
+mod signals;
 mod stats;
 
 use std::ffi::{OsStr, OsString};
@@ -10,11 +11,14 @@ use std::io::{self, IsTerminal};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::calls::BatchArgs;
-use crate::model::{Answer, Fatal, Outcome};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+
+use crate::model::outcome::Interrupted;
+use crate::model::{Answer, Failure, Fatal, Outcome};
+use crate::validate;
 
 /// How a batch of keys is read and run, as the command line asked.
 #[derive(Debug, Clone, Default)]
@@ -27,6 +31,8 @@ pub struct Options {
     pub unordered: bool,
     /// Print a summary on stderr at the end.
     pub stats: bool,
+    /// Give up on a lookup after this long (`--timeout`).
+    pub timeout: Option<Duration>,
 }
 
 impl Options {
@@ -44,6 +50,7 @@ impl Options {
             jobs: jobs.max(1),
             unordered: args.unordered,
             stats: args.stats,
+            timeout: None,
         }
     }
 }
@@ -103,12 +110,74 @@ pub trait Output<R> {
     fn finish(self) -> anyhow::Result<Outcome>;
 }
 
+/// A signal's name for the line that says a batch was interrupted.
+fn signal_name(signal: i32) -> &'static str {
+    match signal {
+        SIGINT => "SIGINT",
+        SIGTERM => "SIGTERM",
+        SIGHUP => "SIGHUP",
+        _ => "a signal",
+    }
+}
+
+/// The answer for a line of input longer than `keys::MAX_LINE`: bad input, named by its start.
+fn too_long<R>(start: &OsStr) -> Answer<R> {
+    let query = format!("{}...", validate::display(start));
+    let message = format!(
+        "line longer than {} bytes (skipped up to its newline)",
+        keys::MAX_LINE
+    );
+    Answer::new(Some(query), Err(Failure::invalid(message)))
+}
+
+/// A batch's keys through `lookup`, timed.
+struct Lookups<F> {
+    lookup: F,
+    timeout: Option<Duration>,
+}
+
+impl<R, F> pool::Work for Lookups<F>
+where
+    R: Send + 'static,
+    F: Fn(&OsStr) -> Answer<R> + Send + Sync + 'static,
+{
+    type Key = keys::Key;
+    type Answer = (Answer<R>, Duration);
+    type Label = String;
+
+    fn label(&self, key: &keys::Key) -> String {
+        match key {
+            keys::Key::Text(key) => validate::display(key),
+            keys::Key::TooLong(start) => validate::display(start),
+        }
+    }
+
+    fn lookup(&self, key: keys::Key) -> (Answer<R>, Duration) {
+        let start = Instant::now();
+        let answer = match key {
+            keys::Key::Text(key) => (self.lookup)(&key),
+            keys::Key::TooLong(line) => too_long(&line),
+        };
+        (answer, start.elapsed())
+    }
+
+    fn given_up(&self, label: String, waited: Duration) -> (Answer<R>, Duration) {
+        let limit = self.timeout.unwrap_or(waited);
+        let mut answer = Answer::new(Some(label), Err(Failure::timeout(limit)));
+        answer.elapsed = Some(waited);
+        (answer, waited)
+    }
+}
+
 /// Resolve every key with `lookup`, write each answer to `out`, then finish it; returns what
-/// `out` says of the run.
-pub fn run<R: Send>(
+/// `out` says of the run. With a timeout in `batch`, a lookup still running after it is
+/// written as TIMEOUT and its worker takes no new key until it returns. On SIGINT, SIGTERM or
+/// SIGHUP the answers in hand are written and `out` finished (a JSON array closed, a table's
+/// rows printed) before the error `Interrupted` is returned.
+pub fn run<R: Send + 'static>(
     batch: &Options,
     args: &[OsString],
-    lookup: impl Fn(&OsStr) -> Answer<R> + Sync,
+    lookup: impl Fn(&OsStr) -> Answer<R> + Send + Sync + 'static,
     mut out: impl Output<R>,
 ) -> anyhow::Result<Outcome> {
     let keys = keys::keys(args, batch.file.as_deref()).map_err(|err| {
@@ -121,22 +190,24 @@ pub fn run<R: Send>(
             format!("--file {}: {reason}", path.display()),
         )
     })?;
+    let signals = signals::Caught::install();
     let started = Instant::now();
     let mut stats = stats::Stats::new(batch.stats);
     let mut progress = Progress::new();
     let opts = pool::Options {
         jobs: batch.jobs.max(1),
         unordered: batch.unordered,
+        timeout: batch.timeout,
     };
-    let timed = |key: OsString| {
-        let start = Instant::now();
-        let answer = lookup(&key);
-        (answer, start.elapsed())
+    let work = Lookups {
+        lookup,
+        timeout: batch.timeout,
     };
-    let outcome = pool::run(
+    let ended = pool::run(
         keys,
         opts,
-        timed,
+        work,
+        || signals.caught(),
         |(answer, took): (Answer<R>, Duration)| {
             let timed_out = answer.result.as_ref().err().is_some_and(|f| f.is_timeout());
             stats.add(
@@ -146,10 +217,19 @@ pub fn run<R: Send>(
             );
             progress.around(|| out.write(answer))
         },
-    )
-    .context("reading keys");
+    );
     progress.finish();
-    let worst = outcome.and_then(|()| out.finish());
+    // What was written is finished (a JSON array closed) unless writing itself failed.
+    let result = match ended {
+        Ok(pool::Ended::Done) => out.finish(),
+        Ok(pool::Ended::Interrupted(signal)) => out.finish().and_then(|_| {
+            let message = format!("interrupted by {}", signal_name(signal));
+            Err(anyhow::Error::new(Interrupted::new(signal, message)))
+        }),
+        Err(pool::Error::Input(err)) => out.finish().and_then(|_| Err(err.context("reading keys"))),
+        Err(pool::Error::Output(err)) => Err(err),
+    };
+    drop(signals);
     if batch.stats {
         // Written even after an error, so a partial batch still tells what it did.
         let _ = io::Write::write_all(
@@ -157,5 +237,5 @@ pub fn run<R: Send>(
             stats.summary(started.elapsed()).as_bytes(),
         );
     }
-    worst
+    result
 }

@@ -1,19 +1,60 @@
-//! Run lookups concurrently while writing answers in input order (or as they finish), with a
-//! bounded number in flight so memory stays flat however long the input.
+//! Run lookups on a fixed set of worker threads while writing answers in input order (or as
+//! they finish), with a bounded number in flight so memory and threads stay flat however long
+//! the input, and however many lookups are given up on.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
-use std::sync::{Condvar, Mutex};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 /// How a batch runs.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
-    /// Lookups in flight at once.
+    /// Worker threads, each making one lookup at a time: the threads that exist, lookups given
+    /// up on included.
     pub jobs: usize,
     /// Write each answer as soon as it is ready rather than in input order.
     pub unordered: bool,
+    /// Give up waiting for a lookup after this long and write `Work::given_up` in its place.
+    /// The lookup itself cannot be stopped: its worker takes no new key until it returns.
+    pub timeout: Option<Duration>,
 }
+
+/// What a batch does with each key.
+pub trait Work: Send + Sync + 'static {
+    type Key: Send + 'static;
+    type Answer: Send + 'static;
+    /// What names a key in the answer written when its lookup is given up on.
+    type Label: Send + 'static;
+
+    fn label(&self, key: &Self::Key) -> Self::Label;
+    fn lookup(&self, key: Self::Key) -> Self::Answer;
+    /// The answer for a key whose lookup was given up on after `waited`.
+    fn given_up(&self, label: Self::Label, waited: Duration) -> Self::Answer;
+}
+
+/// How a batch ended, when nothing failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// Every key was answered and written.
+    Done,
+    /// `interrupted` said so (a signal number): the answers in hand were written, the rest
+    /// are left to their threads, which end with the process.
+    Interrupted(i32),
+}
+
+/// Why a batch stopped early.
+#[derive(Debug)]
+pub enum Error {
+    /// Reading keys (or starting the workers) failed; what came before was written.
+    Input(anyhow::Error),
+    /// Writing an answer failed.
+    Output(anyhow::Error),
+}
+
+/// How often the writer looks at `interrupted` while it waits.
+const TICK: Duration = Duration::from_millis(50);
 
 /// Keys read but not yet written, at most: enough to keep every worker busy behind one slow key.
 fn window(jobs: usize) -> usize {
@@ -28,7 +69,7 @@ struct Progress {
 }
 
 impl Progress {
-    fn lock(&self) -> std::sync::MutexGuard<'_, usize> {
+    fn lock(&self) -> MutexGuard<'_, usize> {
         self.written.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -55,285 +96,264 @@ impl Progress {
     }
 }
 
-/// Apply `lookup` to every key with `opts.jobs` workers and pass each answer to `write`, in
-/// input order unless `opts.unordered`. Stops at the first error from `write` or from reading
-/// keys, and returns it.
-pub fn run<K, A, E>(
-    keys: impl Iterator<Item = Result<K, E>> + Send,
-    opts: Options,
-    lookup: impl Fn(K) -> A + Sync,
-    mut write: impl FnMut(A) -> anyhow::Result<()>,
-) -> anyhow::Result<()>
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Lookups under way by key index: when each started, and its label.
+type InFlight<L> = Mutex<BTreeMap<usize, (Instant, L)>>;
+
+/// What the workers share.
+struct Shared<W: Work, I> {
+    work: W,
+    /// The input and how many keys were taken; None once it ended or failed.
+    keys: Mutex<Option<(I, usize)>>,
+    progress: Progress,
+    window: usize,
+    /// With a timeout: the keys being looked up, when each started and its label. Entered
+    /// under the `keys` lock, so the first entry by index is the one that started first.
+    in_flight: Option<InFlight<W::Label>>,
+    timeout: Option<Duration>,
+    read_error: Mutex<Option<anyhow::Error>>,
+}
+
+enum Message<A> {
+    Answer(usize, A),
+    /// The input ended (or failed) after this many keys.
+    End(usize),
+}
+
+/// One worker: take the next key, look it up, hand the answer over, until the input ends.
+fn worker<W, I, E>(shared: &Shared<W, I>, done: &mpsc::Sender<Message<W::Answer>>)
 where
-    K: Send,
-    A: Send,
-    E: Into<anyhow::Error> + Send,
+    W: Work,
+    I: Iterator<Item = Result<W::Key, E>>,
+    E: Into<anyhow::Error>,
 {
-    if opts.jobs <= 1 {
-        for key in keys {
-            write(lookup(key.map_err(Into::into)?))?;
+    loop {
+        if shared.progress.stop.load(Ordering::Relaxed) {
+            return;
         }
-        return Ok(());
-    }
-    let window = window(opts.jobs);
-    let progress = Progress {
-        written: Mutex::new(0),
-        advanced: Condvar::new(),
-        stop: AtomicBool::new(false),
-    };
-    // Workers take keys straight from the input, one at a time under this lock: a reader
-    // thread handing keys over a channel cost a wake-up (two context switches) per key, which
-    // at 10,000 keys a second on two cores was a good part of the CPU time.
-    // Keys and how many were taken; None once a read failed: the keys after it are not read.
-    // Only the worker holding this lock waits for room in the window, so one write wakes one
-    // worker: with every worker waiting on the condvar, each record written woke all 256 of
-    // them, and once the window filled (a writer slowed by a busy machine) a 0.85 s batch
-    // took 3 to 9 s.
-    let keys = Mutex::new(Some((keys, 0usize)));
-    let (done_tx, done_rx) = mpsc::channel::<(usize, A)>();
-    let read_error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
-
-    std::thread::scope(|scope| {
-        let (progress, keys, lookup, read_error) = (&progress, &keys, &lookup, &read_error);
-        for _ in 0..opts.jobs {
-            let done_tx = done_tx.clone();
-            scope.spawn(move || {
-                loop {
-                    if progress.stop.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    let (index, key) = {
-                        let mut guard = keys.lock().unwrap_or_else(|p| p.into_inner());
-                        let Some((input, taken)) = guard.as_mut() else {
-                            break;
-                        };
-                        let index = *taken;
-                        if !progress.wait_for_room(index, window) {
-                            break;
-                        }
-                        match input.next() {
-                            Some(Ok(key)) => {
-                                *taken += 1;
-                                (index, key)
-                            }
-                            Some(Err(err)) => {
-                                // What came before is still written; nothing after is read.
-                                *guard = None;
-                                *read_error.lock().unwrap_or_else(|p| p.into_inner()) =
-                                    Some(err.into());
-                                break;
-                            }
-                            None => {
-                                // Never ask again: a terminal on stdin would wait for a
-                                // second end-of-file.
-                                *guard = None;
-                                break;
-                            }
-                        }
-                    };
-                    if done_tx.send((index, lookup(key))).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(done_tx);
-
-        let mut pending: BTreeMap<usize, A> = BTreeMap::new();
-        let mut next = 0usize;
-        let mut outcome = Ok(());
-        for (index, answer) in done_rx.iter() {
-            let step = if opts.unordered {
-                progress.wrote_one();
-                write(answer)
-            } else {
-                pending.insert(index, answer);
-                let mut result = Ok(());
-                while let Some(answer) = pending.remove(&next) {
-                    next += 1;
-                    progress.wrote_one();
-                    result = write(answer);
-                    if result.is_err() {
-                        break;
-                    }
-                }
-                result
+        // Workers take keys straight from the input, one at a time under this lock: a reader
+        // thread handing keys over a channel cost a wake-up per key. Only the worker holding
+        // the lock waits for room in the window, so one write wakes one worker.
+        let (index, key) = {
+            let mut guard = lock(&shared.keys);
+            let Some((input, taken)) = guard.as_mut() else {
+                return;
             };
-            if let Err(err) = step {
-                outcome = Err(err);
-                progress.halt();
-                break;
+            let index = *taken;
+            if !shared.progress.wait_for_room(index, shared.window) {
+                return;
             }
+            match input.next() {
+                Some(Ok(key)) => {
+                    *taken += 1;
+                    if let Some(in_flight) = &shared.in_flight {
+                        let label = shared.work.label(&key);
+                        lock(in_flight).insert(index, (Instant::now(), label));
+                    }
+                    (index, key)
+                }
+                end => {
+                    if let Some(Err(err)) = end {
+                        *lock(&shared.read_error) = Some(err.into());
+                    }
+                    // Never ask again: a terminal on stdin would wait for a second end-of-file.
+                    *guard = None;
+                    let _ = done.send(Message::End(index));
+                    return;
+                }
+            }
+        };
+        let answer = shared.work.lookup(key);
+        if done.send(Message::Answer(index, answer)).is_err() {
+            return;
         }
-        // Unblock waiting workers and let them see the closed channel before the scope joins them.
-        progress.halt();
-        drop(done_rx);
-        outcome
-    })?;
-    match read_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
-        Some(err) => Err(err),
-        None => Ok(()),
+    }
+}
+
+/// The writer's side: answers put in order and written, lookups given up on.
+struct Writer<'a, W: Work, F> {
+    work: &'a W,
+    write: F,
+    unordered: bool,
+    progress: &'a Progress,
+    pending: BTreeMap<usize, W::Answer>,
+    next: usize,
+    written: usize,
+}
+
+impl<W: Work, F: FnMut(W::Answer) -> anyhow::Result<()>> Writer<'_, W, F> {
+    fn one(&mut self, answer: W::Answer) -> anyhow::Result<()> {
+        self.written += 1;
+        self.progress.wrote_one();
+        (self.write)(answer)
+    }
+
+    fn deliver(&mut self, index: usize, answer: W::Answer) -> anyhow::Result<()> {
+        if self.unordered {
+            return self.one(answer);
+        }
+        self.pending.insert(index, answer);
+        while let Some(answer) = self.pending.remove(&self.next) {
+            self.next += 1;
+            self.one(answer)?;
+        }
+        Ok(())
+    }
+
+    /// Write what was answered but waits behind a key still out, in input order.
+    fn flush_pending(&mut self) -> anyhow::Result<()> {
+        while let Some((_, answer)) = self.pending.pop_first() {
+            self.one(answer)?;
+        }
+        Ok(())
+    }
+}
+
+/// Apply `work` to every key with `opts.jobs` worker threads and pass each answer to `write`,
+/// in input order unless `opts.unordered`. Stops at the first error from `write` or from
+/// reading keys, or when `interrupted` returns a signal number.
+pub fn run<W, I, E>(
+    keys: I,
+    opts: Options,
+    work: W,
+    interrupted: impl Fn() -> Option<i32>,
+    write: impl FnMut(W::Answer) -> anyhow::Result<()>,
+) -> Result<Ended, Error>
+where
+    W: Work,
+    I: Iterator<Item = Result<W::Key, E>> + Send + 'static,
+    E: Into<anyhow::Error> + Send + 'static,
+{
+    // Known now where the input says how many keys it has: the batch then ends with its last
+    // answer even when every worker is stuck in a lookup given up on and none reads on.
+    let exact = match keys.size_hint() {
+        (low, Some(high)) if low == high => Some(low),
+        _ => None,
+    };
+    let shared = Arc::new(Shared {
+        work,
+        keys: Mutex::new(Some((keys, 0usize))),
+        progress: Progress {
+            written: Mutex::new(0),
+            advanced: Condvar::new(),
+            stop: AtomicBool::new(false),
+        },
+        window: window(opts.jobs),
+        in_flight: opts.timeout.map(|_| Mutex::new(BTreeMap::new())),
+        timeout: opts.timeout,
+        read_error: Mutex::new(None),
+    });
+    let (done_tx, done_rx) = mpsc::channel::<Message<W::Answer>>();
+    // Detached threads, not scoped ones: a worker stuck in a lookup that was given up on, or
+    // in a read of a terminal, must not keep the batch from ending.
+    let mut started = 0;
+    for _ in 0..opts.jobs.max(1) {
+        let (shared, done_tx) = (Arc::clone(&shared), done_tx.clone());
+        let spawned = std::thread::Builder::new()
+            .name("lookup".to_string())
+            .spawn(move || worker(&shared, &done_tx));
+        match spawned {
+            Ok(_) => started += 1,
+            // Fewer workers still answer every key, only more slowly.
+            Err(err) if started == 0 => {
+                return Err(Error::Input(
+                    anyhow::Error::new(err).context("starting lookup threads"),
+                ));
+            }
+            Err(_) => break,
+        }
+    }
+    drop(done_tx);
+    let mut writer = Writer {
+        work: &shared.work,
+        write,
+        unordered: opts.unordered,
+        progress: &shared.progress,
+        pending: BTreeMap::new(),
+        next: 0,
+        written: 0,
+    };
+    let result = write_all(&shared, exact, &done_rx, &mut writer, interrupted);
+    // Unblock waiting workers; the closed channel tells busy ones to stop after their lookup.
+    shared.progress.halt();
+    drop(done_rx);
+    let ended = result?;
+    match lock(&shared.read_error).take() {
+        Some(err) if ended == Ended::Done => Err(Error::Input(err)),
+        _ => Ok(ended),
+    }
+}
+
+fn write_all<W, I, F>(
+    shared: &Shared<W, I>,
+    mut total: Option<usize>,
+    done_rx: &mpsc::Receiver<Message<W::Answer>>,
+    writer: &mut Writer<'_, W, F>,
+    interrupted: impl Fn() -> Option<i32>,
+) -> Result<Ended, Error>
+where
+    W: Work,
+    F: FnMut(W::Answer) -> anyhow::Result<()>,
+{
+    let timeout = shared.timeout;
+    let mut given_up: HashSet<usize> = HashSet::new();
+    loop {
+        if total == Some(writer.written) {
+            return Ok(Ended::Done);
+        }
+        if let Some(signal) = interrupted() {
+            writer.flush_pending().map_err(Error::Output)?;
+            return Ok(Ended::Interrupted(signal));
+        }
+        let now = Instant::now();
+        let deadline = match (&shared.in_flight, timeout) {
+            (Some(in_flight), Some(limit)) => lock(in_flight)
+                .first_key_value()
+                .map(|(_, (start, _))| *start + limit),
+            _ => None,
+        };
+        let wait = deadline.map_or(TICK, |d| d.saturating_duration_since(now).min(TICK));
+        match done_rx.recv_timeout(wait) {
+            Ok(Message::Answer(index, answer)) => {
+                if given_up.remove(&index) {
+                    continue;
+                }
+                if let Some(in_flight) = &shared.in_flight {
+                    lock(in_flight).remove(&index);
+                }
+                writer.deliver(index, answer).map_err(Error::Output)?;
+            }
+            Ok(Message::End(count)) => total = Some(count),
+            Err(RecvTimeoutError::Timeout) => {
+                let (Some(in_flight), Some(limit)) = (&shared.in_flight, timeout) else {
+                    continue;
+                };
+                let now = Instant::now();
+                let mut late = Vec::new();
+                {
+                    let mut in_flight = lock(in_flight);
+                    while let Some(entry) = in_flight.first_entry() {
+                        if now.saturating_duration_since(entry.get().0) < limit {
+                            break;
+                        }
+                        let (index, (start, label)) = entry.remove_entry();
+                        late.push((index, now.saturating_duration_since(start), label));
+                    }
+                }
+                for (index, waited, label) in late {
+                    given_up.insert(index);
+                    let answer = writer.work.given_up(label, waited);
+                    writer.deliver(index, answer).map_err(Error::Output)?;
+                }
+            }
+            // Every worker is gone: the input ended and its End was taken, or nothing is left.
+            Err(RecvTimeoutError::Disconnected) => return Ok(Ended::Done),
+        }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::io;
-    use std::time::Duration;
-
-    fn infallible<K>(keys: impl Iterator<Item = K>) -> impl Iterator<Item = Result<K, io::Error>> {
-        keys.map(Ok)
-    }
-
-    fn collect(jobs: usize, unordered: bool, n: usize) -> Vec<usize> {
-        let mut out = Vec::new();
-        let opts = Options { jobs, unordered };
-        let result = run(
-            infallible(0..n),
-            opts,
-            |k| {
-                // Later keys finish first, to prove the order is restored.
-                std::thread::sleep(Duration::from_micros(((n - k) % 7) as u64 * 50));
-                k
-            },
-            |a| {
-                out.push(a);
-                Ok(())
-            },
-        );
-        assert!(result.is_ok());
-        out
-    }
-
-    #[test]
-    fn ordered_output_keeps_input_order() {
-        assert_eq!(collect(8, false, 500), (0..500).collect::<Vec<_>>());
-        assert_eq!(collect(1, false, 50), (0..50).collect::<Vec<_>>());
-    }
-
-    #[test]
-    fn unordered_output_loses_nothing() {
-        let mut got = collect(8, true, 500);
-        got.sort_unstable();
-        assert_eq!(got, (0..500).collect::<Vec<_>>());
-    }
-
-    #[test]
-    fn the_reader_never_runs_far_ahead_of_the_writer() {
-        use std::sync::atomic::AtomicUsize;
-        let pulled = AtomicUsize::new(0);
-        let keys = (0..20_000usize).map(|k| {
-            pulled.fetch_add(1, Ordering::SeqCst);
-            Ok::<_, io::Error>(k)
-        });
-        let jobs = 8;
-        let mut written = 0usize;
-        let mut most_ahead = 0usize;
-        let result = run(
-            keys,
-            Options {
-                jobs,
-                unordered: false,
-            },
-            |k| {
-                // Key 0 is slow, so everything after it piles up behind it.
-                if k % 5000 == 0 {
-                    std::thread::sleep(Duration::from_millis(20));
-                }
-                k
-            },
-            |_| {
-                written += 1;
-                most_ahead = most_ahead.max(pulled.load(Ordering::SeqCst) - written);
-                Ok(())
-            },
-        );
-        assert!(result.is_ok());
-        assert_eq!(written, 20_000);
-        // In flight at most: the window, and one key in each worker's hand.
-        assert!(most_ahead <= window(jobs) + jobs + 1, "{most_ahead}");
-    }
-
-    #[test]
-    fn the_input_is_not_read_again_after_its_end() {
-        use std::sync::atomic::AtomicUsize;
-        let calls_after_end = AtomicUsize::new(0);
-        let mut served = 0usize;
-        let keys = std::iter::from_fn(|| {
-            if served < 3 {
-                served += 1;
-                Some(Ok::<_, io::Error>(served))
-            } else {
-                calls_after_end.fetch_add(1, Ordering::SeqCst);
-                None
-            }
-        });
-        let mut out = Vec::new();
-        let opts = Options {
-            jobs: 8,
-            unordered: false,
-        };
-        let result = run(
-            keys,
-            opts,
-            |k| k,
-            |a| {
-                out.push(a);
-                Ok(())
-            },
-        );
-        assert!(result.is_ok());
-        assert_eq!(out, vec![1, 2, 3]);
-        // A terminal on stdin would block on a second read after end-of-file.
-        assert_eq!(calls_after_end.load(Ordering::SeqCst), 1);
-    }
-
-    #[test]
-    fn a_write_error_stops_the_batch() {
-        let mut seen = 0;
-        let result = run(
-            infallible(0..100_000usize),
-            Options {
-                jobs: 4,
-                unordered: false,
-            },
-            |k| k,
-            |_| {
-                seen += 1;
-                if seen == 10 {
-                    anyhow::bail!("closed")
-                }
-                Ok(())
-            },
-        );
-        assert!(result.is_err());
-        assert_eq!(seen, 10);
-    }
-
-    #[test]
-    fn a_read_error_is_returned_after_what_was_read() {
-        let keys = (0..5).map(|k| {
-            if k == 3 {
-                Err(io::Error::other("boom"))
-            } else {
-                Ok(k)
-            }
-        });
-        let mut out = Vec::new();
-        let result = run(
-            keys,
-            Options {
-                jobs: 2,
-                unordered: false,
-            },
-            |k| k,
-            |a| {
-                out.push(a);
-                Ok(())
-            },
-        );
-        assert!(result.is_err());
-        assert_eq!(out, vec![0, 1, 2]);
-    }
-}
+mod tests;

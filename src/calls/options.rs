@@ -12,12 +12,13 @@ pub const DEFAULT_JOBS: u32 = 64;
 /// Options of every subcommand that takes many keys.
 #[derive(Debug, Args)]
 pub struct BatchArgs {
-    /// Read more keys from PATH, one per line (blank lines and # comments skipped); a key `-`
-    /// reads them from standard input
+    /// Read more keys from PATH, one per line (blank lines and # comments skipped; a line over
+    /// 64 KiB is bad input); PATH `-` or a key `-` reads them from standard input
     #[arg(help_heading = "Batch", long, value_name = "PATH")]
     pub file: Option<PathBuf>,
 
-    /// Lookups in flight at once (calls that are not thread-safe stay serialized)
+    /// Lookups in flight at once, 1-4096: the threads that make them, lookups given up on by
+    /// --timeout included (calls that are not thread-safe stay serialized)
     #[arg(help_heading = "Batch", short, long, value_name = "N", default_value_t = DEFAULT_JOBS,
           value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub jobs: u32,
@@ -41,7 +42,8 @@ impl BatchArgs {
 /// Options of every subcommand that asks the resolver: how long to wait, whether to show it.
 #[derive(Debug, Clone, Default, Args)]
 pub struct ResolverArgs {
-    /// Give up on each lookup after SECONDS (e.g. 2 or 0.5) and report TIMEOUT (exit 3)
+    /// Give up on each lookup after SECONDS (0.001-86400, e.g. 2 or 0.5) and report TIMEOUT
+    /// (exit 3)
     #[arg(help_heading = "Resolver", long, value_name = "SECONDS", value_parser = crate::parse::seconds)]
     pub timeout: Option<Duration>,
 

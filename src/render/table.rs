@@ -11,12 +11,15 @@ use crate::model::{Answer, Record};
 
 use super::{Sink, color};
 
-/// Collects rows (a table needs every width before it can print) and writes them on `finish`.
+/// Collects rows (a table needs every width before it can print) and writes them on `finish`,
+/// or every `CHUNK_ROWS` rows of a long batch.
 pub struct Table<'w> {
     out: Box<dyn Write + 'w>,
     columns: Vec<&'static str>,
     keys: &'static [&'static str],
     answers: usize,
+    /// Tables written so far (a long batch is written one table at a time).
+    tables: usize,
     rows: Vec<Vec<String>>,
     /// Whether to colour the header and cells (decided by the caller from `--color`).
     color: bool,
@@ -37,6 +40,7 @@ impl<'w> Table<'w> {
             columns: Vec::new(),
             keys: &[],
             answers: 0,
+            tables: 0,
             rows: Vec::new(),
             color,
             elapsed: false,
@@ -188,23 +192,45 @@ impl<R: Record> Sink<R> for Table<'_> {
                 self.rows.push(cells);
             }
         }
+        // A long batch is written a table at a time, so memory stays flat however many rows.
+        // Never inside the first answer: with one key the key columns are left out.
+        if self.answers > 1 && self.rows.len() >= CHUNK_ROWS {
+            self.write_rows()?;
+        }
         Ok(())
     }
 
     fn finish(&mut self) -> io::Result<()> {
-        if !self.rows.is_empty() {
-            let one_key = self.answers == 1;
-            let text = layout(
-                &self.columns,
-                self.keys,
-                one_key,
-                &self.rows,
-                self.color,
-                self.width,
-            );
-            self.out.write_all(text.as_bytes())?;
-        }
+        self.write_rows()?;
         self.out.flush()
+    }
+}
+
+/// Rows laid out in one table at most; a longer batch prints one table after another, each
+/// with its header, separated by a blank line.
+pub const CHUNK_ROWS: usize = 4096;
+
+impl Table<'_> {
+    /// Lay out and write the rows held, each table after the first preceded by a blank line.
+    fn write_rows(&mut self) -> io::Result<()> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        let one_key = self.answers == 1;
+        let mut text = layout(
+            &self.columns,
+            self.keys,
+            one_key,
+            &self.rows,
+            self.color,
+            self.width,
+        );
+        if self.tables > 0 {
+            text.insert(0, '\n');
+        }
+        self.tables += 1;
+        self.rows.clear();
+        self.out.write_all(text.as_bytes())
     }
 }
 

@@ -2,8 +2,6 @@
 
 use std::io::{self, Write};
 
-use anyhow::Context;
-
 use crate::model::{Answer, Failure, Outcome, PythonView, Record, no_python_view};
 use crate::render;
 use crate::text::printable;
@@ -55,13 +53,20 @@ impl<'v, R: Record + 'static> Emitter<'v, R> {
             report(self.command, &answer.label, failure, self.color_errors);
         }
         self.worst = self.worst.max(answer.outcome());
-        self.sink.answer(&answer).context("writing output")
+        self.sink.answer(&answer).map_err(|err| self.failed(err))
     }
 
     /// Flush what the renderer holds and return the worst outcome among the answers.
     pub fn finish(mut self) -> anyhow::Result<Outcome> {
-        self.sink.finish().context("writing output")?;
+        self.sink.finish().map_err(|err| self.failed(err))?;
         Ok(self.worst)
+    }
+
+    fn failed(&self, error: io::Error) -> anyhow::Error {
+        anyhow::Error::new(OutputFailed {
+            error,
+            worst: self.worst,
+        })
     }
 }
 
@@ -73,6 +78,31 @@ impl<R: Record + 'static> crate::batch::Output<R> for Emitter<'_, R> {
     fn finish(self) -> anyhow::Result<Outcome> {
         Emitter::finish(self)
     }
+}
+
+/// Writing to stdout failed. The binary exits with the worst outcome among the answers seen
+/// before when the reader went away (a broken pipe), and as a system failure otherwise.
+#[derive(Debug)]
+pub struct OutputFailed {
+    pub error: io::Error,
+    /// The worst outcome among the answers given to the output, the failed one included.
+    pub worst: Outcome,
+}
+
+impl std::fmt::Display for OutputFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "writing output: {}", errno_text(&self.error))
+    }
+}
+
+impl std::error::Error for OutputFailed {}
+
+/// An I/O error as the C library words it (`No space left on device`), without Rust's
+/// `(os error 28)`.
+fn errno_text(error: &io::Error) -> String {
+    error
+        .raw_os_error()
+        .map_or_else(|| error.to_string(), crate::sys::error::errno_message)
 }
 
 /// Write answers of records no Python call returns, in order, and return the worst outcome.

@@ -2,6 +2,7 @@
 
 use std::ffi::OsStr;
 use std::sync::Arc;
+use std::time::Instant;
 
 use crate::batch;
 use crate::calls::{Input, Lookup, Subcommand};
@@ -44,8 +45,21 @@ pub fn run<S: Subcommand>(ctx: &Ctx, subcommand: &S) -> anyhow::Result<Outcome> 
     let mut emitter = Emitter::new(&ctx, &view);
     match subcommand.input() {
         Input::Batch { keys, batch } => {
-            let options = batch::Options::from_args(batch, keys);
-            batch::run(&options, keys, |key| answer(Some(key)), emitter)
+            let mut options = batch::Options::from_args(batch, keys);
+            // In a batch the pool gives up on a slow lookup itself, on the worker that makes
+            // it, so the threads stay those of `--jobs` however many are given up on.
+            options.timeout = if limited { timeout } else { None };
+            let lookup = Arc::clone(&lookup);
+            let answer = move |key: &OsStr| {
+                if !limited {
+                    return answer_one(&*lookup, Some(key), python);
+                }
+                let start = Instant::now();
+                let mut answer = answer_one(&*lookup, Some(key), python);
+                answer.elapsed = Some(start.elapsed());
+                answer
+            };
+            batch::run(&options, keys, answer, emitter)
         }
         Input::Keys(keys) => {
             for key in keys {

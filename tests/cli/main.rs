@@ -31,7 +31,9 @@ mod why;
 
 // Rooms for what spans subcommands.
 mod batch;
+mod exits;
 mod fit;
 mod help;
+mod limits;
 mod output;
 mod roundtrip;

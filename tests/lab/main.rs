@@ -1,5 +1,6 @@
 //! The resolver lab: end-to-end tests of the binary against a real DNS server in private namespaces.
 
+mod bounded;
 #[path = "../common/mod.rs"]
 mod common;
 mod connect;

@@ -189,9 +189,15 @@ impl GetAddrInfo {
         lookup: fn(&Request) -> Answer<AddrInfo>,
         python: bool,
     ) -> Answer<AddrInfo> {
-        let line = self
-            .lines
-            .then(|| validate::host_and_service(key.unwrap_or_default()));
+        let line = match self.lines.then(|| {
+            let line = key.unwrap_or_default();
+            validate::host_and_service(line, "HOST SERVICE")
+                .map_err(|failure| Answer::new(Some(validate::display(line)), Err(failure)))
+        }) {
+            Some(Err(bad_line)) => return bad_line,
+            Some(Ok(fields)) => Some(fields),
+            None => None,
+        };
         let (host, service) = match &line {
             Some((host, service)) => (
                 Some(host.as_os_str()),

@@ -22,7 +22,9 @@ use super::{Input, Lookup, Subcommand};
 #[derive(Debug, Args)]
 pub struct NameInfoArgs {
     /// Numeric IPv4 or IPv6 address; `-` reads `ADDRESS [PORT]` lines from standard input
-    pub address: OsString,
+    /// (not needed with --file)
+    #[arg(required_unless_present = "file")]
+    pub address: Option<OsString>,
 
     /// Port number 0-65535 (0 when left out)
     pub port: Option<OsString>,
@@ -51,7 +53,7 @@ pub struct NameInfoArgs {
 
 impl NameInfoArgs {
     fn lines(&self) -> bool {
-        self.batch.reads_keys(std::slice::from_ref(&self.address))
+        self.batch.reads_keys(self.address.as_slice())
     }
 }
 
@@ -101,7 +103,10 @@ impl GetNameInfo {
     ) -> Answer<NameInfo> {
         let key = key.unwrap_or_default();
         let (address, port) = if self.lines {
-            let (address, port) = validate::host_and_service(key);
+            let (address, port) = match validate::host_and_service(key, "ADDRESS PORT") {
+                Ok(fields) => fields,
+                Err(failure) => return Answer::new(Some(validate::display(key)), Err(failure)),
+            };
             (address, port.or_else(|| self.port.clone()))
         } else {
             (key.to_os_string(), self.port.clone())
@@ -168,11 +173,11 @@ impl Subcommand for NameInfoArgs {
     fn input(&self) -> Input<'_> {
         if self.lines() {
             Input::Batch {
-                keys: std::slice::from_ref(&self.address),
+                keys: self.address.as_slice(),
                 batch: &self.batch,
             }
         } else {
-            Input::Keys(vec![Some(self.address.clone())])
+            Input::Keys(vec![self.address.clone()])
         }
     }
 

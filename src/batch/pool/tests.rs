@@ -1,0 +1,285 @@
+//! The pool's promises: order kept, nothing lost, bounded read-ahead, bounded threads with timeouts.
+
+use std::io;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use super::*;
+
+/// A lookup of `usize` keys by a function; a key given up on is answered `GIVEN_UP + key`.
+struct Fnw<F>(F);
+
+const GIVEN_UP: usize = 1_000_000;
+
+impl<F: Fn(usize) -> usize + Send + Sync + 'static> Work for Fnw<F> {
+    type Key = usize;
+    type Answer = usize;
+    type Label = usize;
+    fn label(&self, key: &usize) -> usize {
+        *key
+    }
+    fn lookup(&self, key: usize) -> usize {
+        (self.0)(key)
+    }
+    fn given_up(&self, label: usize, _waited: Duration) -> usize {
+        GIVEN_UP + label
+    }
+}
+
+fn opts(jobs: usize, unordered: bool) -> Options {
+    Options {
+        jobs,
+        unordered,
+        timeout: None,
+    }
+}
+
+fn infallible(n: usize) -> impl Iterator<Item = Result<usize, io::Error>> + Send + 'static {
+    (0..n).map(Ok)
+}
+
+fn never() -> Option<i32> {
+    None
+}
+
+fn collect(jobs: usize, unordered: bool, n: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let work = Fnw(move |k: usize| {
+        // Later keys finish first, to prove the order is restored.
+        std::thread::sleep(Duration::from_micros(((n - k) % 7) as u64 * 50));
+        k
+    });
+    let result = run(infallible(n), opts(jobs, unordered), work, never, |a| {
+        out.push(a);
+        Ok(())
+    });
+    assert!(matches!(result, Ok(Ended::Done)));
+    out
+}
+
+#[test]
+fn ordered_output_keeps_input_order() {
+    assert_eq!(collect(8, false, 500), (0..500).collect::<Vec<_>>());
+    assert_eq!(collect(1, false, 50), (0..50).collect::<Vec<_>>());
+}
+
+#[test]
+fn unordered_output_loses_nothing() {
+    let mut got = collect(8, true, 500);
+    got.sort_unstable();
+    assert_eq!(got, (0..500).collect::<Vec<_>>());
+}
+
+#[test]
+fn the_reader_never_runs_far_ahead_of_the_writer() {
+    let pulled = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&pulled);
+    let keys = (0..20_000usize).map(move |k| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        Ok::<_, io::Error>(k)
+    });
+    let jobs = 8;
+    let mut written = 0usize;
+    let mut most_ahead = 0usize;
+    let work = Fnw(|k| {
+        // Key 0 is slow, so everything after it piles up behind it.
+        if k % 5000 == 0 {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        k
+    });
+    let result = run(keys, opts(jobs, false), work, never, |_| {
+        written += 1;
+        most_ahead = most_ahead.max(pulled.load(Ordering::SeqCst) - written);
+        Ok(())
+    });
+    assert!(matches!(result, Ok(Ended::Done)));
+    assert_eq!(written, 20_000);
+    // In flight at most: the window, and one key in each worker's hand.
+    assert!(most_ahead <= window(jobs) + jobs + 1, "{most_ahead}");
+}
+
+#[test]
+fn the_input_is_not_read_again_after_its_end() {
+    let calls_after_end = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&calls_after_end);
+    let mut served = 0usize;
+    let keys = std::iter::from_fn(move || {
+        if served < 3 {
+            served += 1;
+            Some(Ok::<_, io::Error>(served))
+        } else {
+            counter.fetch_add(1, Ordering::SeqCst);
+            None
+        }
+    });
+    let mut out = Vec::new();
+    let result = run(keys, opts(8, false), Fnw(|k| k), never, |a| {
+        out.push(a);
+        Ok(())
+    });
+    assert!(matches!(result, Ok(Ended::Done)));
+    assert_eq!(out, vec![1, 2, 3]);
+    // A terminal on stdin would block on a second read after end-of-file.
+    assert_eq!(calls_after_end.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn a_write_error_stops_the_batch() {
+    let mut seen = 0;
+    let result = run(
+        infallible(100_000),
+        opts(4, false),
+        Fnw(|k| k),
+        never,
+        |_| {
+            seen += 1;
+            if seen == 10 {
+                anyhow::bail!("closed")
+            }
+            Ok(())
+        },
+    );
+    assert!(matches!(result, Err(Error::Output(_))));
+    assert_eq!(seen, 10);
+}
+
+#[test]
+fn a_read_error_is_returned_after_what_was_read() {
+    let keys = (0..5).map(|k| {
+        if k == 3 {
+            Err(io::Error::other("boom"))
+        } else {
+            Ok(k)
+        }
+    });
+    let mut out = Vec::new();
+    let result = run(keys, opts(2, false), Fnw(|k| k), never, |a| {
+        out.push(a);
+        Ok(())
+    });
+    assert!(matches!(result, Err(Error::Input(_))));
+    assert_eq!(out, vec![0, 1, 2]);
+}
+
+/// Keys 0 and 1 never answer within the timeout; the rest answer at once. Every key is
+/// written, in order, with only `jobs` lookups ever running at once (the stuck ones included).
+#[test]
+fn lookups_given_up_on_keep_their_worker_and_every_key_is_written() {
+    let running = Arc::new(AtomicUsize::new(0));
+    let most = Arc::new(AtomicUsize::new(0));
+    let (r, m) = (Arc::clone(&running), Arc::clone(&most));
+    let work = Fnw(move |k: usize| {
+        let now = r.fetch_add(1, Ordering::SeqCst) + 1;
+        m.fetch_max(now, Ordering::SeqCst);
+        if k < 2 {
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        r.fetch_sub(1, Ordering::SeqCst);
+        k
+    });
+    let options = Options {
+        jobs: 3,
+        unordered: false,
+        timeout: Some(Duration::from_millis(30)),
+    };
+    let mut out = Vec::new();
+    let start = Instant::now();
+    let result = run(infallible(50), options, work, never, |a| {
+        out.push(a);
+        Ok(())
+    });
+    assert!(matches!(result, Ok(Ended::Done)));
+    let want: Vec<usize> = [GIVEN_UP, GIVEN_UP + 1].into_iter().chain(2..50).collect();
+    assert_eq!(out, want);
+    assert!(most.load(Ordering::SeqCst) <= 3, "{most:?}");
+    // One worker answers the other 48 keys while two are stuck: not held up to the end.
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+/// The batch ends once every key is written, without waiting for lookups given up on.
+#[test]
+fn the_batch_does_not_wait_for_lookups_given_up_on() {
+    let work = Fnw(|k: usize| {
+        if k == 0 {
+            std::thread::sleep(Duration::from_secs(5));
+        }
+        k
+    });
+    let options = Options {
+        jobs: 2,
+        unordered: false,
+        timeout: Some(Duration::from_millis(20)),
+    };
+    let start = Instant::now();
+    let mut out = Vec::new();
+    let result = run(infallible(3), options, work, never, |a| {
+        out.push(a);
+        Ok(())
+    });
+    assert!(matches!(result, Ok(Ended::Done)));
+    assert_eq!(out, vec![GIVEN_UP, 1, 2]);
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+/// Interrupted: what was answered is written (behind the stuck key too), then the batch ends.
+#[test]
+fn an_interruption_writes_what_was_answered() {
+    let work = Fnw(|k: usize| {
+        if k == 1 {
+            std::thread::sleep(Duration::from_secs(5));
+        }
+        k
+    });
+    let start = Instant::now();
+    let interrupted = move || (start.elapsed() > Duration::from_millis(200)).then_some(2);
+    let mut out = Vec::new();
+    let result = run(infallible(4), opts(4, false), work, interrupted, |a| {
+        out.push(a);
+        Ok(())
+    });
+    assert!(matches!(result, Ok(Ended::Interrupted(2))));
+    assert_eq!(out, vec![0, 2, 3]);
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+/// One worker, one key stuck past its timeout: a counted input ends with the timeout's answer,
+/// not when the stuck lookup returns (no worker is left to read the input's end).
+#[test]
+fn a_counted_input_ends_while_its_only_worker_is_stuck() {
+    let work = Fnw(|_| {
+        std::thread::sleep(Duration::from_secs(5));
+        0
+    });
+    let options = Options {
+        jobs: 1,
+        unordered: false,
+        timeout: Some(Duration::from_millis(20)),
+    };
+    let start = Instant::now();
+    let mut out = Vec::new();
+    let result = run(infallible(1), options, work, never, |a| {
+        out.push(a);
+        Ok(())
+    });
+    assert!(matches!(result, Ok(Ended::Done)));
+    assert_eq!(out, vec![GIVEN_UP]);
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+}
