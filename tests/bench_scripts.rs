@@ -49,6 +49,10 @@ fn python_scripts_parse() {
 fn floor_programs_compile() {
     // The build script already needs a C compiler (the cc crate runs its preprocessor).
     for file in bench_files("c") {
-        succeeds("cc", &["-fsyntax-only", "-Wall", "-Werror", "-pthread"], &file);
+        succeeds(
+            "cc",
+            &["-fsyntax-only", "-Wall", "-Werror", "-pthread"],
+            &file,
+        );
     }
 }

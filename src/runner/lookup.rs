@@ -52,10 +52,10 @@ pub fn run<S: Subcommand>(ctx: &Ctx, subcommand: &S) -> anyhow::Result<Outcome> 
             let lookup = Arc::clone(&lookup);
             let answer = move |key: &OsStr| {
                 if !limited {
-                    return answer_one(&*lookup, Some(key), python);
+                    return answer_one(&*lookup, Some(key), mode);
                 }
                 let start = Instant::now();
-                let mut answer = answer_one(&*lookup, Some(key), python);
+                let mut answer = answer_one(&*lookup, Some(key), mode);
                 answer.elapsed = Some(start.elapsed());
                 answer
             };
