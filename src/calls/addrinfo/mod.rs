@@ -191,10 +191,11 @@ impl GetAddrInfo {
     ) -> Answer<AddrInfo> {
         let line = match self.lines.then(|| {
             let line = key.unwrap_or_default();
-            validate::host_and_service(line, "HOST SERVICE")
-                .map_err(|failure| Answer::new(Some(validate::display(line)), Err(failure)))
+            validate::host_and_service(line, "HOST SERVICE").map_err(|failure| (line, failure))
         }) {
-            Some(Err(bad_line)) => return bad_line,
+            Some(Err((line, failure))) => {
+                return Answer::new(Some(validate::display(line)), Err(failure));
+            }
             Some(Ok(fields)) => Some(fields),
             None => None,
         };
