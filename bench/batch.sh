@@ -6,7 +6,8 @@
 # the lab needs (root or user namespaces, unshare, ip, mount, hostname) plus getent, xargs and
 # python3 and GNU time. Prints the Markdown tables of docs/benchmarks.md on stdout. About 7 minutes.
 # Knobs (environment): BENCH_DELAY_MS=20 BENCH_SIZES=1000,10000 BENCH_JOBS=16,64,256
-# BENCH_LOOP_MAX=1000 BENCH_REPEAT=3 BENCH_STARTUP_RUNS=100 (see bench/batch_driver.py).
+# BENCH_LOOP_MAX=1000 BENCH_REPEAT=3 BENCH_WAYS=sockscope,floor,xargs,python,loop
+# (see bench/batch_driver.py). Start-up: bench/startup.py; serving: bench/serve.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

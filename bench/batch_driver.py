@@ -9,7 +9,8 @@ table on stdout and progress on stderr. Standard library only.
 Environment: SOCKSCOPE (the binary), SOCKSCOPE_BENCH_FLOOR (bench/floor_client.c, built; the
 floor row is left out without it), BENCH_DELAY_MS=20, BENCH_SIZES=1000,10000,
 BENCH_JOBS=16,64,256, BENCH_LOOP_MAX=1000 (the sequential shell loop and sockscope -j1 only up
-to this N), BENCH_REPEAT=3 (median of), BENCH_STARTUP_RUNS=100.
+to this N), BENCH_REPEAT=3 (median of), BENCH_WAYS=sockscope,floor,xargs,python,loop (which
+ways to run). Start-up cost is bench/startup.py's, outside the lab.
 """
 import json
 import os
@@ -21,7 +22,9 @@ import sys
 import tempfile
 import time
 
-SOCKSCOPE = os.environ["SOCKSCOPE"]
+# SOCKSCOPE_BENCH_BIN: another build to measure (say, one from before a change); else the
+# release binary the lab was built with.
+SOCKSCOPE = os.environ.get("SOCKSCOPE_BENCH_BIN") or os.environ["SOCKSCOPE"]
 FLOOR = os.environ.get("SOCKSCOPE_BENCH_FLOOR")
 # What the lab server was told (bench/batch.sh sets it from BENCH_DELAY_MS).
 DELAY_MS = int(os.environ.get("SOCKSCOPE_BENCH_DELAY_MS", os.environ.get("BENCH_DELAY_MS", "20")))
@@ -29,7 +32,7 @@ SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "1000,10000").split(",")]
 JOBS = [int(j) for j in os.environ.get("BENCH_JOBS", "16,64,256").split(",")]
 LOOP_MAX = int(os.environ.get("BENCH_LOOP_MAX", "1000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
-STARTUP_RUNS = int(os.environ.get("BENCH_STARTUP_RUNS", "100"))
+WAYS = os.environ.get("BENCH_WAYS", "sockscope,floor,xargs,python,loop").split(",")
 PYTHON = sys.executable  # the interpreter itself, not a pyenv shim script in front of it
 ADDRESS = "192.0.2.1"
 
@@ -96,35 +99,51 @@ def answered_lines(text):
 
 
 def ways(n, jobs, names):
-    """(label, argv, stdin file, counter) for every way at this concurrency."""
+    """(label, argv, stdin file, counter, floor label) for every way at this concurrency, the
+    ones BENCH_WAYS names; a sockscope row is compared with the floor making its call."""
+    addrinfo_floor = "floor: C threads + getaddrinfo AF_UNSPEC"
+    inet_floor = "floor: C threads + getaddrinfo AF_INET"
     out = [
         (
             "sockscope addrinfo",
             [SOCKSCOPE, "addrinfo", "-", "--jobs", str(jobs), "--format", "jsonl", "--stats"],
             names,
             answered_jsonl,
+            addrinfo_floor,
         ),
         (
             "sockscope hostbyname",
             [SOCKSCOPE, "hostbyname", "-", "--jobs", str(jobs), "--format", "jsonl"],
             names,
             answered_jsonl,
+            inet_floor,
         ),
         (
             "xargs -P getent hosts",
             ["xargs", "-P", str(jobs), "-n", "1", "getent", "hosts"],
             names,
             answered_getent,
+            None,
         ),
-        ("python ThreadPoolExecutor", [PYTHON, "-c", POOL, names, str(jobs)], None, answered_lines),
+        ("python ThreadPoolExecutor", [PYTHON, "-c", POOL, names, str(jobs)], None,
+         answered_lines, addrinfo_floor),
     ]
     if FLOOR:
-        out.append(("floor: bare C threads + getaddrinfo", [FLOOR, names, str(jobs), ADDRESS],
-                    None, answered_lines))
+        out.append((addrinfo_floor, [FLOOR, names, str(jobs), ADDRESS, "unspec"], None,
+                    answered_lines, None))
+        out.append((inet_floor, [FLOOR, names, str(jobs), ADDRESS, "inet"], None,
+                    answered_lines, None))
     if jobs == 1:
         loop = 'while read -r n; do getent hosts "$n"; done'
-        out = [out[0], ("sh loop getent hosts", ["sh", "-c", loop], names, answered_getent)]
-    return out
+        out = [out[0], ("sh loop getent hosts", ["sh", "-c", loop], names, answered_getent, None)]
+    keep = {
+        "sockscope": lambda label: label.startswith("sockscope"),
+        "floor": lambda label: label.startswith("floor"),
+        "xargs": lambda label: label.startswith("xargs"),
+        "python": lambda label: label.startswith("python"),
+        "loop": lambda label: label.startswith("sh loop"),
+    }
+    return [w for w in out if any(keep[k](w[0]) for k in WAYS if k in keep)]
 
 
 def stats_latency(err):
@@ -133,6 +152,9 @@ def stats_latency(err):
 
 
 def batch_rows():
+    """Every way at every size and concurrency. The repeats are interleaved (way A, way B, ...,
+    then again), so a busy moment of the machine falls on all ways alike; each row is the median
+    run, with its ratios to the floor's median run from the same cell."""
     rows = []
     for n in SIZES:
         names = f"names-{n}.txt"
@@ -142,19 +164,34 @@ def batch_rows():
         for jobs in jobs_list:
             bound = n * DELAY_MS / 1000 / jobs
             repeat = 1 if jobs == 1 else REPEAT
-            for label, argv, stdin, count in ways(n, jobs, names):
-                runs = []
-                for _ in range(repeat):
+            cell = ways(n, jobs, names)
+            runs = {label: [] for label, *_ in cell}
+            for _ in range(repeat):
+                for label, argv, stdin, count, _ in cell:
                     wall, rss, cpu, text, code, err = measure(argv, stdin)
-                    runs.append((wall, rss, cpu, count(text), code, err))
-                runs.sort(key=lambda r: r[0])
-                wall, rss, cpu, got, code, err = runs[len(runs) // 2]
-                rss = max(r[1] for r in runs)
-                got = min(r[3] for r in runs)
-                log(f"N={n} J={jobs} {label}: {wall:.3f} s ({', '.join(f'{r[0]:.3f}' for r in runs)})"
+                    runs[label].append((wall, rss, cpu, count(text), code, err))
+            medians = {}
+            for label, *_ in cell:
+                these = sorted(runs[label], key=lambda r: r[0])
+                wall = these[len(these) // 2][0]
+                cpu = statistics.median(r[2] for r in these)
+                medians[label] = (wall, cpu)
+            for label, _, _, _, floor in cell:
+                these = sorted(runs[label], key=lambda r: r[0])
+                wall, _, _, _, code, err = these[len(these) // 2]
+                cpu = medians[label][1]
+                rss = max(r[1] for r in these)
+                got = min(r[3] for r in these)
+                log(f"N={n} J={jobs} {label}: {wall:.3f} s "
+                    f"({', '.join(f'{r[0]:.3f}' for r in these)}) cpu {cpu:.2f} s"
                     f" {got}/{n} answered, exit {code}")
+                if floor in medians:
+                    fwall, fcpu = medians[floor]
+                    vs = (wall / fwall, cpu / fcpu if fcpu else 0, (cpu - fcpu) / n * 1e6)
+                else:
+                    vs = None
                 rows.append((n, jobs, label, wall, n / wall, bound, wall / bound, rss, cpu, got,
-                             stats_latency(err)))
+                             stats_latency(err), vs))
     return rows
 
 
@@ -197,31 +234,6 @@ def responder_probe(n, in_flight):
     return last - start, got
 
 
-def startup():
-    """Mean wall time of one start-to-exit of each single local lookup, STARTUP_RUNS times."""
-    cases = [
-        ("sockscope servbyname ssh", [SOCKSCOPE, "servbyname", "ssh"]),
-        ("getent services ssh", ["getent", "services", "ssh"]),
-        ("python3 -c 'socket.getservbyname(\"ssh\")'",
-         [PYTHON, "-c", "import socket; socket.getservbyname('ssh')"]),
-        ("/bin/true (spawn cost alone)", ["/bin/true"]),
-    ]
-    rows = []
-    for label, argv in cases:
-        times = []
-        for _ in range(STARTUP_RUNS):
-            start = time.monotonic()
-            pid = os.posix_spawnp(argv[0], argv, os.environ,
-                                 file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
-            _, status = os.waitpid(pid, 0)
-            times.append(time.monotonic() - start)
-            if os.waitstatus_to_exitcode(status) != 0:
-                raise SystemExit(f"{label} failed")
-        rows.append((label, statistics.mean(times), statistics.stdev(times)))
-        log(f"startup {label}: {statistics.mean(times) * 1000:.2f} ms")
-    return rows
-
-
 def main():
     # Outputs (up to 3 MB a run) go to memory, to keep the disk out of the measurement. (A
     # stall first blamed on the disk was the batch pool's, fixed there.)
@@ -229,7 +241,6 @@ def main():
         os.chdir(tempfile.mkdtemp(prefix="sockscope-bench-", dir="/dev/shm"))
     if not os.access("/usr/bin/time", os.X_OK):
         raise SystemExit("GNU time (/usr/bin/time, Debian package time) is missing")
-    start_rows = startup()
     probe_n, probe_in_flight = 2 * max(SIZES), 2 * max(JOBS)
     probe_wall, probe_got = responder_probe(probe_n, probe_in_flight)
     probe_bound = probe_n * DELAY_MS / 1000 / probe_in_flight
@@ -237,22 +248,18 @@ def main():
     rows = batch_rows()
     print(f"Delay {DELAY_MS} ms per answer (A and AAAA alike); median of {REPEAT} runs "
           f"(1 for J=1); {os.cpu_count()} cores; {PYTHON} {sys.version.split()[0]}.\n")
-    print("| N | J | way | wall s | names/s | bound s | wall/bound | peak RSS MiB | CPU s |"
-          " answered | p50/p95 ms |")
-    print("|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|")
-    for n, jobs, label, wall, rate, bound, ratio, rss, cpu, got, lat in rows:
-        print(f"| {n} | {jobs} | {label} | {wall:.3f} | {rate:.0f} | {bound:.3f} | {ratio:.2f} |"
-              f" {rss / 1024:.1f} | {cpu:.2f} | {got} | {lat} |")
+    print("| N | J | way | wall s | wall/bound | wall x floor | CPU s | CPU x floor |"
+          " own CPU µs/name | peak RSS MiB | answered | p50/p95 ms |")
+    print("|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    for n, jobs, label, wall, rate, bound, ratio, rss, cpu, got, lat, vs in rows:
+        wx, cx, own = (f"{vs[0]:.3f}", f"{vs[1]:.2f}", f"{vs[2]:.1f}") if vs else ("", "", "")
+        print(f"| {n} | {jobs} | {label} | {wall:.3f} | {ratio:.2f} | {wx} | {cpu:.2f} | {cx} |"
+              f" {own} | {rss / 1024:.1f} | {got} | {lat} |")
     print(f"\nThe DNS server alone (a raw UDP client in Python): {probe_got} of {probe_n} queries "
           f"answered, {probe_in_flight} in flight, in {probe_wall:.3f} s "
           f"({probe_got / probe_wall:.0f} queries/s), {probe_wall / probe_bound:.2f} x its bound "
           f"of {probe_bound:.3f} s.")
     shutil.rmtree(os.getcwd(), ignore_errors=True)
-    print(f"\nStart-up, one local lookup (mean of {STARTUP_RUNS} runs):\n")
-    print("| command | mean ms | stdev ms |")
-    print("|---|--:|--:|")
-    for label, mean, stdev in start_rows:
-        print(f"| `{label}` | {mean * 1000:.2f} | {stdev * 1000:.2f} |")
 
 
 if __name__ == "__main__":

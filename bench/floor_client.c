@@ -1,12 +1,14 @@
 /* The floor for bench/batch.sh: the least any program can do to resolve a list of names
  * through glibc at a given concurrency. J POSIX threads take names from a shared list and call
- * getaddrinfo(name, NULL, AF_UNSPEC) -- the call sockscope addrinfo and the Python pool make --
- * and print each name that resolved to the lab's address; no parsing beyond that, no
- * formatting, no ordering. What this takes above N x delay / J is what the machine (its cores,
- * thread creation, glibc's resolver, the lab's server) costs; what sockscope takes above this
- * is sockscope's own.
+ * getaddrinfo(name, NULL, hints) -- AF_UNSPEC and no flags, the call sockscope addrinfo and the
+ * Python pool make, or with "inet" AF_INET, the call CPython's gethostbyname (and so sockscope
+ * hostbyname) makes -- and print each name that resolved to the lab's address; no parsing
+ * beyond that, no formatting, no ordering. What this takes above N x delay / J is what the
+ * machine (its cores, thread creation, glibc's resolver, the lab's server) costs; what
+ * sockscope takes above this is sockscope's own.
  *
- * Usage: floor_client NAMES_FILE JOBS ADDRESS. Built by bench/batch.sh with cc -O2 -pthread.
+ * Usage: floor_client NAMES_FILE JOBS ADDRESS [inet|unspec].
+ * Built by bench/batch.sh with cc -O2 -pthread.
  */
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -22,6 +24,7 @@ static char **names;
 static size_t count;
 static atomic_size_t next_name;
 static struct in_addr wanted;
+static int family = AF_UNSPEC;
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void *resolve(void *unused) {
@@ -32,6 +35,7 @@ static void *resolve(void *unused) {
             return NULL;
         struct addrinfo hints, *res;
         memset(&hints, 0, sizeof hints);
+        hints.ai_family = family;
         if (getaddrinfo(names[i], NULL, &hints, &res) != 0)
             continue;
         int found = 0;
@@ -50,10 +54,13 @@ static void *resolve(void *unused) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 4 || inet_pton(AF_INET, argv[3], &wanted) != 1) {
-        fprintf(stderr, "usage: floor_client NAMES_FILE JOBS IPV4_ADDRESS\n");
+    if (argc < 4 || argc > 5 || inet_pton(AF_INET, argv[3], &wanted) != 1 ||
+        (argc == 5 && strcmp(argv[4], "inet") != 0 && strcmp(argv[4], "unspec") != 0)) {
+        fprintf(stderr, "usage: floor_client NAMES_FILE JOBS IPV4_ADDRESS [inet|unspec]\n");
         return 2;
     }
+    if (argc == 5 && strcmp(argv[4], "inet") == 0)
+        family = AF_INET;
     FILE *in = fopen(argv[1], "r");
     if (!in) {
         perror(argv[1]);

@@ -4,8 +4,9 @@
 # Not run in CI: it builds in release mode and loads the machine. Each server gets the same
 # two phases from bench/load.py: many small connections (connections per second) and a few
 # large transfers (bytes per second); every echo is checked byte for byte.
-# Knobs (environment): SMALL_CONNS=2000 SMALL_CONC=50 SMALL_BYTES=64 BIG_CONNS=8 BIG_CONC=4
-# BIG_BYTES=8388608 PHASE_TIMEOUT=120 SERVERS="sockscope socat".
+# Knobs (environment): CONCS="1 50 300" (concurrent clients) ROUNDS=3 SMALL_CONNS=2000
+# SMALL_BYTES=64 BIG_CONNS=8 BIG_CONC=4 (at most; fewer when CONCS is lower) BIG_BYTES=8388608
+# PHASE_TIMEOUT=120 SERVERS="sockscope socat" SOCKSCOPE_BIN=(a fresh release build).
 #
 # ncat can be added (SERVERS="sockscope socat ncat") but is not a fair echo reference: in
 # `--exec /bin/cat` mode it closes as soon as the client half-closes, before cat's output is
@@ -14,12 +15,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SMALL_CONNS=${SMALL_CONNS:-2000}
-SMALL_CONC=${SMALL_CONC:-50}
 SMALL_BYTES=${SMALL_BYTES:-64}
 BIG_CONNS=${BIG_CONNS:-8}
 BIG_CONC=${BIG_CONC:-4}
 BIG_BYTES=${BIG_BYTES:-8388608}
 PHASE_TIMEOUT=${PHASE_TIMEOUT:-120}
+CONCS=${CONCS:-1 50 300}
+ROUNDS=${ROUNDS:-3}
 SERVERS=${SERVERS:-sockscope socat}
 
 need() { command -v "$1" >/dev/null 2>&1; }
@@ -38,8 +40,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-cargo build --release --quiet
-BIN=target/release/sockscope
+# SOCKSCOPE_BIN: a build to measure as it is (say, one from before a change); else a fresh
+# release build.
+BIN=${SOCKSCOPE_BIN:-}
+if [ -z "$BIN" ]; then
+  cargo build --release --quiet
+  BIN=target/release/sockscope
+fi
 WORK=$(mktemp -d)
 SERVER_PID=
 cleanup() {
@@ -102,21 +109,47 @@ phase() { # phase CONNS CONC BYTES -> JSON line from load.py (or a timeout marke
     || echo '{"connections": 0, "bytes": 0, "seconds": 0, "errors": -1, "mismatches": 0}'
 }
 
-echo "loopback echo benchmark: $SMALL_CONNS x ${SMALL_BYTES} B ($SMALL_CONC at once), then $BIG_CONNS x $BIG_BYTES B ($BIG_CONC at once); $(nproc) cores"
+# Each concurrency level runs every server in turn (so a busy moment of the machine falls on
+# all alike), ROUNDS times over, in an order that rotates; the table gives each server's median
+# and its ratio to socat's median from the same run.
+echo "loopback echo benchmark: $SMALL_CONNS x ${SMALL_BYTES} B, then $BIG_CONNS x $BIG_BYTES B ($BIG_CONC at once); concurrency $CONCS; median of $ROUNDS; $(nproc) cores"
 echo
-printf '| %-9s | %9s | %12s | %6s | %10s |\n' server "conn/s" "MiB/s" errors mismatches
-printf '|%s|%s|%s|%s|%s|\n' ----------- ----------- -------------- -------- ------------
-for server in $SERVERS; do
-  start "$server"
-  small=$(phase "$SMALL_CONNS" "$SMALL_CONC" "$SMALL_BYTES")
-  big=$(phase "$BIG_CONNS" "$BIG_CONC" "$BIG_BYTES")
-  stop
-  python3 - "$server" "$small" "$big" <<'PY'
-import json, sys
-name, small, big = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
-cps = small["connections"] / small["seconds"] if small["seconds"] else 0
-mibs = big["bytes"] / big["seconds"] / 2**20 if big["seconds"] else 0
-errors = "timeout" if -1 in (small["errors"], big["errors"]) else small["errors"] + big["errors"]
-print("| %-9s | %9.0f | %12.1f | %6s | %10d |" % (name, cps, mibs, errors, small["mismatches"] + big["mismatches"]))
-PY
+RESULTS="$WORK/results"
+: > "$RESULTS"
+servers=($SERVERS)
+for conc in $CONCS; do
+  for round in $(seq "$ROUNDS"); do
+    n=${#servers[@]}
+    for i in $(seq 0 $((n - 1))); do
+      server=${servers[$(((i + round) % n))]}
+      start "$server"
+      small=$(phase "$SMALL_CONNS" "$conc" "$SMALL_BYTES")
+      big=$(phase "$BIG_CONNS" "$(( conc < BIG_CONC ? conc : BIG_CONC ))" "$BIG_BYTES")
+      stop
+      printf '%s\t%s\t%s\t%s\n' "$conc" "$server" "$small" "$big" >> "$RESULTS"
+    done
+  done
 done
+python3 - "$RESULTS" <<'PY'
+import json, statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    conc, name, small, big = line.rstrip("\n").split("\t")
+    small, big = json.loads(small), json.loads(big)
+    cps = small["connections"] / small["seconds"] if small["seconds"] else 0
+    mibs = big["bytes"] / big["seconds"] / 2**20 if big["seconds"] else 0
+    bad = (-1 in (small["errors"], big["errors"])) + small["errors"] + big["errors"] \
+        + small["mismatches"] + big["mismatches"]
+    r = rows.setdefault((int(conc), name), {"cps": [], "mibs": [], "bad": 0})
+    r["cps"].append(cps)
+    r["mibs"].append(mibs)
+    r["bad"] += bad
+print("| clients | server | conn/s | x socat | MiB/s | x socat | errors+mismatches |")
+print("|--:|---|--:|--:|--:|--:|--:|")
+for (conc, name), r in sorted(rows.items()):
+    cps, mibs = statistics.median(r["cps"]), statistics.median(r["mibs"])
+    ref = rows.get((conc, "socat"))
+    rc = cps / statistics.median(ref["cps"]) if ref and statistics.median(ref["cps"]) else 0
+    rm = mibs / statistics.median(ref["mibs"]) if ref and statistics.median(ref["mibs"]) else 0
+    print(f"| {conc} | {name} | {cps:.0f} | {rc:.2f} | {mibs:.1f} | {rm:.2f} | {r['bad']} |")
+PY

@@ -6,8 +6,8 @@ use std::io::{self, IsTerminal, Write};
 use std::os::fd::AsFd;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 
+use clap::CommandFactory;
 use clap::error::ErrorKind;
-use clap::{CommandFactory, Parser};
 
 use sockscope::cli::Cli;
 use sockscope::model::{
@@ -20,7 +20,7 @@ use sockscope::text::printable;
 use crate::exit_codes::{exit_code, signal_exit_code};
 
 fn main() {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::parse_process() {
         Ok(cli) => cli,
         Err(err) => std::process::exit(exit_code(parse_error(&err))),
     };

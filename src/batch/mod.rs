@@ -192,7 +192,7 @@ pub fn run<R: Send + 'static>(
     })?;
     let signals = signals::Caught::install();
     let started = Instant::now();
-    let mut stats = stats::Stats::default();
+    let mut stats = stats::Stats::new(batch.stats);
     let mut progress = Progress::new();
     let opts = pool::Options {
         jobs: batch.jobs.max(1),

@@ -183,25 +183,11 @@ impl Lookup for HostByName {
     type Record = HostAddress;
 
     fn answer(&self, key: Option<&OsStr>) -> Answer<HostAddress> {
-        let key = key.unwrap_or_default();
-        let query = validate::display(key);
-        let result = validate::host(key).and_then(|name| {
-            Ok(vec![HostAddress {
-                query: query.clone(),
-                address: first_ipv4(&name)?,
-            }])
-        });
-        let mut notes: Vec<String> = idna_note(&query).into_iter().collect();
-        notes.extend(self::notes(&query, &result));
-        let call = Call {
-            c: c_setipaddr(&libc_host(&query)),
-            python: format!(
-                "socket.gethostbyname({})",
-                pyargs::plain(&query).host_literal()
-            ),
-            notes,
-        };
-        Answer::new(Some(query), result).with_call(call)
+        answer_described(key, true)
+    }
+
+    fn answer_bare(&self, key: Option<&OsStr>) -> Answer<HostAddress> {
+        answer_described(key, false)
     }
 
     /// Python's call: the name must be a str; an empty one is the wildcard address.
@@ -235,6 +221,33 @@ impl Lookup for HostByName {
     fn python(&self, result: &Result<Vec<HostAddress>, Failure>) -> String {
         python_of_first(result, |r| pyrepr::Py::str(&r.address).to_string())
     }
+}
+
+/// gethostbyname as sockscope asks it, with the call behind it only when `describe` asks: the
+/// C source, Python line and notes cost more than the lookup in a batch.
+fn answer_described(key: Option<&OsStr>, describe: bool) -> Answer<HostAddress> {
+    let key = key.unwrap_or_default();
+    let query = validate::display(key);
+    let result = validate::host(key).and_then(|name| {
+        Ok(vec![HostAddress {
+            query: query.clone(),
+            address: first_ipv4(&name)?,
+        }])
+    });
+    if !describe {
+        return Answer::new(Some(query), result);
+    }
+    let mut notes: Vec<String> = idna_note(&query).into_iter().collect();
+    notes.extend(self::notes(&query, &result));
+    let call = Call {
+        c: c_setipaddr(&libc_host(&query)),
+        python: format!(
+            "socket.gethostbyname({})",
+            pyargs::plain(&query).host_literal()
+        ),
+        notes,
+    };
+    Answer::new(Some(query), result).with_call(call)
 }
 
 impl Subcommand for HostByNameArgs {

@@ -23,17 +23,22 @@ pub fn run<S: Subcommand>(ctx: &Ctx, subcommand: &S) -> anyhow::Result<Outcome> 
     // Only the resolver's calls are timed and may be abandoned; the others answer at once.
     let limited = subcommand.resolver().is_some();
     let timeout = ctx.resolver.timeout;
-    // The python format shows what Python's call gives, so it makes Python's call.
-    let python = ctx.format == Format::Python;
+    // The python format shows what Python's call gives, so it makes Python's call; the call
+    // behind an answer is printed only there and with --explain, and describing it costs more
+    // than many lookups, so the other formats get answers without it.
+    let mode = Mode {
+        python: ctx.format == Format::Python,
+        describe: ctx.explain,
+    };
     let answer = |key: Option<&OsStr>| -> Answer<<S::Lookup as Lookup>::Record> {
         if !limited {
-            return answer_one(&*lookup, key, python);
+            return answer_one(&*lookup, key, mode);
         }
         let query = key.map(validate::display);
         // The call may outlive the wait on a worker thread, so it owns what it needs.
         let (lookup, key) = (Arc::clone(&lookup), key.map(OsStr::to_os_string));
         limit::call(timeout, query, move || {
-            answer_one(&*lookup, key.as_deref(), python)
+            answer_one(&*lookup, key.as_deref(), mode)
         })
     };
     let view = |result: &Result<Vec<_>, Failure>| lookup.python(result);
@@ -47,10 +52,10 @@ pub fn run<S: Subcommand>(ctx: &Ctx, subcommand: &S) -> anyhow::Result<Outcome> 
             let lookup = Arc::clone(&lookup);
             let answer = move |key: &OsStr| {
                 if !limited {
-                    return answer_one(&*lookup, Some(key), python);
+                    return answer_one(&*lookup, Some(key), mode);
                 }
                 let start = Instant::now();
-                let mut answer = answer_one(&*lookup, Some(key), python);
+                let mut answer = answer_one(&*lookup, Some(key), mode);
                 answer.elapsed = Some(start.elapsed());
                 answer
             };
@@ -65,11 +70,21 @@ pub fn run<S: Subcommand>(ctx: &Ctx, subcommand: &S) -> anyhow::Result<Outcome> 
     }
 }
 
-/// One key's answer: Python's call for the python format, sockscope's own otherwise.
-fn answer_one<L: Lookup>(lookup: &L, key: Option<&OsStr>, python: bool) -> Answer<L::Record> {
-    if python {
+/// Which of a lookup's answers a run prints.
+#[derive(Clone, Copy)]
+struct Mode {
+    python: bool,
+    describe: bool,
+}
+
+/// One key's answer: Python's call for the python format, sockscope's own otherwise, with the
+/// call behind it only for --explain.
+fn answer_one<L: Lookup>(lookup: &L, key: Option<&OsStr>, mode: Mode) -> Answer<L::Record> {
+    if mode.python {
         lookup.answer_python(key)
-    } else {
+    } else if mode.describe {
         lookup.answer(key)
+    } else {
+        lookup.answer_bare(key)
     }
 }

@@ -191,10 +191,11 @@ impl GetAddrInfo {
     ) -> Answer<AddrInfo> {
         let line = match self.lines.then(|| {
             let line = key.unwrap_or_default();
-            validate::host_and_service(line, "HOST SERVICE")
-                .map_err(|failure| Answer::new(Some(validate::display(line)), Err(failure)))
+            validate::host_and_service(line, "HOST SERVICE").map_err(|failure| (line, failure))
         }) {
-            Some(Err(bad_line)) => return bad_line,
+            Some(Err((line, failure))) => {
+                return Answer::new(Some(validate::display(line)), Err(failure));
+            }
             Some(Ok(fields)) => Some(fields),
             None => None,
         };
@@ -227,6 +228,10 @@ impl Lookup for GetAddrInfo {
 
     fn answer_python(&self, key: Option<&OsStr>) -> Answer<AddrInfo> {
         self.answer_with(key, python::lookup_python, true)
+    }
+
+    fn answer_bare(&self, key: Option<&OsStr>) -> Answer<AddrInfo> {
+        self.answer_with(key, lookup_bare, false)
     }
 
     fn python(&self, result: &Result<Vec<AddrInfo>, Failure>) -> String {
@@ -345,7 +350,24 @@ pub fn lookup(req: &Request) -> Answer<AddrInfo> {
     explain::with_idna_note(answer, query.as_deref())
 }
 
-/// The answer with its label and call: the message names the service where it was at fault.
+/// The same lookup without the call behind it, for the formats that do not print it: no C
+/// source, Python line or notes are built.
+fn lookup_bare(req: &Request) -> Answer<AddrInfo> {
+    if req.host.is_none() && req.service.is_none() {
+        let mut answer = lookup(req);
+        answer.call = None;
+        return answer;
+    }
+    let query = req.host.map(validate::display);
+    let service_text = req.service.map(validate::display);
+    let result = resolve(req);
+    let label = label(req, &query, &service_text, &result);
+    let mut answer = Answer::new(query, result);
+    answer.label = label;
+    answer
+}
+
+/// The answer with its label and call.
 fn finish(
     req: &Request,
     query: Option<String>,
@@ -353,25 +375,35 @@ fn finish(
     made: explain::Made,
     result: Result<Vec<AddrInfo>, Failure>,
 ) -> Answer<AddrInfo> {
+    let label = label(req, &query, &service_text, &result);
+    let call = explain::call(req, made, &result);
+    let mut answer = Answer::new(query, result).with_call(call);
+    answer.label = label;
+    answer
+}
+
+/// What the error line names: the service where it was at fault, else the host.
+fn label(
+    req: &Request,
+    query: &Option<String>,
+    service_text: &Option<String>,
+    result: &Result<Vec<AddrInfo>, Failure>,
+) -> String {
     // An unknown service, or a name where AI_NUMERICSERV wants a number, is the service's
     // fault, so the message names it rather than the host.
-    let blame_service = match &result {
+    let blame_service = match result {
         Err(f) if f.is_gai(libc::EAI_SERVICE) => true,
         Err(f) if f.is_gai(libc::EAI_NONAME) => {
             refusal::numeric_service_refused(req.hints.flags, service_text.as_deref())
         }
         _ => false,
     };
-    let label = match (&query, &service_text) {
+    match (query, service_text) {
         (Some(_), Some(service)) if blame_service => service.clone(),
         (Some(host), _) => host.clone(),
         (None, Some(service)) => service.clone(),
         (None, None) => String::new(),
-    };
-    let call = explain::call(req, made, &result);
-    let mut answer = Answer::new(query, result).with_call(call);
-    answer.label = label;
-    answer
+    }
 }
 
 fn resolve(req: &Request) -> Result<Vec<AddrInfo>, Failure> {

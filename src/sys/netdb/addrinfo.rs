@@ -194,6 +194,16 @@ pub fn numeric_host(addr: &SocketAddr) -> String {
 /// inet_ntop(3): the address text CPython puts in its tuples and lists (no `%zone`: the scope
 /// id of an IPv6 sockaddr is a field of its own), with glibc's spelling of every address.
 pub fn ntop(ip: &IpAddr) -> String {
+    match ip {
+        // glibc writes an IPv4 address as the dotted quad Ipv4Addr's Display writes too, for
+        // a fraction of the instructions: in a batch, inet_ntop's sprintf was a tenth of them.
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(_) => c_ntop(ip),
+    }
+}
+
+/// inet_ntop(3) itself.
+fn c_ntop(ip: &IpAddr) -> String {
     // INET6_ADDRSTRLEN is 46, which also fits any IPv4 address.
     let mut buf: [c_char; 46] = [0; 46];
     let (family, bytes): (libc::c_int, Vec<u8>) = match ip {
@@ -215,4 +225,22 @@ pub fn ntop(ip: &IpAddr) -> String {
     }
     // SAFETY: on success buf holds a NUL-terminated string.
     unsafe { owned_string(buf.as_ptr()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::{IpAddr, Ipv4Addr};
+
+    use super::{c_ntop, ntop};
+
+    #[test]
+    fn ipv4_text_is_what_inet_ntop_prints() {
+        // Every octet value in every position, and the edges.
+        let mut addresses = vec![0, u32::MAX, 0x7f00_0001, 0x0a00_0001];
+        addresses.extend((0..=255u32).flat_map(|b| [b, b << 8, b << 16, b << 24, b * 0x0101_0101]));
+        for bits in addresses {
+            let ip = IpAddr::V4(Ipv4Addr::from(bits));
+            assert_eq!(ntop(&ip), c_ntop(&ip), "{ip}");
+        }
+    }
 }
