@@ -7,6 +7,7 @@ use crate::calls::servbyport::ByPort;
 use crate::cli::{self, Cli, Command, OutputArgs};
 use crate::docs;
 use crate::model::Outcome;
+use crate::render::Format;
 use crate::runner::{Ctx, Run, lookup};
 
 /// Run a parsed command line; the outcome is what the binary turns into an exit code.
@@ -25,6 +26,16 @@ pub fn run(command: &Command) -> anyhow::Result<Outcome> {
         Command::Hostname(with) => lookup::run(&ctx, &with.args),
         Command::HostByName(with) if with.args.ex => lookup::run(&ctx, &Ex(&with.args)),
         Command::HostByName(with) => lookup::run(&ctx, &with.args),
+        Command::AddrInfo(with) if with.args.neither() && ctx.format != Format::Python => {
+            // A usage error of the command as a whole: one line on stderr and nothing on
+            // stdout in every format, as the table renderer gives it for a refused key.
+            let ctx = Ctx {
+                format: Format::Table,
+                explain: false,
+                ..ctx
+            };
+            lookup::run(&ctx, &with.args)
+        }
         Command::AddrInfo(with) => lookup::run(&ctx, &with.args),
         Command::Constants(with) => lookup::run(&ctx, &with.args),
         Command::NameInfo(with) => lookup::run(&ctx, &with.args),

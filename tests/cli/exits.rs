@@ -40,6 +40,19 @@ fn usage_errors_print_nothing_on_stdout_in_every_format() {
             assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {}", out.stderr);
         }
     }
+    // addrinfo with neither HOST nor SERVICE is refused in every format but python, which
+    // makes Python's getaddrinfo(None, None) and prints its EAI_NONAME.
+    for format in ["table", "json", "jsonl", "plain"] {
+        let out = run(["addrinfo", "--format", format]);
+        assert_eq!(out.code, 2, "{format}: {out:?}");
+        assert_eq!(out.stdout, "", "{format}");
+        assert_eq!(out.stderr.lines().count(), 1, "{format}: {}", out.stderr);
+    }
+    let out = run(["addrinfo", "--format", "python"]);
+    assert_eq!(
+        out.stdout,
+        "socket.gaierror: [Errno -2] Name or service not known\n"
+    );
 }
 
 /// A directory as --file is a usage error like a missing file, not an I/O failure mid-batch.

@@ -250,10 +250,20 @@ where
         .stderr(Stdio::piped())
         .spawn()
         .expect("sockscope runs");
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(input.as_bytes()).expect("input written");
+    // Written from a thread: a child that echoes its input fills its stdout pipe and stops
+    // reading stdin until someone reads that pipe, which wait_with_output does.
+    let writer = child.stdin.take().map(|mut stdin| {
+        let input = input.as_bytes().to_vec();
+        std::thread::spawn(move || {
+            // The child may close stdin early (a usage error): that is its answer, not ours.
+            let _ = stdin.write_all(&input);
+        })
+    });
+    let output = child.wait_with_output().expect("sockscope finishes");
+    if let Some(writer) = writer {
+        let _ = writer.join();
     }
-    finish(child.wait_with_output().expect("sockscope finishes"))
+    finish(output)
 }
 
 /// Whether `program` is on the PATH.

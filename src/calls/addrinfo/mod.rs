@@ -87,6 +87,12 @@ impl AddrInfoArgs {
     fn lines(&self) -> bool {
         self.batch.reads_keys(self.host.as_slice())
     }
+
+    /// Neither HOST nor SERVICE nor keys to read: sockscope's usage error, though Python
+    /// passes `getaddrinfo(None, None)` on (and glibc answers EAI_NONAME).
+    pub fn neither(&self) -> bool {
+        !self.lines() && self.host.is_none() && self.service().is_none()
+    }
 }
 
 /// One element of getaddrinfo's answer, as the 5-tuple CPython builds from it.
