@@ -41,15 +41,8 @@ pub struct AddrConfig {
 /// The dns section: the configuration in force and the candidates asked.
 #[derive(Debug, Clone, Serialize)]
 pub struct DnsView {
-    pub path: String,
-    pub nameservers: Vec<String>,
-    pub search: Vec<String>,
-    pub search_from: String,
-    pub ndots: u32,
-    pub timeout: u32,
-    pub attempts: u32,
-    pub options: Vec<String>,
-    pub res_options: Option<String>,
+    #[serde(flatten)]
+    pub config: Config,
     /// Whether the dns source was consulted at all.
     pub consulted: bool,
     pub candidates: Vec<Candidate>,
@@ -58,15 +51,7 @@ pub struct DnsView {
 impl DnsView {
     pub fn new(config: &Config, candidates: Option<Vec<Candidate>>) -> DnsView {
         DnsView {
-            path: config.path.clone(),
-            nameservers: config.nameservers.clone(),
-            search: config.search.clone(),
-            search_from: config.search_from.clone(),
-            ndots: config.ndots,
-            timeout: config.timeout,
-            attempts: config.attempts,
-            options: config.options.clone(),
-            res_options: config.res_options.clone(),
+            config: config.clone(),
             consulted: candidates.is_some(),
             candidates: candidates.unwrap_or_default(),
         }

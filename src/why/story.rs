@@ -204,7 +204,7 @@ pub fn write(report: &Report, call: &Call, ctx: &Ctx) -> anyhow::Result<()> {
 }
 
 fn dns(s: &mut Story, n: usize, report: &Report) {
-    let d = &report.dns;
+    let d = &report.dns.config;
     s.heading(n, &format!("dns: {}", d.path));
     let search = if d.search.is_empty() {
         "none".to_string()
@@ -227,14 +227,14 @@ fn dns(s: &mut Story, n: usize, report: &Report) {
         options.push_str(&format!(" (RES_OPTIONS={env})"));
     }
     s.say(3, &format!("options: {options}"));
-    if !d.consulted {
+    if !report.dns.consulted {
         s.say(3, "not consulted for this call");
         return;
     }
-    if d.candidates.is_empty() {
+    if report.dns.candidates.is_empty() {
         s.say(3, "no query was made");
     }
-    for c in &d.candidates {
+    for c in &report.dns.candidates {
         s.say(3, &format!("{} ({}): {}", c.name, c.why, c.outcome));
         for q in &c.queries {
             let answers = if q.answers.is_empty() {
