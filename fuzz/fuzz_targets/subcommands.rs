@@ -16,7 +16,9 @@ use sockscope::cli::Cli;
 fn subcommands() -> &'static [(String, Vec<String>)] {
     static ALL: OnceLock<Vec<(String, Vec<String>)>> = OnceLock::new();
     ALL.get_or_init(|| {
-        let cli = Cli::command();
+        // Subcommands get their arguments only when built.
+        let mut cli = Cli::command();
+        cli.build();
         cli.get_subcommands()
             .map(|sub| {
                 let mut options: Vec<String> = sub
@@ -54,7 +56,7 @@ fuzz_target!(|data: &[u8]| {
         Ok(parsed) => {
             // What the run would start from: the name and the format.
             assert_eq!(parsed.command.name(), name);
-            let _ = parsed.output.format();
+            let _ = parsed.command.output().map(|output| output.format());
         }
         Err(err) => {
             let _ = err.render().to_string();

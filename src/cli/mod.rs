@@ -145,6 +145,7 @@ impl Command {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Look up services by name: getservbyname(3), like socket.getservbyname(name, proto)
     #[command(

@@ -23,7 +23,8 @@ fn cli_definition_is_consistent() {
 /// Error lines name the subcommand by `Command::name`: it must be the name it is typed as.
 #[test]
 fn every_subcommand_knows_its_own_name() {
-    let command = Cli::command();
+    let mut command = Cli::command();
+    command.build();
     let mut seen = 0;
     for sub in command.get_subcommands() {
         let name = sub.get_name();

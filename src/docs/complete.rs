@@ -9,6 +9,9 @@ use crate::text::symbols;
 
 /// The completion script for `shell`.
 pub fn script(shell: Shell, command: Command) -> Vec<u8> {
+    // Subcommands get their arguments only when built.
+    let mut command = command;
+    command.build();
     let mut command = with_values(command);
     let name = command.get_name().to_string();
     let mut script = Vec::new();

@@ -25,7 +25,9 @@ pub fn subcommands() -> Vec<String> {
 /// The calls in `sub`'s `--help` examples, by its clap definition: each example's arguments
 /// after `sockscope`, up to a comment, a redirection or a pipe.
 pub fn example_calls(sub: &str) -> Vec<Vec<String>> {
-    let cli = Cli::command();
+    // Subcommands get their arguments only when built.
+    let mut cli = Cli::command();
+    cli.build();
     let sub = cli
         .find_subcommand(sub)
         .unwrap_or_else(|| panic!("no subcommand {sub}"));
@@ -48,7 +50,9 @@ pub fn example_calls(sub: &str) -> Vec<Vec<String>> {
 /// The positional arguments `sub` requires in any case (not only without `--file`), by its
 /// clap definition.
 pub fn required_positionals(sub: &str) -> Vec<String> {
-    let cli = Cli::command();
+    // Subcommands get their arguments only when built.
+    let mut cli = Cli::command();
+    cli.build();
     let sub = cli
         .find_subcommand(sub)
         .unwrap_or_else(|| panic!("no subcommand {sub}"));
@@ -61,11 +65,28 @@ pub fn required_positionals(sub: &str) -> Vec<String> {
 /// Whether subcommand `sub` has its own option `--long` (the global ones, such as `--format`,
 /// are not counted), by its clap definition.
 pub fn has_option(sub: &str, long: &str) -> bool {
-    let cli = Cli::command();
+    // Subcommands get their arguments only when built.
+    let mut cli = Cli::command();
+    cli.build();
     let sub = cli
         .find_subcommand(sub)
         .unwrap_or_else(|| panic!("no subcommand {sub}"));
     sub.get_arguments().any(|arg| arg.get_long() == Some(long))
+}
+
+/// `script` run by sh with the binary as `$1` and stdin from /dev/null.
+pub fn sh(script: &str) -> Run {
+    let output = Command::new("sh")
+        .args(["-c", script, "sh"])
+        .arg(bin())
+        .stdin(Stdio::null())
+        .output()
+        .expect("sh runs");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
 }
 
 /// The path of the sockscope binary that cargo built for these tests.
