@@ -1,10 +1,9 @@
 //! sockscope's entry point: parse the command line, run the subcommand, turn the outcome into an exit code.
+#![no_main]
 
 mod exit_codes;
 
 use std::io::{self, IsTerminal, Write};
-use std::os::fd::AsFd;
-use std::os::unix::fs::{FileTypeExt, MetadataExt};
 
 use clap::CommandFactory;
 use clap::error::ErrorKind;
@@ -19,7 +18,10 @@ use sockscope::text::printable;
 
 use crate::exit_codes::{exit_code, signal_exit_code};
 
-fn main() {
+// A C `main` rather than Rust's `fn main`: see `sockscope::sys::start` for what it saves.
+sockscope::c_main!(run);
+
+fn run() -> i32 {
     let cli = match Cli::parse_process() {
         Ok(cli) => cli,
         Err(err) => std::process::exit(exit_code(parse_error(&err))),
@@ -31,6 +33,7 @@ fn main() {
         Ok(outcome) => exit_code(outcome),
         Err(err) => code_of_error(&err),
     };
+    // Through Rust's exit, which flushes standard output, unlike returning to the C library.
     std::process::exit(code);
 }
 
@@ -102,9 +105,12 @@ fn keys_may_come_from_stdin() -> bool {
         return false;
     };
     let command = Cli::command();
-    command
-        .find_subcommand(&name)
-        .is_some_and(|sub| sub.get_arguments().any(|a| a.get_id() == "file"))
+    // Subcommands get their arguments only when built.
+    command.find_subcommand(&name).is_some_and(|sub| {
+        let mut sub = sub.clone();
+        sub.build();
+        sub.get_arguments().any(|a| a.get_id() == "file")
+    })
 }
 
 /// The exit code of a run that ended in `err`, its one line written on stderr unless the
@@ -147,29 +153,14 @@ fn fail(message: &str) -> i32 {
     exit_code(Outcome::System)
 }
 
-/// Whether file descriptor 1 is open. Rust's runtime opens /dev/null (read-write) in place of
-/// a closed standard descriptor (`>&-`), so output would vanish and a run that printed nothing
-/// would look like a success: a stdout that is /dev/null opened read-write is taken for closed.
-/// (`>/dev/null` opens it write-only.)
+/// Whether file descriptor 1 is open: a closed one (`>&-`) was replaced by /dev/null at start
+/// so that no socket takes its number, and output written there would vanish, making a run
+/// that printed nothing look like a success.
 fn stdout_is_open() -> io::Result<()> {
-    let closed = || io::Error::from_raw_os_error(libc::EBADF);
-    let file = std::fs::File::from(io::stdout().as_fd().try_clone_to_owned()?);
-    let meta = file.metadata()?;
-    // /dev/null is character device 1, 3 on Linux.
-    let dev_null = meta.file_type().is_char_device() && meta.rdev() == libc::makedev(1, 3);
-    if !dev_null {
-        return Ok(());
-    }
-    let Ok(info) = std::fs::read_to_string("/proc/self/fdinfo/1") else {
-        return Ok(());
-    };
-    let flags = info
-        .lines()
-        .find_map(|line| line.strip_prefix("flags:"))
-        .and_then(|octal| i32::from_str_radix(octal.trim(), 8).ok());
-    match flags {
-        Some(flags) if flags & libc::O_ACCMODE == libc::O_RDWR => Err(closed()),
-        _ => Ok(()),
+    if sockscope::sys::start::stdout_was_closed() {
+        Err(io::Error::from_raw_os_error(libc::EBADF))
+    } else {
+        Ok(())
     }
 }
 

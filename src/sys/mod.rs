@@ -5,11 +5,13 @@ mod ffi;
 pub mod ifaddrs;
 pub mod inet;
 pub mod locale;
+mod math;
 pub mod netdb;
 pub mod netlink;
 pub mod poll;
 pub mod resolv;
 pub mod socket;
+pub mod start;
 
 pub use error::SysError;
 /// The constants build.rs reads from the C headers, for the constants table.

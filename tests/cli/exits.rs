@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{self, run};
+use crate::common::{self, run, sh};
 
 fn run_with_input(args: &[&str], input: &str) -> common::Run {
     common::run_with_input(args, input)
@@ -133,20 +133,6 @@ fn an_over_long_line_is_one_bad_key() {
     assert_eq!(records.len(), 3);
     assert_eq!(records[1]["error"]["code"], "INVALID_INPUT");
     assert_eq!(records[2]["name"], "http");
-}
-
-fn sh(script: &str) -> common::Run {
-    let output = Command::new("sh")
-        .args(["-c", script, "sh"])
-        .arg(common::bin())
-        .stdin(Stdio::null())
-        .output()
-        .expect("sh runs");
-    common::Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
 }
 
 /// A closed stdout (`>&-`) is an error, not a silent success.
