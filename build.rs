@@ -1,4 +1,4 @@
-//! Build script: values of the socket constants the libc crate lacks, read from the platform's C headers.
+//! Build script: the socket constants the libc crate lacks, from the C headers; a static unwinder.
 
 // The C file is only run through the target's preprocessor (`cc -E`), never compiled or run, so
 // this works when cross-compiling and adds no C code to the binary. Each constant becomes a
@@ -16,6 +16,8 @@ fn main() {
     println!("cargo:rerun-if-changed={SOURCE}");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=build/eval.rs");
+    println!("cargo:rerun-if-changed=build/unwind.rs");
+    unwind::link_statically();
     let expanded = match cc::Build::new().file(SOURCE).try_expand() {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(err) => fail(&format!("running the C preprocessor on {SOURCE}: {err}")),
@@ -133,3 +135,5 @@ fn find_word(text: &str, word: &str) -> Option<usize> {
 
 #[path = "build/eval.rs"]
 mod eval;
+#[path = "build/unwind.rs"]
+mod unwind;

@@ -40,3 +40,4 @@ mod help;
 mod limits;
 mod output;
 mod roundtrip;
+mod startup;
