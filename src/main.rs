@@ -29,7 +29,15 @@ fn run() -> i32 {
     if let Err(err) = stdout_is_open() {
         std::process::exit(fail(&format!("standard output: {}", errno_text(&err))));
     }
-    let code = match sockscope::app::run(&cli.command) {
+    // A run whose lookup was abandoned after --timeout is finished by another thread, which
+    // ends the process the same way.
+    sockscope::runner::limit::set_ending(end);
+    end(sockscope::app::run(&cli.command))
+}
+
+/// End the process with the exit code of a run's result, its error written on stderr.
+fn end(result: anyhow::Result<Outcome>) -> ! {
+    let code = match result {
         Ok(outcome) => exit_code(outcome),
         Err(err) => code_of_error(&err),
     };

@@ -57,12 +57,12 @@ fn io_err(err: serde_json::Error) -> io::Error {
 
 /// One JSON array, streamed: `[` before the first record, `]` at the end, `[]` when empty.
 pub struct JsonArray<'w> {
-    out: Box<dyn Write + 'w>,
+    out: Box<dyn Write + Send + 'w>,
     written: usize,
 }
 
 impl<'w> JsonArray<'w> {
-    pub fn new(out: Box<dyn Write + 'w>) -> Self {
+    pub fn new(out: Box<dyn Write + Send + 'w>) -> Self {
         JsonArray { out, written: 0 }
     }
 }
@@ -93,11 +93,11 @@ impl<R: Record> Sink<R> for JsonArray<'_> {
 
 /// One compact JSON record per line, flushed as it is written so a reader sees it at once.
 pub struct JsonLines<'w> {
-    out: Box<dyn Write + 'w>,
+    out: Box<dyn Write + Send + 'w>,
 }
 
 impl<'w> JsonLines<'w> {
-    pub fn new(out: Box<dyn Write + 'w>) -> Self {
+    pub fn new(out: Box<dyn Write + Send + 'w>) -> Self {
         JsonLines { out }
     }
 }

@@ -14,7 +14,7 @@ use super::{Sink, color};
 /// Collects rows (a table needs every width before it can print) and writes them on `finish`,
 /// or every `CHUNK_ROWS` rows of a long batch.
 pub struct Table<'w> {
-    out: Box<dyn Write + 'w>,
+    out: Box<dyn Write + Send + 'w>,
     columns: Vec<&'static str>,
     keys: &'static [&'static str],
     answers: usize,
@@ -30,11 +30,11 @@ pub struct Table<'w> {
 }
 
 impl<'w> Table<'w> {
-    pub fn new(out: Box<dyn Write + 'w>) -> Self {
+    pub fn new(out: Box<dyn Write + Send + 'w>) -> Self {
         Self::with_color(out, false).with_width(super::terminal_width())
     }
 
-    pub fn with_color(out: Box<dyn Write + 'w>, color: bool) -> Self {
+    pub fn with_color(out: Box<dyn Write + Send + 'w>, color: bool) -> Self {
         Table {
             out,
             columns: Vec::new(),

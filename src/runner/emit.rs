@@ -16,14 +16,18 @@ pub struct Emitter<'v, R: Record + 'static> {
     explain: bool,
     python: bool,
     color_errors: bool,
-    sink: Box<dyn render::Sink<R> + 'v>,
+    /// Send, so that a run whose lookup is abandoned can be finished by another thread
+    /// (`runner::limit`).
+    sink: Box<dyn render::Sink<R> + Send + 'v>,
     worst: Outcome,
 }
 
 impl<'v, R: Record + 'static> Emitter<'v, R> {
     /// An emitter whose python format prints what `view` makes of each answer.
     pub fn new(ctx: &Ctx, view: PythonView<'v, R>) -> Self {
-        let out = Box::new(io::stdout().lock());
+        // The handle rather than its lock, which cannot change threads; stdout is line-buffered
+        // either way, and nothing else writes to it during a run.
+        let out = Box::new(io::stdout());
         let sink = match ctx.format {
             render::Format::Python => render::python_sink::<R>(ctx.explain, out, view),
             format => {
