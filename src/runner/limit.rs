@@ -34,14 +34,20 @@ pub fn ending() -> Ending {
         .unwrap_or(|result| std::process::exit(i32::from(!matches!(result, Ok(Outcome::Success)))))
 }
 
+/// An answer for one key, made on whichever thread holds the run.
+pub type Answering<K, R> = Box<dyn Fn(&K) -> Answer<R> + Send + Sync>;
+
 /// How each key of a run is answered.
 pub struct Keys<K, R> {
     pub keys: Vec<K>,
     /// The lookup of one key; its answer is timed here.
-    pub lookup: Box<dyn Fn(&K) -> Answer<R> + Send + Sync>,
+    pub lookup: Answering<K, R>,
     /// The answer for a key abandoned after `--timeout` (its elapsed time is set here).
-    pub given_up: Box<dyn Fn(&K) -> Answer<R> + Send + Sync>,
+    pub given_up: Answering<K, R>,
 }
+
+/// What a taken-over run calls with its result, once.
+type End = Box<dyn FnOnce(anyhow::Result<Outcome>) + Send>;
 
 /// Look up every key in turn on this thread and write each answer to `out` in order, then
 /// finish it. A key still out after `limit` is answered with `given_up`, and the rest of the
@@ -99,7 +105,7 @@ struct Run<K, R, O> {
     /// Only ever waited on with a deadline: nobody signals it, so an answer in time wakes no
     /// one.
     tick: Condvar,
-    end: Mutex<Option<Box<dyn FnOnce(anyhow::Result<Outcome>) + Send>>>,
+    end: Mutex<Option<End>>,
 }
 
 struct State<O> {
