@@ -25,9 +25,7 @@ pub struct Emitter<'v, R: Record + 'static> {
 impl<'v, R: Record + 'static> Emitter<'v, R> {
     /// An emitter whose python format prints what `view` makes of each answer.
     pub fn new(ctx: &Ctx, view: PythonView<'v, R>) -> Self {
-        // The handle rather than its lock, which cannot change threads; stdout is line-buffered
-        // either way, and nothing else writes to it during a run.
-        let out = Box::new(io::stdout());
+        let out = stdout_writer();
         let sink = match ctx.format {
             render::Format::Python => render::python_sink::<R>(ctx.explain, out, view),
             format => {
@@ -71,6 +69,19 @@ impl<'v, R: Record + 'static> Emitter<'v, R> {
             error,
             worst: self.worst,
         })
+    }
+}
+
+/// Standard output as the emitter writes it: line-buffered like Rust's own, but on a duplicate
+/// of descriptor 1 that no lock guards, since a run whose lookup is abandoned is finished by
+/// another thread (a locked stdout cannot change threads, and locking it at every write cost a
+/// batch hundreds of instructions per key). Nothing else writes to stdout during a run.
+fn stdout_writer() -> Box<dyn Write + Send> {
+    use std::os::fd::AsFd;
+    match io::stdout().as_fd().try_clone_to_owned() {
+        Ok(fd) => Box::new(io::LineWriter::new(std::fs::File::from(fd))),
+        // No descriptor left to duplicate into: the shared handle, locked at each write.
+        Err(_) => Box::new(io::stdout()),
     }
 }
 
