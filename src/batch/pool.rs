@@ -2,7 +2,7 @@
 //! they finish), with a bounded number in flight so memory and threads stay flat however long
 //! the input, and however many lookups are given up on.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -214,7 +214,9 @@ struct Writer<'a, W: Work, D> {
     out: D,
     unordered: bool,
     progress: &'a Progress,
-    pending: BTreeMap<usize, W::Answer>,
+    /// Answers waiting behind a key still out: slot i holds key `next + i`. Keys are issued
+    /// at most a window ahead of `next`, so this stays that short.
+    pending: VecDeque<Option<W::Answer>>,
     next: usize,
     written: usize,
     /// Written but not yet counted in `progress` (counted once per wake-up).
@@ -234,18 +236,29 @@ impl<W: Work, D: Deliver<W::Answer>> Writer<'_, W, D> {
         if self.unordered {
             return self.one(answer);
         }
-        self.pending.insert(index, answer);
-        while let Some(answer) = self.pending.remove(&self.next) {
-            self.next += 1;
-            self.one(answer)?;
+        // Each key is answered once (a late answer to one given up on never gets here).
+        let Some(slot) = index.checked_sub(self.next) else {
+            return Ok(());
+        };
+        if slot >= self.pending.len() {
+            self.pending.resize_with(slot + 1, || None);
+        }
+        self.pending[slot] = Some(answer);
+        while let Some(Some(_)) = self.pending.front() {
+            if let Some(Some(answer)) = self.pending.pop_front() {
+                self.next += 1;
+                self.one(answer)?;
+            }
         }
         Ok(())
     }
 
     /// Write what was answered but waits behind a key still out, in input order.
     fn flush_pending(&mut self) -> anyhow::Result<()> {
-        while let Some((_, answer)) = self.pending.pop_first() {
-            self.one(answer)?;
+        while let Some(slot) = self.pending.pop_front() {
+            if let Some(answer) = slot {
+                self.one(answer)?;
+            }
         }
         self.flush()
     }
@@ -339,7 +352,7 @@ where
         out,
         unordered: opts.unordered,
         progress: &shared.progress,
-        pending: BTreeMap::new(),
+        pending: VecDeque::new(),
         next: 0,
         written: 0,
         unannounced: 0,
