@@ -105,7 +105,10 @@ impl Progress {
 
 /// Where a batch's answers go, in the order they are to be written.
 pub trait Output<R> {
+    /// Write one answer; it may be held in a buffer until `flush`.
     fn write(&mut self, answer: Answer<R>) -> anyhow::Result<()>;
+    /// Write out what is held: the batch has no other answer ready.
+    fn flush(&mut self) -> anyhow::Result<()>;
     /// Flush what is held back and say how the run went.
     fn finish(self) -> anyhow::Result<Outcome>;
 }
@@ -169,6 +172,29 @@ where
     }
 }
 
+/// Each answer counted in the stats and written to the output, the progress bar kept whole.
+struct Delivery<'a, O> {
+    stats: &'a mut stats::Stats,
+    progress: &'a mut Progress,
+    out: &'a mut O,
+}
+
+impl<R, O: Output<R>> pool::Deliver<(Answer<R>, Duration)> for Delivery<'_, O> {
+    fn write(&mut self, (answer, took): (Answer<R>, Duration)) -> anyhow::Result<()> {
+        let timed_out = answer.result.as_ref().err().is_some_and(|f| f.is_timeout());
+        self.stats.add(
+            answer.outcome(),
+            timed_out,
+            Some(answer.elapsed.unwrap_or(took)),
+        );
+        self.progress.around(|| self.out.write(answer))
+    }
+
+    fn flush(&mut self) -> anyhow::Result<()> {
+        self.out.flush()
+    }
+}
+
 /// Resolve every key with `lookup`, write each answer to `out`, then finish it; returns what
 /// `out` says of the run. With a timeout in `batch`, a lookup still running after it is
 /// written as TIMEOUT and its worker takes no new key until it returns. On SIGINT, SIGTERM or
@@ -203,21 +229,12 @@ pub fn run<R: Send + 'static>(
         lookup,
         timeout: batch.timeout,
     };
-    let ended = pool::run(
-        keys,
-        opts,
-        work,
-        || signals.caught(),
-        |(answer, took): (Answer<R>, Duration)| {
-            let timed_out = answer.result.as_ref().err().is_some_and(|f| f.is_timeout());
-            stats.add(
-                answer.outcome(),
-                timed_out,
-                Some(answer.elapsed.unwrap_or(took)),
-            );
-            progress.around(|| out.write(answer))
-        },
-    );
+    let mut delivery = Delivery {
+        stats: &mut stats,
+        progress: &mut progress,
+        out: &mut out,
+    };
+    let ended = pool::run(keys, opts, work, || signals.caught(), &mut delivery);
     progress.finish();
     // What was written is finished (a JSON array closed) unless writing itself failed.
     let result = match ended {

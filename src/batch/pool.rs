@@ -2,7 +2,7 @@
 //! they finish), with a bounded number in flight so memory and threads stay flat however long
 //! the input, and however many lookups are given up on.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -63,35 +63,47 @@ fn window(jobs: usize) -> usize {
 
 /// Counts how far the writer has come, so the reader can wait instead of running ahead.
 struct Progress {
-    written: Mutex<usize>,
+    state: Mutex<Written>,
     advanced: Condvar,
     stop: AtomicBool,
 }
 
+struct Written {
+    count: usize,
+    /// Workers waiting for room: only they need a wake-up (one system call each time).
+    waiting: usize,
+}
+
 impl Progress {
-    fn lock(&self) -> MutexGuard<'_, usize> {
-        self.written.lock().unwrap_or_else(|p| p.into_inner())
+    fn lock(&self) -> MutexGuard<'_, Written> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Wait until key `index` may be issued; false once the batch is stopping.
     fn wait_for_room(&self, index: usize, window: usize) -> bool {
-        let mut written = self.lock();
-        while index >= *written + window && !self.stop.load(Ordering::Relaxed) {
-            written = self
-                .advanced
-                .wait(written)
-                .unwrap_or_else(|p| p.into_inner());
+        let mut state = self.lock();
+        while index >= state.count + window && !self.stop.load(Ordering::Relaxed) {
+            state.waiting += 1;
+            state = self.advanced.wait(state).unwrap_or_else(|p| p.into_inner());
+            state.waiting -= 1;
         }
         !self.stop.load(Ordering::Relaxed)
     }
 
-    fn wrote_one(&self) {
-        *self.lock() += 1;
-        self.advanced.notify_all();
+    fn wrote(&self, answers: usize) {
+        if answers == 0 {
+            return;
+        }
+        let mut state = self.lock();
+        state.count += answers;
+        if state.waiting > 0 {
+            self.advanced.notify_all();
+        }
     }
 
     fn halt(&self) {
         self.stop.store(true, Ordering::Relaxed);
+        let _state = self.lock();
         self.advanced.notify_all();
     }
 }
@@ -118,7 +130,8 @@ struct Shared<W: Work, I> {
 }
 
 enum Message<A> {
-    Answer(usize, A),
+    /// A key's index, its answer, and how long the lookup took.
+    Answer(usize, A, Duration),
     /// The input ended (or failed) after this many keys.
     End(usize),
 }
@@ -166,61 +179,125 @@ where
                 }
             }
         };
+        let start = Instant::now();
         let answer = shared.work.lookup(key);
-        if done.send(Message::Answer(index, answer)).is_err() {
+        if done
+            .send(Message::Answer(index, answer, start.elapsed()))
+            .is_err()
+        {
             return;
         }
     }
 }
 
-/// The writer's side: answers put in order and written, lookups given up on.
-struct Writer<'a, W: Work, F> {
-    work: &'a W,
-    write: F,
-    unordered: bool,
-    progress: &'a Progress,
-    pending: BTreeMap<usize, W::Answer>,
-    next: usize,
-    written: usize,
+/// Where a batch's answers go, in the order they are to be written.
+pub trait Deliver<A> {
+    /// Write one answer; it may be held in a buffer until `flush`.
+    fn write(&mut self, answer: A) -> anyhow::Result<()>;
+    /// Write out what is held: no other answer is ready.
+    fn flush(&mut self) -> anyhow::Result<()>;
 }
 
-impl<W: Work, F: FnMut(W::Answer) -> anyhow::Result<()>> Writer<'_, W, F> {
+impl<A, T: Deliver<A>> Deliver<A> for &mut T {
+    fn write(&mut self, answer: A) -> anyhow::Result<()> {
+        (**self).write(answer)
+    }
+
+    fn flush(&mut self) -> anyhow::Result<()> {
+        (**self).flush()
+    }
+}
+
+/// The writer's side: answers put in order and written, lookups given up on.
+struct Writer<'a, W: Work, D> {
+    work: &'a W,
+    out: D,
+    unordered: bool,
+    progress: &'a Progress,
+    /// Answers waiting behind a key still out: slot i holds key `next + i`. Keys are issued
+    /// at most a window ahead of `next`, so this stays that short.
+    pending: VecDeque<Option<W::Answer>>,
+    next: usize,
+    written: usize,
+    /// Written but not yet counted in `progress` (counted once per wake-up).
+    unannounced: usize,
+    /// A running mean of how long lookups take, which sets how long answers may gather.
+    typical: Duration,
+}
+
+impl<W: Work, D: Deliver<W::Answer>> Writer<'_, W, D> {
     fn one(&mut self, answer: W::Answer) -> anyhow::Result<()> {
         self.written += 1;
-        self.progress.wrote_one();
-        (self.write)(answer)
+        self.unannounced += 1;
+        self.out.write(answer)
     }
 
     fn deliver(&mut self, index: usize, answer: W::Answer) -> anyhow::Result<()> {
         if self.unordered {
             return self.one(answer);
         }
-        self.pending.insert(index, answer);
-        while let Some(answer) = self.pending.remove(&self.next) {
-            self.next += 1;
-            self.one(answer)?;
+        // Each key is answered once (a late answer to one given up on never gets here).
+        let Some(slot) = index.checked_sub(self.next) else {
+            return Ok(());
+        };
+        if slot >= self.pending.len() {
+            self.pending.resize_with(slot + 1, || None);
+        }
+        self.pending[slot] = Some(answer);
+        while let Some(Some(_)) = self.pending.front() {
+            if let Some(Some(answer)) = self.pending.pop_front() {
+                self.next += 1;
+                self.one(answer)?;
+            }
         }
         Ok(())
     }
 
     /// Write what was answered but waits behind a key still out, in input order.
     fn flush_pending(&mut self) -> anyhow::Result<()> {
-        while let Some((_, answer)) = self.pending.pop_first() {
-            self.one(answer)?;
+        while let Some(slot) = self.pending.pop_front() {
+            if let Some(answer) = slot {
+                self.one(answer)?;
+            }
         }
-        Ok(())
+        self.flush()
+    }
+
+    /// Write out what is held and let waiting workers on.
+    fn flush(&mut self) -> anyhow::Result<()> {
+        self.progress.wrote(std::mem::take(&mut self.unannounced));
+        self.out.flush()
+    }
+
+    fn timed(&mut self, took: Duration) {
+        self.typical = (self.typical * 7 + took) / 8;
+    }
+
+    /// How long to let answers gather before writing them: an eighth of a typical lookup (so
+    /// an answer is held back at most that much longer than its lookup took), at most
+    /// `GATHER_MAX`; none when lookups are quick, where waking per answer costs little.
+    fn gather(&self) -> Option<Duration> {
+        let gather = (self.typical / 8).min(GATHER_MAX);
+        (gather >= GATHER_MIN).then_some(gather)
     }
 }
 
-/// Apply `work` to every key with `opts.jobs` worker threads and pass each answer to `write`,
-/// in input order unless `opts.unordered`. Stops at the first error from `write` or from
-/// reading keys, or when `interrupted` returns a signal number.
+/// The longest an answer is held back to be written with others.
+const GATHER_MAX: Duration = Duration::from_millis(2);
+/// Below this, gathering saves less than the sleep costs.
+const GATHER_MIN: Duration = Duration::from_micros(200);
+
+/// Apply `work` to every key with `opts.jobs` worker threads and pass each answer to `out`,
+/// in input order unless `opts.unordered`, flushing it whenever no other answer is ready (and
+/// while lookups are slow, letting answers gather a little first, so that the writer wakes
+/// and writes once for many). Stops at the first error from `out` or from reading keys, or
+/// when `interrupted` returns a signal number.
 pub fn run<W, I, E>(
     keys: I,
     opts: Options,
     work: W,
     interrupted: impl Fn() -> Option<i32>,
-    write: impl FnMut(W::Answer) -> anyhow::Result<()>,
+    out: impl Deliver<W::Answer>,
 ) -> Result<Ended, Error>
 where
     W: Work,
@@ -237,7 +314,10 @@ where
         work,
         keys: Mutex::new(Some((keys, 0usize))),
         progress: Progress {
-            written: Mutex::new(0),
+            state: Mutex::new(Written {
+                count: 0,
+                waiting: 0,
+            }),
             advanced: Condvar::new(),
             stop: AtomicBool::new(false),
         },
@@ -269,12 +349,14 @@ where
     drop(done_tx);
     let mut writer = Writer {
         work: &shared.work,
-        write,
+        out,
         unordered: opts.unordered,
         progress: &shared.progress,
-        pending: BTreeMap::new(),
+        pending: VecDeque::new(),
         next: 0,
         written: 0,
+        unannounced: 0,
+        typical: Duration::ZERO,
     };
     let result = write_all(&shared, exact, &done_rx, &mut writer, interrupted);
     // Unblock waiting workers; the closed channel tells busy ones to stop after their lookup.
@@ -287,72 +369,139 @@ where
     }
 }
 
-fn write_all<W, I, F>(
+fn write_all<W, I, D>(
     shared: &Shared<W, I>,
     mut total: Option<usize>,
     done_rx: &mpsc::Receiver<Message<W::Answer>>,
-    writer: &mut Writer<'_, W, F>,
+    writer: &mut Writer<'_, W, D>,
     interrupted: impl Fn() -> Option<i32>,
 ) -> Result<Ended, Error>
 where
     W: Work,
-    F: FnMut(W::Answer) -> anyhow::Result<()>,
+    D: Deliver<W::Answer>,
 {
-    let timeout = shared.timeout;
     let mut given_up: HashSet<usize> = HashSet::new();
     loop {
         if total == Some(writer.written) {
+            writer.flush().map_err(Error::Output)?;
             return Ok(Ended::Done);
         }
         if let Some(signal) = interrupted() {
             writer.flush_pending().map_err(Error::Output)?;
             return Ok(Ended::Interrupted(signal));
         }
-        let now = Instant::now();
-        let deadline = match (&shared.in_flight, timeout) {
-            (Some(in_flight), Some(limit)) => lock(in_flight)
-                .first_key_value()
-                .map(|(_, (start, _))| *start + limit),
-            _ => None,
-        };
-        let wait = deadline.map_or(TICK, |d| d.saturating_duration_since(now).min(TICK));
+        // Everything ready now, written in one go.
+        let mut took_in = 0;
+        let mut gone = false;
+        loop {
+            match done_rx.try_recv() {
+                Ok(message) => {
+                    took_in += 1;
+                    receive(message, shared, writer, &mut given_up, &mut total)?;
+                }
+                Err(mpsc::TryRecvError::Empty) => break,
+                // Every worker is gone: the input ended and its End was taken, or nothing is
+                // left to wait for.
+                Err(mpsc::TryRecvError::Disconnected) => {
+                    gone = true;
+                    break;
+                }
+            }
+        }
+        let deadline = give_up_late(shared, writer, &mut given_up)?;
+        writer.flush().map_err(Error::Output)?;
+        if gone {
+            return Ok(Ended::Done);
+        }
+        if total == Some(writer.written) {
+            continue;
+        }
+        let wait = deadline.map_or(TICK, |d| {
+            d.saturating_duration_since(Instant::now()).min(TICK)
+        });
+        // While answers keep coming, sleep instead of waking for each: a worker's send wakes
+        // nobody then, and the next round writes all that came meanwhile.
+        if took_in > 0
+            && let Some(gather) = writer.gather()
+        {
+            std::thread::sleep(gather.min(wait));
+            continue;
+        }
         match done_rx.recv_timeout(wait) {
-            Ok(Message::Answer(index, answer)) => {
-                if given_up.remove(&index) {
-                    continue;
-                }
-                if let Some(in_flight) = &shared.in_flight {
-                    lock(in_flight).remove(&index);
-                }
-                writer.deliver(index, answer).map_err(Error::Output)?;
+            Ok(message) => receive(message, shared, writer, &mut given_up, &mut total)?,
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => {
+                writer.flush().map_err(Error::Output)?;
+                return Ok(Ended::Done);
             }
-            Ok(Message::End(count)) => total = Some(count),
-            Err(RecvTimeoutError::Timeout) => {
-                let (Some(in_flight), Some(limit)) = (&shared.in_flight, timeout) else {
-                    continue;
-                };
-                let now = Instant::now();
-                let mut late = Vec::new();
-                {
-                    let mut in_flight = lock(in_flight);
-                    while let Some(entry) = in_flight.first_entry() {
-                        if now.saturating_duration_since(entry.get().0) < limit {
-                            break;
-                        }
-                        let (index, (start, label)) = entry.remove_entry();
-                        late.push((index, now.saturating_duration_since(start), label));
-                    }
-                }
-                for (index, waited, label) in late {
-                    given_up.insert(index);
-                    let answer = writer.work.given_up(label, waited);
-                    writer.deliver(index, answer).map_err(Error::Output)?;
-                }
-            }
-            // Every worker is gone: the input ended and its End was taken, or nothing is left.
-            Err(RecvTimeoutError::Disconnected) => return Ok(Ended::Done),
         }
     }
+}
+
+/// Take in one message from a worker.
+fn receive<W, I, D>(
+    message: Message<W::Answer>,
+    shared: &Shared<W, I>,
+    writer: &mut Writer<'_, W, D>,
+    given_up: &mut HashSet<usize>,
+    total: &mut Option<usize>,
+) -> Result<(), Error>
+where
+    W: Work,
+    D: Deliver<W::Answer>,
+{
+    match message {
+        Message::Answer(index, answer, took) => {
+            writer.timed(took);
+            if given_up.remove(&index) {
+                return Ok(());
+            }
+            if let Some(in_flight) = &shared.in_flight {
+                lock(in_flight).remove(&index);
+            }
+            writer.deliver(index, answer).map_err(Error::Output)
+        }
+        Message::End(count) => {
+            *total = Some(count);
+            Ok(())
+        }
+    }
+}
+
+/// Write the timeout answer of every lookup past its deadline; returns the next deadline.
+fn give_up_late<W, I, D>(
+    shared: &Shared<W, I>,
+    writer: &mut Writer<'_, W, D>,
+    given_up: &mut HashSet<usize>,
+) -> Result<Option<Instant>, Error>
+where
+    W: Work,
+    D: Deliver<W::Answer>,
+{
+    let (Some(in_flight), Some(limit)) = (&shared.in_flight, shared.timeout) else {
+        return Ok(None);
+    };
+    let now = Instant::now();
+    let mut late = Vec::new();
+    let next = {
+        let mut in_flight = lock(in_flight);
+        while let Some(entry) = in_flight.first_entry() {
+            if now.saturating_duration_since(entry.get().0) < limit {
+                break;
+            }
+            let (index, (start, label)) = entry.remove_entry();
+            late.push((index, now.saturating_duration_since(start), label));
+        }
+        in_flight
+            .first_key_value()
+            .map(|(_, (start, _))| *start + limit)
+    };
+    for (index, waited, label) in late {
+        given_up.insert(index);
+        let answer = writer.work.given_up(label, waited);
+        writer.deliver(index, answer).map_err(Error::Output)?;
+    }
+    Ok(next)
 }
 
 #[cfg(test)]

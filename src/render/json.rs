@@ -84,6 +84,10 @@ impl<R: Record> Sink<R> for JsonArray<'_> {
         })
     }
 
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     fn finish(&mut self) -> io::Result<()> {
         let end = if self.written == 0 { "[]\n" } else { "\n]\n" };
         self.out.write_all(end.as_bytes())?;
@@ -91,7 +95,8 @@ impl<R: Record> Sink<R> for JsonArray<'_> {
     }
 }
 
-/// One compact JSON record per line, flushed as it is written so a reader sees it at once.
+/// One compact JSON record per line; each answer's lines are flushed as soon as the run has no
+/// other answer ready to write.
 pub struct JsonLines<'w> {
     out: Box<dyn Write + Send + 'w>,
 }
@@ -112,7 +117,10 @@ impl<R: Record> Sink<R> for JsonLines<'_> {
             lines.push('\n');
             Ok(())
         })?;
-        self.out.write_all(lines.as_bytes())?;
+        self.out.write_all(lines.as_bytes())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }
 

@@ -34,7 +34,11 @@ pub enum Format {
 
 /// Where answers go: a renderer sees each answer in order, then `finish` once at the end.
 pub trait Sink<R: Record> {
+    /// Render one answer. What it writes may be held in a buffer until `flush`.
     fn answer(&mut self, answer: &Answer<R>) -> io::Result<()>;
+    /// Write out what is held, so a reader sees every answer given so far (a table still holds
+    /// its rows until `finish`: it lays them out together).
+    fn flush(&mut self) -> io::Result<()>;
     fn finish(&mut self) -> io::Result<()>;
 }
 

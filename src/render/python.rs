@@ -36,7 +36,10 @@ impl<R: Record> Sink<R> for Python<'_, R> {
             }
             writeln!(self.out, ">>> {}", call.python)?;
         }
-        writeln!(self.out, "{}", (self.view)(&answer.result))?;
+        writeln!(self.out, "{}", (self.view)(&answer.result))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }
 

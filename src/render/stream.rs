@@ -19,8 +19,8 @@ pub enum Width {
     Free,
 }
 
-/// Writes the header before the first row, then every record's row at once, flushed, so a
-/// person (or a pipe) sees each one as it happens. Calls are shown above the rows, as in
+/// Writes the header before the first row, then every record's row as it comes (flushed by
+/// the emitter), so a person (or a pipe) sees each one as it happens. Calls are shown above the rows, as in
 /// `table`; failed answers are left to stderr.
 pub struct StreamTable<'w> {
     out: Box<dyn Write + Send + 'w>,
@@ -85,6 +85,10 @@ impl<R: Record> Sink<R> for StreamTable<'_> {
                 self.write_row(&record.cells())?;
             }
         }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }
 

@@ -261,6 +261,10 @@ impl<R: Record> Sink<R> for Table<'_> {
         Ok(())
     }
 
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     fn finish(&mut self) -> io::Result<()> {
         self.write_rows()?;
         self.out.flush()

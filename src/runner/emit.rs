@@ -25,6 +25,7 @@ pub struct Emitter<'v, R: Record + 'static> {
 impl<'v, R: Record + 'static> Emitter<'v, R> {
     /// An emitter whose python format prints what `view` makes of each answer.
     pub fn new(ctx: &Ctx, view: PythonView<'v, R>) -> Self {
+        // Buffered: a batch writes what a wake-up gathered in one system call (`flush`).
         let out = stdout_writer();
         let sink = match ctx.format {
             render::Format::Python => render::python_sink::<R>(ctx.explain, out, view),
@@ -47,15 +48,29 @@ impl<'v, R: Record + 'static> Emitter<'v, R> {
         }
     }
 
-    pub fn write(&mut self, mut answer: Answer<R>) -> anyhow::Result<()> {
+    /// Write one answer and flush it, so it is seen at once.
+    pub fn write(&mut self, answer: Answer<R>) -> anyhow::Result<()> {
+        self.write_held(answer)?;
+        self.flush()
+    }
+
+    /// Write one answer, leaving it in the output buffer until `flush`.
+    pub fn write_held(&mut self, mut answer: Answer<R>) -> anyhow::Result<()> {
         if !self.explain && !self.python {
             answer.call = None;
         }
         if let Err(failure) = &answer.result {
+            // The answers before it come out before its error line, as they were given.
+            self.flush()?;
             report(self.command, &answer.label, failure, self.color_errors);
         }
         self.worst = self.worst.max(answer.outcome());
         self.sink.answer(&answer).map_err(|err| self.failed(err))
+    }
+
+    /// Write out what the renderer and the output buffer hold.
+    pub fn flush(&mut self) -> anyhow::Result<()> {
+        self.sink.flush().map_err(|err| self.failed(err))
     }
 
     /// Flush what the renderer holds and return the worst outcome among the answers.
@@ -72,28 +87,37 @@ impl<'v, R: Record + 'static> Emitter<'v, R> {
     }
 }
 
-/// Standard output as the emitter writes it: line-buffered like Rust's own, but on a duplicate
-/// of descriptor 1 that no lock guards, since a run whose lookup is abandoned is finished by
-/// another thread (a locked stdout cannot change threads, and locking it at every write cost a
-/// batch hundreds of instructions per key). Nothing else writes to stdout during a run.
+/// Standard output as the emitter writes it, buffered until `flush`: a duplicate of descriptor
+/// 1 that no lock guards, since a run whose lookup is abandoned is finished by another thread
+/// (a locked stdout cannot change threads). Nothing else writes to stdout during a run.
 fn stdout_writer() -> Box<dyn Write + Send> {
     use std::os::fd::AsFd;
     match io::stdout().as_fd().try_clone_to_owned() {
-        Ok(fd) => Box::new(io::LineWriter::new(std::fs::File::from(fd))),
+        Ok(fd) => Box::new(io::BufWriter::with_capacity(
+            OUT_BUFFER,
+            std::fs::File::from(fd),
+        )),
         // No descriptor left to duplicate into: the shared handle, locked at each write.
-        Err(_) => Box::new(io::stdout()),
+        Err(_) => Box::new(io::BufWriter::with_capacity(OUT_BUFFER, io::stdout())),
     }
 }
 
 impl<R: Record + 'static> crate::batch::Output<R> for Emitter<'_, R> {
     fn write(&mut self, answer: Answer<R>) -> anyhow::Result<()> {
-        Emitter::write(self, answer)
+        Emitter::write_held(self, answer)
+    }
+
+    fn flush(&mut self) -> anyhow::Result<()> {
+        Emitter::flush(self)
     }
 
     fn finish(self) -> anyhow::Result<Outcome> {
         Emitter::finish(self)
     }
 }
+
+/// Output held before a system call writes it: a wake-up's worth of a fast batch.
+const OUT_BUFFER: usize = 64 * 1024;
 
 /// Writing to stdout failed. The binary exits with the worst outcome among the answers seen
 /// before when the reader went away (a broken pipe), and as a system failure otherwise.

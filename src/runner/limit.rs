@@ -97,6 +97,12 @@ fn timed<K, R>(keys: &Keys<K, R>, key: &K) -> Answer<R> {
     answer
 }
 
+/// Write one answer and flush it, so that it is seen at once.
+fn put<R, O: Output<R>>(out: &mut O, answer: Answer<R>) -> anyhow::Result<()> {
+    out.write(answer)?;
+    out.flush()
+}
+
 /// A run with a timeout, shared by the thread looking up and the watchdog.
 struct Run<K, R, O> {
     keys: Keys<K, R>,
@@ -154,7 +160,7 @@ fn drive<K, R, O: Output<R>>(run: &Run<K, R, O>, me: usize) -> Option<anyhow::Re
         }
         state.started = None;
         state.next += 1;
-        if let Err(err) = state.out.as_mut()?.write(answer) {
+        if let Err(err) = put(state.out.as_mut()?, answer) {
             state.runner = FINISHED;
             state.out = None;
             return Some(Err(err));
@@ -208,7 +214,7 @@ where
     let mut answer = (run.keys.given_up)(key);
     answer.elapsed = Some(started.elapsed());
     let written = match state.out.as_mut() {
-        Some(out) => out.write(answer),
+        Some(out) => put(out, answer),
         None => Ok(()),
     };
     let result = match written {

@@ -7,6 +7,19 @@ use std::time::{Duration, Instant};
 
 use super::*;
 
+/// A closure as the output of a batch, with nothing to flush.
+struct Each<F>(F);
+
+impl<A, F: FnMut(A) -> anyhow::Result<()>> Deliver<A> for Each<F> {
+    fn write(&mut self, answer: A) -> anyhow::Result<()> {
+        (self.0)(answer)
+    }
+
+    fn flush(&mut self) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
 /// A lookup of `usize` keys by a function; a key given up on is answered `GIVEN_UP + key`.
 struct Fnw<F>(F);
 
@@ -50,10 +63,16 @@ fn collect(jobs: usize, unordered: bool, n: usize) -> Vec<usize> {
         std::thread::sleep(Duration::from_micros(((n - k) % 7) as u64 * 50));
         k
     });
-    let result = run(infallible(n), opts(jobs, unordered), work, never, |a| {
-        out.push(a);
-        Ok(())
-    });
+    let result = run(
+        infallible(n),
+        opts(jobs, unordered),
+        work,
+        never,
+        Each(|a| {
+            out.push(a);
+            Ok(())
+        }),
+    );
     assert!(matches!(result, Ok(Ended::Done)));
     out
 }
@@ -89,11 +108,17 @@ fn the_reader_never_runs_far_ahead_of_the_writer() {
         }
         k
     });
-    let result = run(keys, opts(jobs, false), work, never, |_| {
-        written += 1;
-        most_ahead = most_ahead.max(pulled.load(Ordering::SeqCst) - written);
-        Ok(())
-    });
+    let result = run(
+        keys,
+        opts(jobs, false),
+        work,
+        never,
+        Each(|_| {
+            written += 1;
+            most_ahead = most_ahead.max(pulled.load(Ordering::SeqCst) - written);
+            Ok(())
+        }),
+    );
     assert!(matches!(result, Ok(Ended::Done)));
     assert_eq!(written, 20_000);
     // In flight at most: the window, and one key in each worker's hand.
@@ -115,10 +140,16 @@ fn the_input_is_not_read_again_after_its_end() {
         }
     });
     let mut out = Vec::new();
-    let result = run(keys, opts(8, false), Fnw(|k| k), never, |a| {
-        out.push(a);
-        Ok(())
-    });
+    let result = run(
+        keys,
+        opts(8, false),
+        Fnw(|k| k),
+        never,
+        Each(|a| {
+            out.push(a);
+            Ok(())
+        }),
+    );
     assert!(matches!(result, Ok(Ended::Done)));
     assert_eq!(out, vec![1, 2, 3]);
     // A terminal on stdin would block on a second read after end-of-file.
@@ -133,13 +164,13 @@ fn a_write_error_stops_the_batch() {
         opts(4, false),
         Fnw(|k| k),
         never,
-        |_| {
+        Each(|_| {
             seen += 1;
             if seen == 10 {
                 anyhow::bail!("closed")
             }
             Ok(())
-        },
+        }),
     );
     assert!(matches!(result, Err(Error::Output(_))));
     assert_eq!(seen, 10);
@@ -155,10 +186,16 @@ fn a_read_error_is_returned_after_what_was_read() {
         }
     });
     let mut out = Vec::new();
-    let result = run(keys, opts(2, false), Fnw(|k| k), never, |a| {
-        out.push(a);
-        Ok(())
-    });
+    let result = run(
+        keys,
+        opts(2, false),
+        Fnw(|k| k),
+        never,
+        Each(|a| {
+            out.push(a);
+            Ok(())
+        }),
+    );
     assert!(matches!(result, Err(Error::Input(_))));
     assert_eq!(out, vec![0, 1, 2]);
 }
@@ -186,10 +223,16 @@ fn lookups_given_up_on_keep_their_worker_and_every_key_is_written() {
     };
     let mut out = Vec::new();
     let start = Instant::now();
-    let result = run(infallible(50), options, work, never, |a| {
-        out.push(a);
-        Ok(())
-    });
+    let result = run(
+        infallible(50),
+        options,
+        work,
+        never,
+        Each(|a| {
+            out.push(a);
+            Ok(())
+        }),
+    );
     assert!(matches!(result, Ok(Ended::Done)));
     let want: Vec<usize> = [GIVEN_UP, GIVEN_UP + 1].into_iter().chain(2..50).collect();
     assert_eq!(out, want);
@@ -218,10 +261,16 @@ fn the_batch_does_not_wait_for_lookups_given_up_on() {
     };
     let start = Instant::now();
     let mut out = Vec::new();
-    let result = run(infallible(3), options, work, never, |a| {
-        out.push(a);
-        Ok(())
-    });
+    let result = run(
+        infallible(3),
+        options,
+        work,
+        never,
+        Each(|a| {
+            out.push(a);
+            Ok(())
+        }),
+    );
     assert!(matches!(result, Ok(Ended::Done)));
     assert_eq!(out, vec![GIVEN_UP, 1, 2]);
     assert!(
@@ -243,10 +292,16 @@ fn an_interruption_writes_what_was_answered() {
     let start = Instant::now();
     let interrupted = move || (start.elapsed() > Duration::from_millis(200)).then_some(2);
     let mut out = Vec::new();
-    let result = run(infallible(4), opts(4, false), work, interrupted, |a| {
-        out.push(a);
-        Ok(())
-    });
+    let result = run(
+        infallible(4),
+        opts(4, false),
+        work,
+        interrupted,
+        Each(|a| {
+            out.push(a);
+            Ok(())
+        }),
+    );
     assert!(matches!(result, Ok(Ended::Interrupted(2))));
     assert_eq!(out, vec![0, 2, 3]);
     assert!(
@@ -271,10 +326,16 @@ fn a_counted_input_ends_while_its_only_worker_is_stuck() {
     };
     let start = Instant::now();
     let mut out = Vec::new();
-    let result = run(infallible(1), options, work, never, |a| {
-        out.push(a);
-        Ok(())
-    });
+    let result = run(
+        infallible(1),
+        options,
+        work,
+        never,
+        Each(|a| {
+            out.push(a);
+            Ok(())
+        }),
+    );
     assert!(matches!(result, Ok(Ended::Done)));
     assert_eq!(out, vec![GIVEN_UP]);
     assert!(

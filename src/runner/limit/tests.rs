@@ -20,6 +20,10 @@ impl Output<u32> for Collect {
         Ok(())
     }
 
+    fn flush(&mut self) -> anyhow::Result<()> {
+        Ok(())
+    }
+
     fn finish(self) -> anyhow::Result<Outcome> {
         *self.finished.lock().unwrap() = true;
         let answers = self.answers.lock().unwrap();

@@ -195,11 +195,30 @@ pub fn numeric_host(addr: &SocketAddr) -> String {
 /// id of an IPv6 sockaddr is a field of its own), with glibc's spelling of every address.
 pub fn ntop(ip: &IpAddr) -> String {
     match ip {
-        // glibc writes an IPv4 address as the dotted quad Ipv4Addr's Display writes too, for
-        // a fraction of the instructions: in a batch, inet_ntop's sprintf was a tenth of them.
-        IpAddr::V4(v4) => v4.to_string(),
+        // glibc writes an IPv4 address as the plain dotted quad written here, for a fraction
+        // of the instructions: in a batch, inet_ntop's sprintf was a tenth of them, and the
+        // formatting machinery behind Ipv4Addr's Display still more than the rest of a record.
+        IpAddr::V4(v4) => dotted_quad(v4.octets()),
         IpAddr::V6(_) => c_ntop(ip),
     }
+}
+
+/// `a.b.c.d` in decimal, without leading zeros.
+fn dotted_quad(octets: [u8; 4]) -> String {
+    let mut out = String::with_capacity(15);
+    for (i, octet) in octets.into_iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        if octet >= 100 {
+            out.push(char::from(b'0' + octet / 100));
+        }
+        if octet >= 10 {
+            out.push(char::from(b'0' + octet / 10 % 10));
+        }
+        out.push(char::from(b'0' + octet % 10));
+    }
+    out
 }
 
 /// inet_ntop(3) itself.
