@@ -37,13 +37,13 @@ fn for_each_record<R: Record>(
 /// Lets records of any type go through one writing path.
 mod erased {
     pub trait Json {
-        fn to_compact(&self) -> serde_json::Result<String>;
+        fn write_compact(&self, out: &mut Vec<u8>) -> serde_json::Result<()>;
         fn to_pretty(&self) -> serde_json::Result<String>;
     }
 
     impl<T: serde::Serialize> Json for T {
-        fn to_compact(&self) -> serde_json::Result<String> {
-            serde_json::to_string(self)
+        fn write_compact(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+            serde_json::to_writer(out, self)
         }
         fn to_pretty(&self) -> serde_json::Result<String> {
             serde_json::to_string_pretty(self)
@@ -99,25 +99,30 @@ impl<R: Record> Sink<R> for JsonArray<'_> {
 /// other answer ready to write.
 pub struct JsonLines<'w> {
     out: Box<dyn Write + Send + 'w>,
+    /// An answer's lines, before they are written.
+    line: Vec<u8>,
 }
 
 impl<'w> JsonLines<'w> {
     pub fn new(out: Box<dyn Write + Send + 'w>) -> Self {
-        JsonLines { out }
+        JsonLines {
+            out,
+            line: Vec::new(),
+        }
     }
 }
 
 impl<R: Record> Sink<R> for JsonLines<'_> {
     fn answer(&mut self, answer: &Answer<R>) -> io::Result<()> {
-        // An answer's records (addrinfo gives one per address and socket type) go out in one
-        // write: line-buffered stdout would otherwise make a system call per line.
-        let mut lines = String::new();
+        // Serialized into one reused buffer (serde_json writes in small pieces, cheap into a
+        // Vec, not through the boxed output), then handed over at once.
+        self.line.clear();
         for_each_record(answer, |record| {
-            lines.push_str(&record.to_compact().map_err(io_err)?);
-            lines.push('\n');
+            record.write_compact(&mut self.line).map_err(io_err)?;
+            self.line.push(b'\n');
             Ok(())
         })?;
-        self.out.write_all(lines.as_bytes())
+        self.out.write_all(&self.line)
     }
 
     fn flush(&mut self) -> io::Result<()> {

@@ -39,7 +39,7 @@ fn services() -> Vec<Answer<Service>> {
 }
 
 fn addrinfo() -> Vec<Answer<AddrInfo>> {
-    let row = |family: &str, address: &str, v6: bool| AddrInfo {
+    let row = |family: &'static str, address: &str, v6: bool| AddrInfo {
         query: Some("localhost".into()),
         service: Some("http".into()),
         family: family.into(),

@@ -42,9 +42,44 @@ pub fn value_of(name: &str) -> Option<i64> {
 
 /// The name CPython shows for `value` in `group` (`AF_UNIX`, not `AF_LOCAL`, for 1).
 pub fn name_of(group: &str, value: i64) -> Option<&'static str> {
+    // A batch asks this for every record it prints, mostly for the same few values: the last
+    // answers are kept per thread, which is cheaper than a walk through the table.
+    let remembered = RECENT.with(|recent| {
+        recent
+            .borrow()
+            .iter()
+            .find(|(g, v, _)| *v == value && g == group)
+            .map(|(_, _, name)| *name)
+    });
+    if let Some(name) = remembered {
+        return name;
+    }
+    let name = look_up_name(group, value);
+    RECENT.with(|recent| {
+        let mut recent = recent.borrow_mut();
+        if recent.len() == RECENT_KEPT {
+            recent.remove(0);
+        }
+        recent.push((group.to_string(), value, name));
+    });
+    name
+}
+
+/// How many answers of `name_of` each thread keeps.
+const RECENT_KEPT: usize = 8;
+
+/// A group and a value, and the answer `name_of` gave for them.
+type Recent = Vec<(String, i64, Option<&'static str>)>;
+
+thread_local! {
+    static RECENT: std::cell::RefCell<Recent> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn look_up_name(group: &str, value: i64) -> Option<&'static str> {
+    // The number first: one comparison rules out nearly every constant.
     let mut names = CONSTANTS
         .iter()
-        .filter(|(g, _, v)| *g == group && *v == value)
+        .filter(|(g, _, v)| *v == value && *g == group)
         .map(|(_, name, _)| *name);
     let first = names.next()?;
     Some(
@@ -53,6 +88,11 @@ pub fn name_of(group: &str, value: i64) -> Option<&'static str> {
             .find(|name| ENUM_NAMES.contains(name))
             .unwrap_or(first),
     )
+}
+
+/// `name_or_number` without an allocation for a value that has a name.
+pub fn name_or_number_cow(group: &str, value: i32) -> std::borrow::Cow<'static, str> {
+    name_of(group, i64::from(value)).map_or_else(|| value.to_string().into(), Into::into)
 }
 
 /// The name CPython shows for a value in a group, or the number itself where it has none.

@@ -82,7 +82,7 @@ fn row_notes(
     let mut notes = Vec::new();
     let mut types: Vec<&str> = Vec::new();
     for row in rows {
-        if !types.contains(&row.socktype.as_str()) {
+        if !types.contains(&row.socktype.as_ref()) {
             types.push(&row.socktype);
         }
     }

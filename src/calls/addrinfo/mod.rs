@@ -1,5 +1,6 @@
 //! getaddrinfo: every element of the list, shaped like the 5-tuples of CPython's `socket.getaddrinfo`.
 
+use std::borrow::Cow;
 use std::ffi::{OsStr, OsString};
 use std::net::SocketAddr;
 
@@ -100,9 +101,10 @@ impl AddrInfoArgs {
 pub struct AddrInfo {
     pub query: Option<String>,
     pub service: Option<String>,
-    pub family: String,
+    /// A constant's name (`AF_INET`), or the number where it has none: rarely an allocation.
+    pub family: Cow<'static, str>,
     #[serde(rename = "type")]
-    pub socktype: String,
+    pub socktype: Cow<'static, str>,
     pub proto: i32,
     pub canonname: String,
     pub address: String,
@@ -132,8 +134,8 @@ impl Record for AddrInfo {
         vec![
             self.query.clone().unwrap_or_default(),
             self.service.clone().unwrap_or_default(),
-            self.family.clone(),
-            self.socktype.clone(),
+            self.family.to_string(),
+            self.socktype.to_string(),
             self.proto.to_string(),
             self.canonname.clone(),
             self.address.clone(),
@@ -310,8 +312,8 @@ pub fn record(query: Option<&str>, service: Option<&str>, entry: AddrInfoEntry) 
     AddrInfo {
         query: query.map(str::to_string),
         service: service.map(str::to_string),
-        family: symbols::name_or_number("AF_", entry.family),
-        socktype: symbols::name_or_number("SOCK_", entry.socktype),
+        family: symbols::name_or_number_cow("AF_", entry.family),
+        socktype: symbols::name_or_number_cow("SOCK_", entry.socktype),
         proto: entry.protocol,
         canonname: entry.canonname.unwrap_or_default(),
         address: netdb::ntop(&entry.addr.ip()),
