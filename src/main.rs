@@ -1,5 +1,6 @@
 //! sockscope's entry point: parse the command line, run the subcommand, turn the outcome into an exit code.
-#![no_main]
+// The test harness brings its own `main` for the unit tests of the exit codes.
+#![cfg_attr(not(test), no_main)]
 
 mod exit_codes;
 
@@ -19,7 +20,11 @@ use sockscope::text::printable;
 use crate::exit_codes::{exit_code, signal_exit_code};
 
 // A C `main` rather than Rust's `fn main`: see `sockscope::sys::start` for what it saves.
+#[cfg(not(test))]
 sockscope::c_main!(run);
+// Under the test harness nothing calls `run`; this keeps it, and all it calls, in use.
+#[cfg(test)]
+const _: fn() -> i32 = run;
 
 fn run() -> i32 {
     let cli = match Cli::parse_process() {
@@ -29,7 +34,15 @@ fn run() -> i32 {
     if let Err(err) = stdout_is_open() {
         std::process::exit(fail(&format!("standard output: {}", errno_text(&err))));
     }
-    let code = match sockscope::app::run(&cli.command) {
+    // A run whose lookup was abandoned after --timeout is finished by another thread, which
+    // ends the process the same way.
+    sockscope::runner::limit::set_ending(end);
+    end(sockscope::app::run(&cli.command))
+}
+
+/// End the process with the exit code of a run's result, its error written on stderr.
+fn end(result: anyhow::Result<Outcome>) -> ! {
+    let code = match result {
         Ok(outcome) => exit_code(outcome),
         Err(err) => code_of_error(&err),
     };

@@ -57,12 +57,12 @@ fn io_err(err: serde_json::Error) -> io::Error {
 
 /// One JSON array, streamed: `[` before the first record, `]` at the end, `[]` when empty.
 pub struct JsonArray<'w> {
-    out: Box<dyn Write + 'w>,
+    out: Box<dyn Write + Send + 'w>,
     written: usize,
 }
 
 impl<'w> JsonArray<'w> {
-    pub fn new(out: Box<dyn Write + 'w>) -> Self {
+    pub fn new(out: Box<dyn Write + Send + 'w>) -> Self {
         JsonArray { out, written: 0 }
     }
 }
@@ -98,13 +98,13 @@ impl<R: Record> Sink<R> for JsonArray<'_> {
 /// One compact JSON record per line; each answer's lines are flushed as soon as the run has no
 /// other answer ready to write.
 pub struct JsonLines<'w> {
-    out: Box<dyn Write + 'w>,
+    out: Box<dyn Write + Send + 'w>,
     /// An answer's lines, before they are written.
     line: Vec<u8>,
 }
 
 impl<'w> JsonLines<'w> {
-    pub fn new(out: Box<dyn Write + 'w>) -> Self {
+    pub fn new(out: Box<dyn Write + Send + 'w>) -> Self {
         JsonLines {
             out,
             line: Vec::new(),

@@ -43,7 +43,10 @@ pub trait Sink<R: Record> {
 }
 
 /// The renderer for `format`, writing to `out`, without colour.
-pub fn sink<'w, R: Record + 'w>(format: Format, out: Box<dyn Write + 'w>) -> Box<dyn Sink<R> + 'w> {
+pub fn sink<'w, R: Record + 'w>(
+    format: Format,
+    out: Box<dyn Write + Send + 'w>,
+) -> Box<dyn Sink<R> + Send + 'w> {
     match format {
         Format::Table => Box::new(table::Table::new(out)),
         Format::Plain => Box::new(plain::Plain::new(out, false)),
@@ -69,9 +72,9 @@ pub struct Options {
 /// only, since JSON must stay parseable.
 pub fn sink_with<'w, R: Record + 'w>(
     format: Format,
-    out: Box<dyn Write + 'w>,
+    out: Box<dyn Write + Send + 'w>,
     options: Options,
-) -> Box<dyn Sink<R> + 'w> {
+) -> Box<dyn Sink<R> + Send + 'w> {
     match format {
         Format::Table => Box::new(
             table::Table::with_color(out, options.color)
@@ -88,9 +91,9 @@ pub fn sink_with<'w, R: Record + 'w>(
 /// answer carries one.
 pub fn python_sink<'w, R: Record + 'w>(
     explain: bool,
-    out: Box<dyn Write + 'w>,
+    out: Box<dyn Write + Send + 'w>,
     view: PythonView<'w, R>,
-) -> Box<dyn Sink<R> + 'w> {
+) -> Box<dyn Sink<R> + Send + 'w> {
     Box::new(python::Python::new(out, explain, view))
 }
 

@@ -12,13 +12,13 @@ use super::Sink;
 /// always in `Record::COLUMNS` order, so `cut -f` and `awk -F'\t'` find a field at the same
 /// place whichever keys were asked; failed keys are left to stderr.
 pub struct Plain<'w> {
-    out: Box<dyn Write + 'w>,
+    out: Box<dyn Write + Send + 'w>,
     /// An `elapsed_ms` field after the record's own (`--elapsed`).
     elapsed: bool,
 }
 
 impl<'w> Plain<'w> {
-    pub fn new(out: Box<dyn Write + 'w>, elapsed: bool) -> Self {
+    pub fn new(out: Box<dyn Write + Send + 'w>, elapsed: bool) -> Self {
         Plain { out, elapsed }
     }
 }

@@ -9,14 +9,14 @@ use super::Sink;
 /// Writes each answer as soon as it is ready; with `--explain`, as a REPL transcript whose
 /// `>>>` line is the Python that makes the call and `#` lines carry the C call and the notes.
 pub struct Python<'w, R> {
-    out: Box<dyn Write + 'w>,
+    out: Box<dyn Write + Send + 'w>,
     explain: bool,
     /// What the call's Python returns or raises for an answer.
     view: PythonView<'w, R>,
 }
 
 impl<'w, R> Python<'w, R> {
-    pub fn new(out: Box<dyn Write + 'w>, explain: bool, view: PythonView<'w, R>) -> Self {
+    pub fn new(out: Box<dyn Write + Send + 'w>, explain: bool, view: PythonView<'w, R>) -> Self {
         Python { out, explain, view }
     }
 }

@@ -23,14 +23,14 @@ pub enum Width {
 /// the emitter), so a person (or a pipe) sees each one as it happens. Calls are shown above the rows, as in
 /// `table`; failed answers are left to stderr.
 pub struct StreamTable<'w> {
-    out: Box<dyn Write + 'w>,
+    out: Box<dyn Write + Send + 'w>,
     /// One per column, in `Record::COLUMNS` order; a column without one is `Free`.
     widths: &'static [Width],
     header_written: bool,
 }
 
 impl<'w> StreamTable<'w> {
-    pub fn new(out: Box<dyn Write + 'w>, widths: &'static [Width]) -> Self {
+    pub fn new(out: Box<dyn Write + Send + 'w>, widths: &'static [Width]) -> Self {
         StreamTable {
             out,
             widths,

@@ -16,7 +16,9 @@ pub struct Emitter<'v, R: Record + 'static> {
     explain: bool,
     python: bool,
     color_errors: bool,
-    sink: Box<dyn render::Sink<R> + 'v>,
+    /// Send, so that a run whose lookup is abandoned can be finished by another thread
+    /// (`runner::limit`).
+    sink: Box<dyn render::Sink<R> + Send + 'v>,
     worst: Outcome,
 }
 
@@ -24,10 +26,7 @@ impl<'v, R: Record + 'static> Emitter<'v, R> {
     /// An emitter whose python format prints what `view` makes of each answer.
     pub fn new(ctx: &Ctx, view: PythonView<'v, R>) -> Self {
         // Buffered: a batch writes what a wake-up gathered in one system call (`flush`).
-        let out = Box::new(io::BufWriter::with_capacity(
-            OUT_BUFFER,
-            io::stdout().lock(),
-        ));
+        let out = stdout_writer();
         let sink = match ctx.format {
             render::Format::Python => render::python_sink::<R>(ctx.explain, out, view),
             format => {
@@ -85,6 +84,21 @@ impl<'v, R: Record + 'static> Emitter<'v, R> {
             error,
             worst: self.worst,
         })
+    }
+}
+
+/// Standard output as the emitter writes it, buffered until `flush`: a duplicate of descriptor
+/// 1 that no lock guards, since a run whose lookup is abandoned is finished by another thread
+/// (a locked stdout cannot change threads). Nothing else writes to stdout during a run.
+fn stdout_writer() -> Box<dyn Write + Send> {
+    use std::os::fd::AsFd;
+    match io::stdout().as_fd().try_clone_to_owned() {
+        Ok(fd) => Box::new(io::BufWriter::with_capacity(
+            OUT_BUFFER,
+            std::fs::File::from(fd),
+        )),
+        // No descriptor left to duplicate into: the shared handle, locked at each write.
+        Err(_) => Box::new(io::BufWriter::with_capacity(OUT_BUFFER, io::stdout())),
     }
 }
 

@@ -1,76 +1,243 @@
-//! The one place a lookup is timed and, with `--timeout`, abandoned when it takes too long.
+//! The one place a fixed list of keys is looked up in turn, each timed and, with `--timeout`, abandoned when it takes too long.
+//!
+//! getaddrinfo and friends have no timeout argument and cannot be interrupted, so a lookup that
+//! passes its deadline can only be left behind. Every lookup runs right on the calling thread;
+//! with a timeout a watchdog thread, started once and never waited on, sleeps until the
+//! deadline of the key in flight. A lookup that answers in time costs it nothing (no hand-over,
+//! no wake-up). One that does not is abandoned with its thread: the watchdog writes its TIMEOUT
+//! answer, takes over the remaining keys (watched by a watchdog of its own), finishes the output
+//! and ends the run through `end`, since the thread that started it may be the one stuck.
 
-use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
-use crate::model::{Answer, Failure};
-use crate::sys::SysError;
+use crate::batch::Output;
+use crate::model::{Answer, Outcome};
 
-/// Run `lookup`, set how long it took on its answer, and give up after `timeout` when one is set.
-///
-/// getaddrinfo and friends have no timeout argument and cannot be interrupted, so with a
-/// timeout the call runs on a worker thread that is abandoned (left to finish or to die with
-/// the process) if it has not answered in time. Without one it runs right here.
-/// `query` is what the timeout answer names, since the lookup never got to say.
-pub fn call<R: Send + 'static>(
-    timeout: Option<Duration>,
-    query: Option<String>,
-    lookup: impl FnOnce() -> Answer<R> + Send + 'static,
-) -> Answer<R> {
+/// What ends the process with the outcome of a run finished by a thread other than the one
+/// that started it: the binary's own ending (exit codes are its business), set once at start.
+pub type Ending = fn(anyhow::Result<Outcome>) -> !;
+
+static ENDING: OnceLock<Ending> = OnceLock::new();
+
+/// Set how a run taken over from a stuck thread ends the process.
+pub fn set_ending(ending: Ending) {
+    let _ = ENDING.set(ending);
+}
+
+/// The ending set by the binary; without one (the library used alone), a plain exit that
+/// tells success from failure.
+pub fn ending() -> Ending {
+    ENDING
+        .get()
+        .copied()
+        .unwrap_or(|result| std::process::exit(i32::from(!matches!(result, Ok(Outcome::Success)))))
+}
+
+/// An answer for one key, made on whichever thread holds the run.
+pub type Answering<K, R> = Box<dyn Fn(&K) -> Answer<R> + Send + Sync>;
+
+/// How each key of a run is answered.
+pub struct Keys<K, R> {
+    pub keys: Vec<K>,
+    /// The lookup of one key; its answer is timed here.
+    pub lookup: Answering<K, R>,
+    /// The answer for a key abandoned after `--timeout` (its elapsed time is set here).
+    pub given_up: Answering<K, R>,
+}
+
+/// What a taken-over run calls with its result, once.
+type End = Box<dyn FnOnce(anyhow::Result<Outcome>) + Send>;
+
+/// Look up every key in turn on this thread and write each answer to `out` in order, then
+/// finish it. A key still out after `limit` is answered with `given_up`, and the rest of the
+/// run moves to another thread, which calls `end` with its result: this one stays in the
+/// abandoned call and does not return.
+pub fn in_turn<K, R, O>(
+    limit: Duration,
+    keys: Keys<K, R>,
+    out: O,
+    end: impl FnOnce(anyhow::Result<Outcome>) + Send + 'static,
+) -> anyhow::Result<Outcome>
+where
+    K: Send + Sync + 'static,
+    R: Send + 'static,
+    O: Output<R> + Send + 'static,
+{
+    let run = Arc::new(Run {
+        keys,
+        limit,
+        state: Mutex::new(State {
+            out: Some(out),
+            next: 0,
+            started: None,
+            runner: 0,
+        }),
+        tick: Condvar::new(),
+        end: Mutex::new(Some(Box::new(end))),
+    });
+    if let Err(err) = watch(&run, 0) {
+        return Err(anyhow::Error::new(err).context("starting the --timeout watchdog"));
+    }
+    match drive(&run, 0) {
+        Some(result) => result,
+        // Left behind in a lookup that came back after its deadline: the run belongs to
+        // another thread now, which ends the process.
+        None => loop {
+            std::thread::park();
+        },
+    }
+}
+
+/// `lookup` of one key with the time it took.
+fn timed<K, R>(keys: &Keys<K, R>, key: &K) -> Answer<R> {
     let start = Instant::now();
-    let mut answer = match timeout {
-        None => lookup(),
-        Some(limit) => on_worker(limit, query, lookup),
-    };
+    let mut answer = (keys.lookup)(key);
     answer.elapsed = Some(start.elapsed());
     answer
 }
 
-fn on_worker<R: Send + 'static>(
+/// Write one answer and flush it, so that it is seen at once.
+fn put<R, O: Output<R>>(out: &mut O, answer: Answer<R>) -> anyhow::Result<()> {
+    out.write(answer)?;
+    out.flush()
+}
+
+/// A run with a timeout, shared by the thread looking up and the watchdog.
+struct Run<K, R, O> {
+    keys: Keys<K, R>,
     limit: Duration,
-    query: Option<String>,
-    lookup: impl FnOnce() -> Answer<R> + Send + 'static,
-) -> Answer<R> {
-    let (tx, rx) = mpsc::sync_channel(1);
-    let spawned = std::thread::Builder::new()
-        .name("lookup".to_string())
-        .spawn(move || {
-            // The receiver is gone once we gave up: nobody is left to tell.
-            let _ = tx.send(lookup());
-        });
-    if let Err(err) = spawned {
-        let errno = err.raw_os_error().unwrap_or(libc::EAGAIN);
-        return Answer::new(query, Err(SysError::Errno(errno).into()));
+    state: Mutex<State<O>>,
+    /// Only ever waited on with a deadline: nobody signals it, so an answer in time wakes no
+    /// one.
+    tick: Condvar,
+    end: Mutex<Option<End>>,
+}
+
+struct State<O> {
+    /// None once the run's output is finished (or failed).
+    out: Option<O>,
+    /// The key in flight, or the next one.
+    next: usize,
+    /// When the key in flight started; None between keys.
+    started: Option<Instant>,
+    /// Which thread holds the run: each take-over counts one up, and the thread it replaced
+    /// finds out when its lookup comes back.
+    runner: usize,
+}
+
+/// No thread holds the run any more: its output is finished.
+const FINISHED: usize = usize::MAX;
+
+impl<K, R, O> Run<K, R, O> {
+    fn lock(&self) -> MutexGuard<'_, State<O>> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
-    match rx.recv_timeout(limit) {
-        Ok(answer) => answer,
-        Err(_) => Answer::new(query, Err(Failure::timeout(limit))),
+}
+
+/// Look up the keys left while this thread (`me`) holds the run; the run's result once
+/// finished, None if it was taken over.
+fn drive<K, R, O: Output<R>>(run: &Run<K, R, O>, me: usize) -> Option<anyhow::Result<Outcome>> {
+    loop {
+        let index = {
+            let mut state = run.lock();
+            if state.runner != me {
+                return None;
+            }
+            if state.next == run.keys.keys.len() {
+                state.runner = FINISHED;
+                let out = state.out.take()?;
+                drop(state);
+                return Some(out.finish());
+            }
+            state.started = Some(Instant::now());
+            state.next
+        };
+        let answer = timed(&run.keys, &run.keys.keys[index]);
+        let mut state = run.lock();
+        if state.runner != me {
+            return None;
+        }
+        state.started = None;
+        state.next += 1;
+        if let Err(err) = put(state.out.as_mut()?, answer) {
+            state.runner = FINISHED;
+            state.out = None;
+            return Some(Err(err));
+        }
+    }
+}
+
+/// Start the watchdog of runner `runner`.
+fn watch<K, R, O>(run: &Arc<Run<K, R, O>>, runner: usize) -> std::io::Result<()>
+where
+    K: Send + Sync + 'static,
+    R: Send + 'static,
+    O: Output<R> + Send + 'static,
+{
+    let run = Arc::clone(run);
+    std::thread::Builder::new()
+        .name("watchdog".to_string())
+        .spawn(move || watchdog(&run, runner))
+        .map(drop)
+}
+
+/// Sleep until the deadline of runner `runner`'s key in flight; if it passes, answer the key
+/// with TIMEOUT and take the run over.
+fn watchdog<K, R, O>(run: &Arc<Run<K, R, O>>, runner: usize)
+where
+    K: Send + Sync + 'static,
+    R: Send + 'static,
+    O: Output<R> + Send + 'static,
+{
+    let mut state = run.lock();
+    let started = loop {
+        if state.runner != runner {
+            return;
+        }
+        let now = Instant::now();
+        // Between keys the next deadline is at least a whole limit away.
+        let deadline = state.started.map_or(now + run.limit, |s| s + run.limit);
+        if let (Some(started), true) = (state.started, now >= deadline) {
+            break started;
+        }
+        state = run
+            .tick
+            .wait_timeout(state, deadline - now)
+            .map_or_else(|p| p.into_inner().0, |(s, _)| s);
+    };
+    let me = runner + 1;
+    state.runner = me;
+    state.started = None;
+    let key = &run.keys.keys[state.next];
+    state.next += 1;
+    let mut answer = (run.keys.given_up)(key);
+    answer.elapsed = Some(started.elapsed());
+    let written = match state.out.as_mut() {
+        Some(out) => put(out, answer),
+        None => Ok(()),
+    };
+    let result = match written {
+        Err(err) => {
+            state.runner = FINISHED;
+            state.out = None;
+            Some(Err(err))
+        }
+        Ok(()) => {
+            let more = state.next < run.keys.keys.len();
+            drop(state);
+            // Unwatched, the rest still runs: only another stuck key could then hang it.
+            if more {
+                let _ = watch(run, me);
+            }
+            drive(run, me)
+        }
+    };
+    let end = run.end.lock().unwrap_or_else(|p| p.into_inner()).take();
+    if let (Some(result), Some(end)) = (result, end) {
+        end(result);
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_slow_lookup_is_abandoned_with_timeout() {
-        let answer: Answer<()> = call(Some(Duration::from_millis(50)), Some("x".into()), || {
-            std::thread::sleep(Duration::from_secs(5));
-            Answer::new(None, Ok(vec![]))
-        });
-        let failure = answer.result.as_ref().unwrap_err();
-        assert!(failure.is_timeout());
-        assert_eq!(failure.message(), "no answer within 0.05 s");
-        assert_eq!(answer.query.as_deref(), Some("x"));
-        assert!(answer.elapsed.unwrap() < Duration::from_secs(2));
-    }
-
-    #[test]
-    fn a_quick_lookup_is_answered_and_timed() {
-        for timeout in [None, Some(Duration::from_secs(5))] {
-            let answer: Answer<u8> = call(timeout, None, || Answer::new(None, Ok(vec![7])));
-            assert_eq!(answer.result, Ok(vec![7]));
-            assert!(answer.elapsed.is_some());
-        }
-    }
-}
+mod tests;

@@ -1,12 +1,12 @@
 //! Running any `Subcommand`: its keys through its `Lookup`, timed and limited, out through one emitter.
 
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
 use std::sync::Arc;
 use std::time::Instant;
 
 use crate::batch;
-use crate::calls::{Input, Lookup, Subcommand};
-use crate::model::{Answer, Failure, Outcome};
+use crate::calls::{BatchArgs, Input, Lookup, Subcommand};
+use crate::model::{Answer, Failure, Outcome, PythonView};
 use crate::render::Format;
 use crate::validate;
 
@@ -30,21 +30,9 @@ pub fn run<S: Subcommand>(ctx: &Ctx, subcommand: &S) -> anyhow::Result<Outcome> 
         python: ctx.format == Format::Python,
         describe: ctx.explain,
     };
-    let answer = |key: Option<&OsStr>| -> Answer<<S::Lookup as Lookup>::Record> {
-        if !limited {
-            return answer_one(&*lookup, key, mode);
-        }
-        let query = key.map(validate::display);
-        // The call may outlive the wait on a worker thread, so it owns what it needs.
-        let (lookup, key) = (Arc::clone(&lookup), key.map(OsStr::to_os_string));
-        limit::call(timeout, query, move || {
-            answer_one(&*lookup, key.as_deref(), mode)
-        })
-    };
     let view = |result: &Result<Vec<_>, Failure>| lookup.python(result);
-    let mut emitter = Emitter::new(&ctx, &view);
-    match subcommand.input() {
-        Input::Batch { keys, batch } => {
+    let keys = match subcommand.input() {
+        Input::Batch { keys, batch } if !one_key_here(keys, batch) => {
             let mut options = batch::Options::from_args(batch, keys);
             // In a batch the pool gives up on a slow lookup itself, on the worker that makes
             // it, so the threads stay those of `--jobs` however many are given up on.
@@ -59,15 +47,56 @@ pub fn run<S: Subcommand>(ctx: &Ctx, subcommand: &S) -> anyhow::Result<Outcome> 
                 answer.elapsed = Some(start.elapsed());
                 answer
             };
-            batch::run(&options, keys, answer, emitter)
+            return batch::run(&options, keys, answer, Emitter::new(&ctx, &view));
         }
-        Input::Keys(keys) => {
+        Input::Batch { keys, .. } => keys.iter().cloned().map(Some).collect(),
+        Input::Keys(keys) => keys,
+    };
+    match timeout.filter(|_| limited) {
+        None => {
+            let mut emitter = Emitter::new(&ctx, &view);
             for key in keys {
-                emitter.write(answer(key.as_deref()))?;
+                let start = Instant::now();
+                let mut answer = answer_one(&*lookup, key.as_deref(), mode);
+                if limited {
+                    answer.elapsed = Some(start.elapsed());
+                }
+                emitter.write(answer)?;
             }
             emitter.finish()
         }
+        Some(limit) => {
+            // The output may be finished by another thread than this one (see `limit`), so
+            // it owns its Python view: one small closure per run, left for the process's end.
+            let owned = Arc::clone(&lookup);
+            let view: PythonView<'static, _> =
+                Box::leak(Box::new(move |result: &Result<Vec<_>, Failure>| {
+                    owned.python(result)
+                }));
+            let emitter = Emitter::new(&ctx, view);
+            let given_up = move |key: &Option<OsString>| {
+                let query = key.as_deref().map(validate::display);
+                Answer::new(query, Err(Failure::timeout(limit)))
+            };
+            let keys = limit::Keys {
+                keys,
+                lookup: Box::new(move |key: &Option<OsString>| {
+                    answer_one(&*lookup, key.as_deref(), mode)
+                }),
+                given_up: Box::new(given_up),
+            };
+            let end = limit::ending();
+            limit::in_turn(limit, keys, emitter, move |result| end(result))
+        }
     }
+}
+
+/// Whether a batch subcommand's keys are one key on the command line with nothing a batch
+/// adds (`--stats`): looked up right here, without the pool's thread, its hand-over and its
+/// signal handlers, it answers the same. A signal then ends the run as it ends any program
+/// (there is nothing answered to write).
+fn one_key_here(keys: &[OsString], batch: &BatchArgs) -> bool {
+    keys.len() == 1 && !batch.reads_keys(keys) && !batch.stats
 }
 
 /// Which of a lookup's answers a run prints.

@@ -180,3 +180,74 @@ fn a_signal_ends_a_blocked_batch_with_the_rows_so_far() {
         "{stderr}"
     );
 }
+
+/// One key on the command line is looked up on the main thread, watched: at `--timeout` the
+/// watchdog writes its TIMEOUT answer in every format and ends the run while the main thread
+/// is still in the call (the resolver alone would wait 10 s); no more than the stuck thread
+/// and the watchdog exist. The same name answered in time is its own answer.
+#[test]
+fn one_key_given_up_on_is_answered_by_the_watchdog_in_every_format() {
+    let scenario = || {
+        Scenario {
+            resolv_conf: "nameserver 127.0.0.1\noptions timeout:5 attempts:2\n".to_string(),
+            ..Scenario::default()
+        }
+        .name(
+            "silent.lab.test",
+            Rule {
+                drop: true,
+                ..Rule::default()
+            },
+        )
+    };
+    let expect = [
+        ("table", ""),
+        ("jsonl", "\"code\":\"TIMEOUT\""),
+        ("json", "\"code\": \"TIMEOUT\""),
+        ("python", "# TIMEOUT: no answer within 0.3 s"),
+    ];
+    for (format, stdout) in expect {
+        let args = [
+            "hostbyname",
+            "silent.lab.test",
+            "--timeout",
+            "0.3",
+            "--format",
+            format,
+        ];
+        let Some(run) = watch(scenario(), &args, None) else {
+            return;
+        };
+        assert_eq!(run["code"], 3, "{format}: {run:#}");
+        let seconds = run["seconds"].as_f64().unwrap_or(f64::MAX);
+        assert!(seconds < 3.0, "{format}: ended at the timeout: {seconds}");
+        let threads = run["threads"].as_u64().unwrap_or(u64::MAX);
+        assert!(threads <= 2, "{format}: {threads} threads");
+        let out = run["stdout"].as_str().unwrap_or_default();
+        assert!(out.contains(stdout), "{format}: {out}");
+        let err = run["stderr"].as_str().unwrap_or_default();
+        assert_eq!(
+            err, "sockscope: hostbyname: silent.lab.test: no answer within 0.3 s (TIMEOUT)\n",
+            "{format}"
+        );
+    }
+    let slow = Rule {
+        a: vec![v4("192.0.2.9")],
+        delay_ms: 200,
+        ..Rule::default()
+    };
+    let Some(run) = watch(
+        scenario().name("slow.lab.test", slow),
+        &["hostbyname", "slow.lab.test", "--timeout", "2", "--json"],
+        None,
+    ) else {
+        return;
+    };
+    assert_eq!(run["code"], 0, "{run:#}");
+    assert!(
+        run["stdout"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("192.0.2.9")
+    );
+}

@@ -212,9 +212,14 @@ fn is_bidi_control(c: char) -> bool {
 
 /// One table through the shared renderer, without colour: the reply below it is plain text too.
 fn table<R: Record>(out: &mut impl Write, rows: Vec<R>) -> io::Result<()> {
-    let mut sink = render::sink(Format::Table, Box::new(out));
+    // Rendered aside: the renderer takes a writer it could hand to another thread, which
+    // a locked stdout is not.
+    let mut text = Vec::new();
+    let mut sink = render::sink(Format::Table, Box::new(&mut text));
     sink.answer(&Answer::new(None, Ok(rows)))?;
-    sink.finish()
+    sink.finish()?;
+    drop(sink);
+    out.write_all(&text)
 }
 
 /// The widest value a summary row shows on one line: with the widest field name and the

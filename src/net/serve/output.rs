@@ -43,7 +43,7 @@ pub enum Written {
 /// The renderer for the chosen format.
 enum Writer<'w> {
     Table(EventTable<'w>),
-    Python(Box<dyn Write + 'w>, Session),
+    Python(Box<dyn Write + Send + 'w>, Session),
     Records(Box<dyn Sink<ServeEvent> + 'w>),
 }
 
@@ -102,7 +102,7 @@ impl PipeWatch {
 
 impl Output {
     fn writer(&self) -> io::Result<Writer<'static>> {
-        let out: Box<dyn Write> = Box::new(io::stdout().lock());
+        let out: Box<dyn Write + Send> = Box::new(io::stdout());
         Ok(match self.format {
             Format::Table => {
                 let width = table::width();

@@ -110,7 +110,7 @@ pub struct EventTable<'w> {
 }
 
 impl<'w> EventTable<'w> {
-    pub fn new(out: Box<dyn Write + 'w>, width: usize) -> Self {
+    pub fn new(out: Box<dyn Write + Send + 'w>, width: usize) -> Self {
         EventTable {
             table: StreamTable::new(out, ServeEvent::WIDTHS),
             width,
