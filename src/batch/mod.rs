@@ -114,7 +114,7 @@ pub trait Output<R> {
 }
 
 /// A signal's name for the line that says a batch was interrupted.
-fn signal_name(signal: i32) -> &'static str {
+pub fn signal_name(signal: i32) -> &'static str {
     match signal {
         SIGINT => "SIGINT",
         SIGTERM => "SIGTERM",

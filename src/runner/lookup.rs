@@ -6,8 +6,10 @@ use std::time::Instant;
 
 use crate::batch;
 use crate::calls::{BatchArgs, Input, Lookup, Subcommand};
+use crate::model::outcome::Interrupted;
 use crate::model::{Answer, Failure, Outcome, PythonView};
 use crate::render::Format;
+use crate::sys::interrupt;
 use crate::validate;
 
 use super::limit;
@@ -31,6 +33,15 @@ pub fn run<S: Subcommand>(ctx: &Ctx, subcommand: &S) -> anyhow::Result<Outcome> 
         describe: ctx.explain,
     };
     let view = |result: &Result<Vec<_>, Failure>| lookup.python(result);
+    // One key, looked up right here: a signal handler ends the run (there is no batch writer
+    // to look at signal flags between answers).
+    let one_here = match subcommand.input() {
+        Input::Batch { keys, batch } => one_key_here(keys, batch),
+        Input::Keys(keys) => keys.len() == 1,
+    };
+    if one_here {
+        interrupt::guard(tail_of_nothing(ctx.format));
+    }
     let keys = match subcommand.input() {
         Input::Batch { keys, batch } if !one_key_here(keys, batch) => {
             let mut options = batch::Options::from_args(batch, keys);
@@ -61,9 +72,13 @@ pub fn run<S: Subcommand>(ctx: &Ctx, subcommand: &S) -> anyhow::Result<Outcome> 
                 if limited {
                     answer.elapsed = Some(start.elapsed());
                 }
+                if one_here {
+                    interrupt::answered();
+                }
                 emitter.write(answer)?;
             }
-            emitter.finish()
+            let outcome = emitter.finish()?;
+            ended_by_signal(Ok(outcome))
         }
         Some(limit) => {
             // The output may be finished by another thread than this one (see `limit`), so
@@ -75,28 +90,57 @@ pub fn run<S: Subcommand>(ctx: &Ctx, subcommand: &S) -> anyhow::Result<Outcome> 
                 }));
             let emitter = Emitter::new(&ctx, view);
             let given_up = move |key: &Option<OsString>| {
+                if one_here {
+                    interrupt::answered();
+                }
                 let query = key.as_deref().map(validate::display);
                 Answer::new(query, Err(Failure::timeout(limit)))
             };
             let keys = limit::Keys {
                 keys,
                 lookup: Box::new(move |key: &Option<OsString>| {
-                    answer_one(&*lookup, key.as_deref(), mode)
+                    let answer = answer_one(&*lookup, key.as_deref(), mode);
+                    if one_here {
+                        interrupt::answered();
+                    }
+                    answer
                 }),
                 given_up: Box::new(given_up),
             };
             let end = limit::ending();
-            limit::in_turn(limit, keys, emitter, move |result| end(result))
+            limit::in_turn(limit, keys, emitter, move |result| {
+                end(ended_by_signal(result))
+            })
         }
     }
 }
 
 /// Whether a batch subcommand's keys are one key on the command line with nothing a batch
 /// adds (`--stats`): looked up right here, without the pool's thread, its hand-over and its
-/// signal handlers, it answers the same. A signal then ends the run as it ends any program
-/// (there is nothing answered to write).
+/// signal registry, it answers the same (`sys::interrupt` ends it on a signal).
 fn one_key_here(keys: &[OsString], batch: &BatchArgs) -> bool {
     keys.len() == 1 && !batch.reads_keys(keys) && !batch.stats
+}
+
+/// What the output ends with when a signal comes before anything was answered: a JSON array
+/// is closed (`[]`), the other formats have written nothing.
+fn tail_of_nothing(format: Format) -> &'static [u8] {
+    match format {
+        Format::Json => b"[]\n",
+        _ => b"",
+    }
+}
+
+/// `result`, unless a signal came while the answer was being written: then the run ends as
+/// an interrupted batch does, its output whole, with the signal's exit code.
+fn ended_by_signal(result: anyhow::Result<Outcome>) -> anyhow::Result<Outcome> {
+    match (result, interrupt::caught()) {
+        (Ok(_), Some(signal)) => {
+            let message = format!("interrupted by {}", batch::signal_name(signal));
+            Err(anyhow::Error::new(Interrupted::new(signal, message)))
+        }
+        (result, _) => result,
+    }
 }
 
 /// Which of a lookup's answers a run prints.

@@ -4,6 +4,7 @@ pub mod error;
 mod ffi;
 pub mod ifaddrs;
 pub mod inet;
+pub mod interrupt;
 pub mod locale;
 mod math;
 pub mod netdb;

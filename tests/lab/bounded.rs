@@ -251,3 +251,48 @@ fn one_key_given_up_on_is_answered_by_the_watchdog_in_every_format() {
             .contains("192.0.2.9")
     );
 }
+
+/// One key on the command line, stuck in the C library (a silent nameserver): SIGINT or
+/// SIGTERM ends the run at once, as a batch ends, with a closed JSON array, the one line, and
+/// 128 + the signal; with `--timeout` (a watchdog thread) the same.
+#[test]
+fn a_signal_ends_one_stuck_key_with_its_output_whole() {
+    let scenario = || {
+        Scenario {
+            resolv_conf: "nameserver 127.0.0.1\noptions timeout:5 attempts:2\n".to_string(),
+            ..Scenario::default()
+        }
+        .name(
+            "silent.lab.test",
+            Rule {
+                drop: true,
+                ..Rule::default()
+            },
+        )
+    };
+    let cases: [(&[&str], &str, &str, i64); 4] = [
+        (&["--json"], "SIGINT", "[]\n", 130),
+        (&["--format", "table"], "SIGINT", "", 130),
+        (&["--format", "jsonl"], "SIGTERM", "", 143),
+        (&["--json", "--timeout", "30"], "SIGTERM", "[]\n", 143),
+    ];
+    for (extra, signal, stdout, code) in cases {
+        let mut args = vec!["addrinfo", "silent.lab.test"];
+        args.extend_from_slice(extra);
+        let Some(run) = watch(scenario(), &args, Some(signal)) else {
+            return;
+        };
+        assert_eq!(run["code"], code, "{args:?}: {run:#}");
+        assert_eq!(run["stdout"], stdout, "{args:?}");
+        assert_eq!(
+            run["stderr"],
+            format!("sockscope: interrupted by {signal}\n"),
+            "{args:?}"
+        );
+        let seconds = run["seconds"].as_f64().unwrap_or(f64::MAX);
+        assert!(
+            seconds < 4.0,
+            "{args:?}: the signal did not end it: {seconds}"
+        );
+    }
+}
