@@ -40,6 +40,22 @@ print(json.dumps({"code": p.returncode, "threads": most, "seconds": time.time() 
                   "stdout": out["stdout"].decode(), "stderr": out["stderr"].decode()}))
 "#;
 
+/// A world whose nameserver never answers `silent.lab.test`, where the resolver alone would
+/// wait 10 s (two attempts of 5).
+fn silent_world() -> Scenario {
+    Scenario {
+        resolv_conf: "nameserver 127.0.0.1\noptions timeout:5 attempts:2\n".to_string(),
+        ..Scenario::default()
+    }
+    .name(
+        "silent.lab.test",
+        Rule {
+            drop: true,
+            ..Rule::default()
+        },
+    )
+}
+
 fn watch(scenario: Scenario, args: &[&str], signal: Option<&str>) -> Option<serde_json::Value> {
     let mut files = BTreeMap::new();
     files.insert("watch.py".to_string(), WATCH.as_bytes().to_vec());
@@ -134,18 +150,7 @@ fn timeouts_keep_the_threads_within_jobs() {
 /// table, then the stats, and it exits 143 at once instead of waiting for the resolver.
 #[test]
 fn a_signal_ends_a_blocked_batch_with_the_rows_so_far() {
-    let scenario = Scenario {
-        resolv_conf: "nameserver 127.0.0.1\noptions timeout:5 attempts:2\n".to_string(),
-        ..Scenario::default()
-    }
-    .name(
-        "silent.lab.test",
-        Rule {
-            drop: true,
-            ..Rule::default()
-        },
-    )
-    .name(
+    let scenario = silent_world().name(
         "quick.lab.test",
         Rule {
             a: vec![v4("192.0.2.5")],
@@ -187,19 +192,7 @@ fn a_signal_ends_a_blocked_batch_with_the_rows_so_far() {
 /// and the watchdog exist. The same name answered in time is its own answer.
 #[test]
 fn one_key_given_up_on_is_answered_by_the_watchdog_in_every_format() {
-    let scenario = || {
-        Scenario {
-            resolv_conf: "nameserver 127.0.0.1\noptions timeout:5 attempts:2\n".to_string(),
-            ..Scenario::default()
-        }
-        .name(
-            "silent.lab.test",
-            Rule {
-                drop: true,
-                ..Rule::default()
-            },
-        )
-    };
+    let scenario = silent_world;
     let expect = [
         ("table", ""),
         ("jsonl", "\"code\":\"TIMEOUT\""),
@@ -257,19 +250,7 @@ fn one_key_given_up_on_is_answered_by_the_watchdog_in_every_format() {
 /// 128 + the signal; with `--timeout` (a watchdog thread) the same.
 #[test]
 fn a_signal_ends_one_stuck_key_with_its_output_whole() {
-    let scenario = || {
-        Scenario {
-            resolv_conf: "nameserver 127.0.0.1\noptions timeout:5 attempts:2\n".to_string(),
-            ..Scenario::default()
-        }
-        .name(
-            "silent.lab.test",
-            Rule {
-                drop: true,
-                ..Rule::default()
-            },
-        )
-    };
+    let scenario = silent_world;
     let cases: [(&[&str], &str, &str, i64); 4] = [
         (&["--json"], "SIGINT", "[]\n", 130),
         (&["--format", "table"], "SIGINT", "", 130),
