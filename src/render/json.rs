@@ -55,6 +55,9 @@ fn io_err(err: serde_json::Error) -> io::Error {
     io::Error::other(err)
 }
 
+/// What a `json` output is when it has no record at all.
+pub const EMPTY_ARRAY: &str = "[]\n";
+
 /// One JSON array, streamed: `[` before the first record, `]` at the end, `[]` when empty.
 pub struct JsonArray<'w> {
     out: Box<dyn Write + Send + 'w>,
@@ -89,7 +92,11 @@ impl<R: Record> Sink<R> for JsonArray<'_> {
     }
 
     fn finish(&mut self) -> io::Result<()> {
-        let end = if self.written == 0 { "[]\n" } else { "\n]\n" };
+        let end = if self.written == 0 {
+            EMPTY_ARRAY
+        } else {
+            "\n]\n"
+        };
         self.out.write_all(end.as_bytes())?;
         self.out.flush()
     }

@@ -42,6 +42,16 @@ pub trait Sink<R: Record> {
     fn finish(&mut self) -> io::Result<()>;
 }
 
+/// Everything a renderer of `format` writes for a run with no answer: a JSON array is closed
+/// (`[]`), the other formats write nothing. A run ended by a signal before its first answer
+/// writes this from a signal handler, which cannot run a renderer.
+pub fn empty_output(format: Format) -> &'static [u8] {
+    match format {
+        Format::Json => json::EMPTY_ARRAY.as_bytes(),
+        _ => b"",
+    }
+}
+
 /// The renderer for `format`, writing to `out`, without colour.
 pub fn sink<'w, R: Record + 'w>(
     format: Format,

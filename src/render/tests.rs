@@ -180,3 +180,16 @@ fn python_without_a_python_call_says_so() {
         "# no Python rendering for this call\n"
     );
 }
+
+/// What a signal handler writes for a run with no answer is what each renderer writes then.
+#[test]
+fn empty_output_is_what_every_renderer_writes_without_an_answer() {
+    for format in [Format::Table, Format::Plain, Format::Json, Format::Jsonl] {
+        let none: &[Answer<Service>] = &[];
+        assert_eq!(
+            render(format, none).as_bytes(),
+            super::empty_output(format),
+            "{format:?}"
+        );
+    }
+}

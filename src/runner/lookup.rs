@@ -8,7 +8,7 @@ use crate::batch;
 use crate::calls::{BatchArgs, Input, Lookup, Subcommand};
 use crate::model::outcome::Interrupted;
 use crate::model::{Answer, Failure, Outcome, PythonView};
-use crate::render::Format;
+use crate::render::{self, Format};
 use crate::sys::interrupt;
 use crate::validate;
 
@@ -40,7 +40,7 @@ pub fn run<S: Subcommand>(ctx: &Ctx, subcommand: &S) -> anyhow::Result<Outcome> 
         Input::Keys(keys) => keys.len() == 1,
     };
     if one_here {
-        interrupt::guard(tail_of_nothing(ctx.format));
+        interrupt::guard(render::empty_output(ctx.format));
     }
     let keys = match subcommand.input() {
         Input::Batch { keys, batch } if !one_key_here(keys, batch) => {
@@ -120,15 +120,6 @@ pub fn run<S: Subcommand>(ctx: &Ctx, subcommand: &S) -> anyhow::Result<Outcome> 
 /// signal registry, it answers the same (`sys::interrupt` ends it on a signal).
 fn one_key_here(keys: &[OsString], batch: &BatchArgs) -> bool {
     keys.len() == 1 && !batch.reads_keys(keys) && !batch.stats
-}
-
-/// What the output ends with when a signal comes before anything was answered: a JSON array
-/// is closed (`[]`), the other formats have written nothing.
-fn tail_of_nothing(format: Format) -> &'static [u8] {
-    match format {
-        Format::Json => b"[]\n",
-        _ => b"",
-    }
 }
 
 /// `result`, unless a signal came while the answer was being written: then the run ends as

@@ -97,7 +97,7 @@ pub fn name_or_number_cow(group: &str, value: i32) -> std::borrow::Cow<'static, 
 
 /// The name CPython shows for a value in a group, or the number itself where it has none.
 pub fn name_or_number(group: &str, value: i32) -> String {
-    name_of(group, i64::from(value)).map_or_else(|| value.to_string(), str::to_string)
+    name_or_number_cow(group, value).into_owned()
 }
 
 /// The names of the set bits of `flags` in a flag group (AI_, NI_), lowest bit first, and the
