@@ -15,6 +15,48 @@ pub fn write_str(out: &mut Vec<u8>, text: &str) {
     out.push(b'"');
 }
 
+/// Appends `text` as a JSON string, or `null`.
+#[inline]
+pub fn write_opt_str(out: &mut Vec<u8>, text: Option<&str>) {
+    match text {
+        Some(text) => write_str(out, text),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// Appends an integer as JSON writes it.
+#[inline]
+pub fn write_int(out: &mut Vec<u8>, number: impl itoa::Integer) {
+    out.extend_from_slice(itoa::Buffer::new().format(number).as_bytes());
+}
+
+/// Appends the milliseconds in `micros` microseconds as serde_json writes the f64
+/// `micros as f64 / 1000.0`: its shortest decimal that reads back as the same f64, which is
+/// the quotient's own digits (`5.0`, `0.25`, `1.003`) while a thousandth is more than the
+/// f64's step (below 2^52 thousandths); serde_json writes what is beyond.
+pub fn write_millis(out: &mut Vec<u8>, micros: u128) {
+    const DIRECT: u128 = 1 << 52;
+    if micros >= DIRECT {
+        let millis = micros as f64 / 1000.0;
+        let text = serde_json::to_string(&millis).unwrap_or_else(|_| "null".to_string());
+        return out.extend_from_slice(text.as_bytes());
+    }
+    write_int(out, micros / 1000);
+    let mut fraction = micros % 1000;
+    out.push(b'.');
+    if fraction == 0 {
+        return out.push(b'0');
+    }
+    let mut width = 3;
+    while fraction.is_multiple_of(10) {
+        fraction /= 10;
+        width -= 1;
+    }
+    let digits = itoa::Buffer::new().format(fraction).len();
+    out.extend(std::iter::repeat_n(b'0', width - digits));
+    write_int(out, fraction);
+}
+
 /// Whether any byte needs an escape, eight bytes at a time (the last word overlapping the one
 /// before it): most strings are a word or two of plain ASCII.
 #[inline]
@@ -146,7 +188,37 @@ mod tests {
         }
     }
 
+    fn millis(micros: u128) -> (String, String) {
+        let mut ours = Vec::new();
+        super::write_millis(&mut ours, micros);
+        let theirs = serde_json::to_string(&(micros as f64 / 1000.0)).unwrap_or_default();
+        (String::from_utf8(ours).unwrap_or_default(), theirs)
+    }
+
+    #[test]
+    fn milliseconds_are_written_as_serde_json_writes_the_float() {
+        let edges = [
+            (1u128 << 52) - 1,
+            1 << 52,
+            (1 << 52) + 1,
+            u128::from(u64::MAX),
+            u128::MAX,
+        ];
+        for micros in (0..200_000).chain(edges) {
+            let (ours, theirs) = millis(micros);
+            assert_eq!(ours, theirs, "{micros}");
+        }
+    }
+
     proptest! {
+        #[test]
+        fn any_milliseconds_are_written_as_serde_json_writes_the_float(
+            micros in prop_oneof![0u128..1 << 40, 0u128..1 << 60, any::<u128>()]
+        ) {
+            let (ours, theirs) = millis(micros);
+            prop_assert_eq!(ours, theirs);
+        }
+
         #[test]
         fn any_string_is_escaped_as_serde_json_escapes_it(text in any::<String>()) {
             prop_assert_eq!(ours(&text), serde_json_s(&text));

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::model::{Annotated, Answer, Call, ErrorRecord, Record};
+use crate::model::{Annotated, Answer, Call, ErrorRecord, Record, json};
 
 use super::{Sink, compact};
 
@@ -17,14 +17,13 @@ fn for_each_record<R: Record>(
     out: &mut Vec<u8>,
     mut each: impl FnMut(&mut Vec<u8>, usize) -> io::Result<()>,
 ) -> io::Result<()> {
-    // Whole microseconds, so the number reads 5.928 rather than 5.9281250000000005.
-    let elapsed_ms = answer.elapsed.map(|d| d.as_micros() as f64 / 1000.0);
     let call = answer.call.as_ref();
     // What the answer adds is the same for each of its records: written once.
     tail.clear();
-    if let Some(ms) = elapsed_ms {
+    if let Some(elapsed) = answer.elapsed {
+        // Whole microseconds, so the number reads 5.928 rather than 5.9281250000000005.
         tail.extend_from_slice(b"\"elapsed_ms\":");
-        compact::write(&ms, tail).map_err(io_err)?;
+        json::write_millis(tail, elapsed.as_micros());
     }
     if let Some(call) = call {
         if !tail.is_empty() {
@@ -34,14 +33,18 @@ fn for_each_record<R: Record>(
         compact::write(call, tail).map_err(io_err)?;
     }
     let extra = Extra {
-        elapsed_ms,
+        elapsed: answer.elapsed,
         call,
         tail: tail.as_slice(),
     };
     match &answer.result {
         Ok(records) => records.iter().try_for_each(|record| {
             let start = out.len();
-            extra.annotate(record, out)?;
+            if record.write_json(out) {
+                extra.close(start, out);
+            } else {
+                extra.annotate(record, out)?;
+            }
             each(out, start)
         }),
         Err(failure) => {
@@ -58,33 +61,38 @@ fn for_each_record<R: Record>(
 
 /// What an answer adds to each of its records, and those fields written (`tail`).
 struct Extra<'a> {
-    elapsed_ms: Option<f64>,
+    elapsed: Option<std::time::Duration>,
     call: Option<&'a Call>,
     tail: &'a [u8],
 }
 
 impl Extra<'_> {
+    /// Adds the answer's fields to the object written from `start`, after its own.
+    fn close(&self, start: usize, out: &mut Vec<u8>) {
+        if !self.tail.is_empty() {
+            out.pop();
+            if out.len() > start + 1 {
+                out.push(b',');
+            }
+            out.extend_from_slice(self.tail);
+            out.push(b'}');
+        }
+    }
+
     /// Appends `record` with the answer's fields after its own, as `Annotated` flattens them.
     fn annotate<T: Serialize>(&self, record: &T, out: &mut Vec<u8>) -> io::Result<()> {
         let start = out.len();
         compact::write(record, out).map_err(io_err)?;
         let written = &out[start..];
         if written.first() == Some(&b'{') && written.last() == Some(&b'}') {
-            if !self.tail.is_empty() {
-                out.pop();
-                if out.len() > start + 1 {
-                    out.push(b',');
-                }
-                out.extend_from_slice(self.tail);
-                out.push(b'}');
-            }
+            self.close(start, out);
             return Ok(());
         }
         // Not an object: what flattening makes of it (mostly a refusal) is serde's to say.
         out.truncate(start);
         let annotated = Annotated {
             record,
-            elapsed_ms: self.elapsed_ms,
+            elapsed_ms: self.elapsed.map(|d| d.as_micros() as f64 / 1000.0),
             call: self.call,
         };
         serde_json::to_writer(out, &annotated).map_err(io_err)

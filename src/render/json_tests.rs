@@ -115,7 +115,7 @@ fn addrinfo() -> impl Strategy<Value = AddrInfo> + Clone {
         .prop_map(
             |((query, service, family, socktype), (proto, canonname, address, port), v6)| {
                 AddrInfo {
-                    query,
+                    query: query.map(Into::into),
                     service,
                     family: family.into(),
                     socktype: socktype.into(),
