@@ -3,7 +3,7 @@
 /// Appends `text` as a JSON string: a control character as its short escape (`\n`) or
 /// `\u00XX`, `"` and `\` after a backslash, every other character as it is (DEL and non-ASCII
 /// too), as serde_json writes it.
-#[inline]
+#[inline(always)]
 pub fn write_str(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     if needs_escape(bytes) {

@@ -172,6 +172,18 @@ impl Iterator for AddrInfoList {
         }
         None
     }
+
+    /// At most the elements left (those of other families are skipped).
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let mut left = 0;
+        let mut cur = self.next;
+        while !cur.is_null() {
+            left += 1;
+            // SAFETY: cur is an element of the list getaddrinfo returned, freed only on drop.
+            cur = unsafe { (*cur).ai_next };
+        }
+        (0, Some(left))
+    }
 }
 
 impl Drop for AddrInfoList {

@@ -134,8 +134,8 @@ pub fn c_string(text: &str) -> Result<CString, SysError> {
     CString::new(text).map_err(|_| SysError::Errno(libc::EINVAL))
 }
 
-/// `c_string` without an allocation for a key that fits on the stack (host names are at most
-/// 253 bytes): a batch makes one per lookup.
+/// `c_string` without an allocation for a key that fits on the stack (most names do): a batch
+/// makes one per lookup.
 pub fn c_key(text: &str) -> Result<CKey, SysError> {
     let bytes = text.as_bytes();
     if bytes.len() >= SHORT_KEY || bytes.contains(&0) {
@@ -146,8 +146,9 @@ pub fn c_key(text: &str) -> Result<CKey, SysError> {
     Ok(CKey::Short(short, bytes.len()))
 }
 
-/// The room for a key and its NUL on the stack.
-const SHORT_KEY: usize = 256;
+/// The room for a key and its NUL on the stack: small enough that moving a key costs a few
+/// instructions.
+const SHORT_KEY: usize = 64;
 
 /// A key as a C string: on the stack (its bytes, then NULs), or on the heap.
 // The short form is large on purpose: it is what spares the allocation.
