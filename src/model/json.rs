@@ -42,19 +42,22 @@ pub fn write_millis(out: &mut Vec<u8>, micros: u128) {
         return out.extend_from_slice(text.as_bytes());
     }
     write_int(out, micros / 1000);
-    let mut fraction = micros % 1000;
-    out.push(b'.');
-    if fraction == 0 {
-        return out.push(b'0');
-    }
-    let mut width = 3;
-    while fraction.is_multiple_of(10) {
-        fraction /= 10;
-        width -= 1;
-    }
-    let digits = itoa::Buffer::new().format(fraction).len();
-    out.extend(std::iter::repeat_n(b'0', width - digits));
-    write_int(out, fraction);
+    let fraction = (micros % 1000) as u16;
+    let digits = [
+        b'.',
+        b'0' + (fraction / 100) as u8,
+        b'0' + (fraction / 10 % 10) as u8,
+        b'0' + (fraction % 10) as u8,
+    ];
+    // At least one digit after the point, and no trailing zero after the first.
+    let len = if fraction.is_multiple_of(100) {
+        2
+    } else if fraction.is_multiple_of(10) {
+        3
+    } else {
+        4
+    };
+    out.extend_from_slice(&digits[..len]);
 }
 
 /// Whether any byte needs an escape, eight bytes at a time (the last word overlapping the one
