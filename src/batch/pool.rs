@@ -62,48 +62,62 @@ fn window(jobs: usize) -> usize {
 }
 
 /// Counts how many answers were written, so the reader can wait instead of running ahead.
+/// Atomics, so that a key and an answer cost no lock here while there is room; the lock and
+/// condition variable are only for a reader that must wait.
 struct Progress {
-    state: Mutex<Written>,
+    count: AtomicUsize,
+    /// Workers waiting for room: only they need a wake-up (one system call each time).
+    waiting: AtomicUsize,
+    lock: Mutex<()>,
     advanced: Condvar,
     stop: AtomicBool,
 }
 
-struct Written {
-    count: usize,
-    /// Workers waiting for room: only they need a wake-up (one system call each time).
-    waiting: usize,
-}
-
 impl Progress {
-    fn lock(&self) -> MutexGuard<'_, Written> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    fn new() -> Self {
+        Progress {
+            count: AtomicUsize::new(0),
+            waiting: AtomicUsize::new(0),
+            lock: Mutex::new(()),
+            advanced: Condvar::new(),
+            stop: AtomicBool::new(false),
+        }
+    }
+
+    fn room(&self, index: usize, window: usize) -> bool {
+        index < self.count.load(Ordering::SeqCst).saturating_add(window)
     }
 
     /// Wait until key `index` may be issued; false once the batch is stopping.
     fn wait_for_room(&self, index: usize, window: usize) -> bool {
-        let mut state = self.lock();
-        while index >= state.count + window && !self.stop.load(Ordering::Relaxed) {
-            state.waiting += 1;
-            state = self.advanced.wait(state).unwrap_or_else(|p| p.into_inner());
-            state.waiting -= 1;
+        if !self.room(index, window) {
+            // Counted as waiting before looking again, all sequentially consistent: a writer
+            // that adds to `count` after this looks either sees the waiter (and notifies under
+            // the lock, which the waiter holds until it waits) or was seen here.
+            let mut guard = lock(&self.lock);
+            self.waiting.fetch_add(1, Ordering::SeqCst);
+            while !self.room(index, window) && !self.stop.load(Ordering::SeqCst) {
+                guard = self.advanced.wait(guard).unwrap_or_else(|p| p.into_inner());
+            }
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
         }
-        !self.stop.load(Ordering::Relaxed)
+        !self.stop.load(Ordering::SeqCst)
     }
 
     fn wrote(&self, answers: usize) {
         if answers == 0 {
             return;
         }
-        let mut state = self.lock();
-        state.count += answers;
-        if state.waiting > 0 {
+        self.count.fetch_add(answers, Ordering::SeqCst);
+        if self.waiting.load(Ordering::SeqCst) > 0 {
+            let _guard = lock(&self.lock);
             self.advanced.notify_all();
         }
     }
 
     fn halt(&self) {
-        self.stop.store(true, Ordering::Relaxed);
-        let _state = self.lock();
+        self.stop.store(true, Ordering::SeqCst);
+        let _guard = lock(&self.lock);
         self.advanced.notify_all();
     }
 }
@@ -174,7 +188,7 @@ where
 {
     let _leaving = Leaving(shared);
     loop {
-        if shared.progress.stop.load(Ordering::Relaxed) {
+        if shared.progress.stop.load(Ordering::SeqCst) {
             return;
         }
         // Workers take keys straight from the input, one at a time under this lock: a reader
@@ -233,7 +247,7 @@ where
         shared.progress.wrote(writer.announce());
         if let Err(err) = wrote {
             writer.failed = Some(err);
-            shared.progress.stop.store(true, Ordering::Relaxed);
+            shared.progress.stop.store(true, Ordering::SeqCst);
             shared.ended.notify_all();
             return;
         }
@@ -274,14 +288,7 @@ where
     let shared = Arc::new(Shared {
         work,
         keys: Mutex::new(Some((keys, 0usize))),
-        progress: Progress {
-            state: Mutex::new(Written {
-                count: 0,
-                waiting: 0,
-            }),
-            advanced: Condvar::new(),
-            stop: AtomicBool::new(false),
-        },
+        progress: Progress::new(),
         window: window(jobs),
         in_flight: opts.timeout.map(|_| Mutex::new(BTreeMap::new())),
         timeout: opts.timeout,

@@ -80,16 +80,20 @@ fn is_dot(c: char) -> bool {
 pub fn encode(name: &str) -> Result<Cow<'_, str>, IdnaError> {
     if name.is_ascii() {
         // The fast path, the name as it is: every label but the last must be 1 to 63 bytes,
-        // the last (empty after a trailing dot) at most 63.
-        let (labels, last) = name.rsplit_once('.').unwrap_or(("", name));
-        if (!labels.is_empty() || name.starts_with('.'))
-            && labels
-                .split('.')
-                .any(|label| label.is_empty() || label.len() > MAX_LABEL)
-        {
-            return Err(IdnaError::LabelEmptyOrTooLong);
+        // the last (empty after a trailing dot) at most 63. One pass, the labels measured as
+        // they end.
+        let mut label = 0usize;
+        for &byte in name.as_bytes() {
+            if byte != b'.' {
+                label += 1;
+                continue;
+            }
+            if label == 0 || label > MAX_LABEL {
+                return Err(IdnaError::LabelEmptyOrTooLong);
+            }
+            label = 0;
         }
-        if last.len() > MAX_LABEL {
+        if label > MAX_LABEL {
             return Err(IdnaError::LabelTooLong);
         }
         return Ok(Cow::Borrowed(name));
