@@ -33,6 +33,8 @@ pub struct Options {
     pub stats: bool,
     /// Give up on a lookup after this long (`--timeout`).
     pub timeout: Option<Duration>,
+    /// Each answer carries how long its lookup took (the resolver's calls do).
+    pub timed: bool,
 }
 
 impl Options {
@@ -51,6 +53,7 @@ impl Options {
             unordered: args.unordered,
             stats: args.stats,
             timeout: None,
+            timed: false,
         }
     }
 }
@@ -110,7 +113,7 @@ pub trait Output<R> {
     /// Write out what is held: the batch has no other answer ready.
     fn flush(&mut self) -> anyhow::Result<()>;
     /// Flush what is held back and say how the run went.
-    fn finish(self) -> anyhow::Result<Outcome>;
+    fn finish(&mut self) -> anyhow::Result<Outcome>;
 }
 
 /// A signal's name for the line that says a batch was interrupted.
@@ -133,10 +136,11 @@ fn too_long<R>(start: &OsStr) -> Answer<R> {
     Answer::new(Some(query), Err(Failure::invalid(message)))
 }
 
-/// A batch's keys through `lookup`, timed.
+/// A batch's keys through `lookup`, timed (once: the clock is read twice a key).
 struct Lookups<F> {
     lookup: F,
     timeout: Option<Duration>,
+    timed: bool,
 }
 
 impl<R, F> pool::Work for Lookups<F>
@@ -157,11 +161,18 @@ where
 
     fn lookup(&self, key: keys::Key) -> (Answer<R>, Duration) {
         let start = Instant::now();
-        let answer = match key {
-            keys::Key::Text(key) => (self.lookup)(&key),
-            keys::Key::TooLong(line) => too_long(&line),
-        };
-        (answer, start.elapsed())
+        match key {
+            keys::Key::Text(key) => {
+                let mut answer = (self.lookup)(&key);
+                let took = start.elapsed();
+                if self.timed {
+                    answer.elapsed = Some(took);
+                }
+                (answer, took)
+            }
+            // Refused before any call: nothing was looked up to be timed.
+            keys::Key::TooLong(line) => (too_long(&line), start.elapsed()),
+        }
     }
 
     fn given_up(&self, label: String, waited: Duration) -> (Answer<R>, Duration) {
@@ -172,14 +183,15 @@ where
     }
 }
 
-/// Each answer counted in the stats and written to the output, the progress bar kept whole.
-struct Delivery<'a, O> {
-    stats: &'a mut stats::Stats,
-    progress: &'a mut Progress,
-    out: &'a mut O,
+/// Each answer counted in the stats and written to the output, the progress bar kept whole:
+/// owned, since the workers that write the answers outlive any borrow.
+struct Delivery<O> {
+    stats: stats::Stats,
+    progress: Progress,
+    out: O,
 }
 
-impl<R, O: Output<R>> pool::Deliver<(Answer<R>, Duration)> for Delivery<'_, O> {
+impl<R, O: Output<R>> pool::Deliver<(Answer<R>, Duration)> for Delivery<O> {
     fn write(&mut self, (answer, took): (Answer<R>, Duration)) -> anyhow::Result<()> {
         let timed_out = answer.result.as_ref().err().is_some_and(|f| f.is_timeout());
         self.stats.add(
@@ -204,7 +216,7 @@ pub fn run<R: Send + 'static>(
     batch: &Options,
     args: &[OsString],
     lookup: impl Fn(&OsStr) -> Answer<R> + Send + Sync + 'static,
-    mut out: impl Output<R>,
+    out: impl Output<R> + Send + 'static,
 ) -> anyhow::Result<Outcome> {
     let keys = keys::keys(args, batch.file.as_deref()).map_err(|err| {
         let path = batch.file.as_deref().unwrap_or(std::path::Path::new("-"));
@@ -218,8 +230,6 @@ pub fn run<R: Send + 'static>(
     })?;
     let signals = signals::Caught::install();
     let started = Instant::now();
-    let mut stats = stats::Stats::new(batch.stats);
-    let mut progress = Progress::new();
     let opts = pool::Options {
         jobs: batch.jobs.max(1),
         unordered: batch.unordered,
@@ -228,31 +238,44 @@ pub fn run<R: Send + 'static>(
     let work = Lookups {
         lookup,
         timeout: batch.timeout,
+        timed: batch.timed,
     };
-    let mut delivery = Delivery {
-        stats: &mut stats,
-        progress: &mut progress,
-        out: &mut out,
+    let delivery = Delivery {
+        stats: stats::Stats::new(batch.stats),
+        progress: Progress::new(),
+        out,
     };
-    let ended = pool::run(keys, opts, work, || signals.caught(), &mut delivery);
-    progress.finish();
-    // What was written is finished (a JSON array closed) unless writing itself failed.
-    let result = match ended {
-        Ok(pool::Ended::Done) => out.finish(),
-        Ok(pool::Ended::Interrupted(signal)) => out.finish().and_then(|_| {
-            let message = format!("interrupted by {}", signal_name(signal));
-            Err(anyhow::Error::new(Interrupted::new(signal, message)))
-        }),
-        Err(pool::Error::Input(err)) => out.finish().and_then(|_| Err(err.context("reading keys"))),
-        Err(pool::Error::Output(err)) => Err(err),
-    };
+    let (result, summary) = pool::run(
+        keys,
+        opts,
+        work,
+        || signals.caught(),
+        delivery,
+        |delivery, ended| {
+            delivery.progress.finish();
+            // What was written is finished (a JSON array closed) unless writing itself failed.
+            let out = &mut delivery.out;
+            let result = match ended {
+                Ok(pool::Ended::Done) => out.finish(),
+                Ok(pool::Ended::Interrupted(signal)) => out.finish().and_then(|_| {
+                    let message = format!("interrupted by {}", signal_name(signal));
+                    Err(anyhow::Error::new(Interrupted::new(signal, message)))
+                }),
+                Err(pool::Error::Input(err)) => {
+                    out.finish().and_then(|_| Err(err.context("reading keys")))
+                }
+                Err(pool::Error::Output(err)) => Err(err),
+            };
+            let summary = batch
+                .stats
+                .then(|| delivery.stats.summary(started.elapsed()));
+            (result, summary)
+        },
+    );
     drop(signals);
-    if batch.stats {
+    if let Some(summary) = summary {
         // Written even after an error, so a partial batch still tells what it did.
-        let _ = io::Write::write_all(
-            &mut io::stderr().lock(),
-            stats.summary(started.elapsed()).as_bytes(),
-        );
+        let _ = io::Write::write_all(&mut io::stderr().lock(), summary.as_bytes());
     }
     result
 }

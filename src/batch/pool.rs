@@ -1,10 +1,9 @@
-//! Run lookups on a fixed set of worker threads while writing answers in input order (or as
+//! Run lookups on a fixed set of worker threads that write their answers in input order (or as
 //! they finish), with a bounded number in flight so memory and threads stay flat however long
 //! the input, and however many lookups are given up on.
 
-use std::collections::{BTreeMap, HashSet, VecDeque};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -53,7 +52,8 @@ pub enum Error {
     Output(anyhow::Error),
 }
 
-/// How often the writer looks at `interrupted` while it waits.
+/// How often the watching thread looks at `interrupted` and flushes answers left held: the
+/// longest an answer waits in the buffer while other lookups are under way.
 const TICK: Duration = Duration::from_millis(50);
 
 /// Keys read but not yet written, at most: enough to keep every worker busy behind one slow key.
@@ -61,49 +61,63 @@ fn window(jobs: usize) -> usize {
     jobs.saturating_mul(4).max(64)
 }
 
-/// Counts how far the writer has come, so the reader can wait instead of running ahead.
+/// Counts how many answers were written, so the reader can wait instead of running ahead.
+/// Atomics, so that a key and an answer cost no lock here while there is room; the lock and
+/// condition variable are only for a reader that must wait.
 struct Progress {
-    state: Mutex<Written>,
+    count: AtomicUsize,
+    /// Workers waiting for room: only they need a wake-up (one system call each time).
+    waiting: AtomicUsize,
+    lock: Mutex<()>,
     advanced: Condvar,
     stop: AtomicBool,
 }
 
-struct Written {
-    count: usize,
-    /// Workers waiting for room: only they need a wake-up (one system call each time).
-    waiting: usize,
-}
-
 impl Progress {
-    fn lock(&self) -> MutexGuard<'_, Written> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    fn new() -> Self {
+        Progress {
+            count: AtomicUsize::new(0),
+            waiting: AtomicUsize::new(0),
+            lock: Mutex::new(()),
+            advanced: Condvar::new(),
+            stop: AtomicBool::new(false),
+        }
+    }
+
+    fn room(&self, index: usize, window: usize) -> bool {
+        index < self.count.load(Ordering::SeqCst).saturating_add(window)
     }
 
     /// Wait until key `index` may be issued; false once the batch is stopping.
     fn wait_for_room(&self, index: usize, window: usize) -> bool {
-        let mut state = self.lock();
-        while index >= state.count + window && !self.stop.load(Ordering::Relaxed) {
-            state.waiting += 1;
-            state = self.advanced.wait(state).unwrap_or_else(|p| p.into_inner());
-            state.waiting -= 1;
+        if !self.room(index, window) {
+            // Counted as waiting before looking again, all sequentially consistent: a writer
+            // that adds to `count` after this looks either sees the waiter (and notifies under
+            // the lock, which the waiter holds until it waits) or was seen here.
+            let mut guard = lock(&self.lock);
+            self.waiting.fetch_add(1, Ordering::SeqCst);
+            while !self.room(index, window) && !self.stop.load(Ordering::SeqCst) {
+                guard = self.advanced.wait(guard).unwrap_or_else(|p| p.into_inner());
+            }
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
         }
-        !self.stop.load(Ordering::Relaxed)
+        !self.stop.load(Ordering::SeqCst)
     }
 
     fn wrote(&self, answers: usize) {
         if answers == 0 {
             return;
         }
-        let mut state = self.lock();
-        state.count += answers;
-        if state.waiting > 0 {
+        self.count.fetch_add(answers, Ordering::SeqCst);
+        if self.waiting.load(Ordering::SeqCst) > 0 {
+            let _guard = lock(&self.lock);
             self.advanced.notify_all();
         }
     }
 
     fn halt(&self) {
-        self.stop.store(true, Ordering::Relaxed);
-        let _state = self.lock();
+        self.stop.store(true, Ordering::SeqCst);
+        let _guard = lock(&self.lock);
         self.advanced.notify_all();
     }
 }
@@ -115,36 +129,66 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 /// Lookups under way by key index: when each started, and its label.
 type InFlight<L> = Mutex<BTreeMap<usize, (Instant, L)>>;
 
+/// The output, held by one thread at a time.
+type OutGuard<'a, A, D> = MutexGuard<'a, Writer<A, D>>;
+
 /// What the workers share.
-struct Shared<W: Work, I> {
+struct Shared<W: Work, I, D> {
     work: W,
     /// The input and how many keys were taken; None once it ended or failed.
     keys: Mutex<Option<(I, usize)>>,
     progress: Progress,
     window: usize,
     /// With a timeout: the keys being looked up, when each started and its label. Entered
-    /// under the `keys` lock, so the first entry by index is the one that started first.
+    /// under the `keys` lock, so the first entry by index is the one that started first; a
+    /// key no longer here when its lookup returns was given up on, its answer written.
     in_flight: Option<InFlight<W::Label>>,
     timeout: Option<Duration>,
     read_error: Mutex<Option<anyhow::Error>>,
+    /// The output and the answers waiting their turn, written by whichever worker brings an
+    /// answer (as a C program's threads print under a lock): no thread wakes to write for
+    /// another. Closed once the batch has ended.
+    out: Mutex<Writer<W::Answer, D>>,
+    /// Told when the batch may have ended: the last answer written, writing failed, or the
+    /// last worker gone. The supervising thread waits on it between its rounds.
+    ended: Condvar,
+    /// Workers in a lookup now: when none is, an answer just written is flushed at once,
+    /// since no other is about to join it.
+    looking_up: AtomicUsize,
+    /// Workers still running; the last one to leave tells `ended`.
+    alive: AtomicUsize,
 }
 
-enum Message<A> {
-    /// A key's index, its answer, and how long the lookup took.
-    Answer(usize, A, Duration),
-    /// The input ended (or failed) after this many keys.
-    End(usize),
+impl<W: Work, I, D> Shared<W, I, D> {
+    fn out(&self) -> OutGuard<'_, W::Answer, D> {
+        lock(&self.out)
+    }
 }
 
-/// One worker: take the next key, look it up, hand the answer over, until the input ends.
-fn worker<W, I, E>(shared: &Shared<W, I>, done: &mpsc::Sender<Message<W::Answer>>)
+/// Counts a worker out when it returns, however it returns.
+struct Leaving<'a, W: Work, I, D: Deliver<W::Answer>>(&'a Shared<W, I, D>);
+
+impl<W: Work, I, D: Deliver<W::Answer>> Drop for Leaving<'_, W, I, D> {
+    fn drop(&mut self) {
+        if self.0.alive.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.0.out().gone = true;
+            self.0.ended.notify_all();
+        }
+    }
+}
+
+/// One worker: take the next key, look it up, write the answer (and those it lets out in
+/// order), until the input ends.
+fn worker<W, I, E, D>(shared: &Shared<W, I, D>)
 where
     W: Work,
     I: Iterator<Item = Result<W::Key, E>>,
     E: Into<anyhow::Error>,
+    D: Deliver<W::Answer>,
 {
+    let _leaving = Leaving(shared);
     loop {
-        if shared.progress.stop.load(Ordering::Relaxed) {
+        if shared.progress.stop.load(Ordering::SeqCst) {
             return;
         }
         // Workers take keys straight from the input, one at a time under this lock: a reader
@@ -166,6 +210,7 @@ where
                         let label = shared.work.label(&key);
                         lock(in_flight).insert(index, (Instant::now(), label));
                     }
+                    shared.looking_up.fetch_add(1, Ordering::AcqRel);
                     (index, key)
                 }
                 end => {
@@ -174,38 +219,64 @@ where
                     }
                     // Never ask again: a terminal on stdin would wait for a second end-of-file.
                     *guard = None;
-                    let _ = done.send(Message::End(index));
+                    drop(guard);
+                    let mut writer = shared.out();
+                    writer.total = Some(index);
+                    if writer.finished() {
+                        shared.ended.notify_all();
+                    }
                     return;
                 }
             }
         };
-        let start = Instant::now();
         let answer = shared.work.lookup(key);
-        if done
-            .send(Message::Answer(index, answer, start.elapsed()))
-            .is_err()
-        {
+        let others = shared.looking_up.fetch_sub(1, Ordering::AcqRel) - 1;
+        let mut writer = shared.out();
+        if writer.closed || writer.failed.is_some() {
             return;
+        }
+        if let Some(in_flight) = &shared.in_flight
+            && lock(in_flight).remove(&index).is_none()
+        {
+            // Given up on: its timeout answer was written in its place.
+            continue;
+        }
+        let wrote = writer
+            .deliver(index, answer)
+            .and_then(|()| if others == 0 { writer.flush() } else { Ok(()) });
+        shared.progress.wrote(writer.announce());
+        if let Err(err) = wrote {
+            writer.failed = Some(err);
+            shared.progress.stop.store(true, Ordering::SeqCst);
+            shared.ended.notify_all();
+            return;
+        }
+        if writer.finished() {
+            shared.ended.notify_all();
         }
     }
 }
 
 /// Apply `work` to every key with `opts.jobs` worker threads and pass each answer to `out`,
-/// in input order unless `opts.unordered`, flushing it whenever no other answer is ready (and
-/// while lookups are slow, letting answers gather a little first, so that the writer wakes
-/// and writes once for many). Stops at the first error from `out` or from reading keys, or
-/// when `interrupted` returns a signal number.
-pub fn run<W, I, E>(
+/// in input order unless `opts.unordered`. The workers write the answers themselves, under
+/// one lock; `out` is flushed when no other lookup is under way, at least every `TICK`, and
+/// at the end. The calling thread only watches: for the end, for lookups past the timeout,
+/// and for `interrupted` to return a signal number. Stops at the first error from `out` or
+/// from reading keys. Then `finish` is given `out` and how the batch ended, under the lock
+/// that closes `out` to the workers still in a lookup (they end with the process).
+pub fn run<W, I, E, D, T>(
     keys: I,
     opts: Options,
     work: W,
     interrupted: impl Fn() -> Option<i32>,
-    out: impl Deliver<W::Answer>,
-) -> Result<Ended, Error>
+    out: D,
+    finish: impl FnOnce(&mut D, Result<Ended, Error>) -> T,
+) -> T
 where
     W: Work,
     I: Iterator<Item = Result<W::Key, E>> + Send + 'static,
     E: Into<anyhow::Error> + Send + 'static,
+    D: Deliver<W::Answer> + Send + 'static,
 {
     // Known now where the input says how many keys it has: the batch then ends with its last
     // answer even when every worker is stuck in a lookup given up on and none reads on.
@@ -213,169 +284,117 @@ where
         (low, Some(high)) if low == high => Some(low),
         _ => None,
     };
+    let jobs = opts.jobs.max(1);
     let shared = Arc::new(Shared {
         work,
         keys: Mutex::new(Some((keys, 0usize))),
-        progress: Progress {
-            state: Mutex::new(Written {
-                count: 0,
-                waiting: 0,
-            }),
-            advanced: Condvar::new(),
-            stop: AtomicBool::new(false),
-        },
-        window: window(opts.jobs),
+        progress: Progress::new(),
+        window: window(jobs),
         in_flight: opts.timeout.map(|_| Mutex::new(BTreeMap::new())),
         timeout: opts.timeout,
         read_error: Mutex::new(None),
+        out: Mutex::new(Writer::new(out, opts.unordered, exact)),
+        ended: Condvar::new(),
+        looking_up: AtomicUsize::new(0),
+        alive: AtomicUsize::new(jobs),
     });
-    let (done_tx, done_rx) = mpsc::channel::<Message<W::Answer>>();
-    // Detached threads, not scoped ones: a worker stuck in a lookup that was given up on, or
-    // in a read of a terminal, must not keep the batch from ending.
-    let mut started = 0;
-    for _ in 0..opts.jobs.max(1) {
-        let (shared, done_tx) = (Arc::clone(&shared), done_tx.clone());
+    let started = start_workers(&shared, jobs);
+    let (mut writer, mut result) = match started {
+        Ok(()) => watch(&shared, interrupted),
+        Err(err) => (shared.out(), Err(err)),
+    };
+    writer.closed = true;
+    // Unblock waiting workers; those still in a lookup find the output closed.
+    shared.progress.halt();
+    if let Ok(Ended::Done) = result
+        && let Some(err) = lock(&shared.read_error).take()
+    {
+        result = Err(Error::Input(err));
+    }
+    finish(&mut writer.out, result)
+}
+
+/// Start `jobs` workers, or as many as the system allows (fewer still answer every key, only
+/// more slowly); an error only when none started.
+fn start_workers<W, I, E, D>(shared: &Arc<Shared<W, I, D>>, jobs: usize) -> Result<(), Error>
+where
+    W: Work,
+    I: Iterator<Item = Result<W::Key, E>> + Send + 'static,
+    E: Into<anyhow::Error> + Send + 'static,
+    D: Deliver<W::Answer> + Send + 'static,
+{
+    for started in 0..jobs {
+        let worker_shared = Arc::clone(shared);
+        // Detached threads, not scoped ones: a worker stuck in a lookup that was given up
+        // on, or in a read of a terminal, must not keep the batch from ending.
         let spawned = std::thread::Builder::new()
             .name("lookup".to_string())
-            .spawn(move || worker(&shared, &done_tx));
-        match spawned {
-            Ok(_) => started += 1,
-            // Fewer workers still answer every key, only more slowly.
-            Err(err) if started == 0 => {
+            .spawn(move || worker(&worker_shared));
+        if let Err(err) = spawned {
+            let missing = jobs - started;
+            if shared.alive.fetch_sub(missing, Ordering::AcqRel) == missing {
+                shared.out().gone = true;
+            }
+            if started == 0 {
                 return Err(Error::Input(
                     anyhow::Error::new(err).context("starting lookup threads"),
                 ));
             }
-            Err(_) => break,
+            break;
         }
     }
-    drop(done_tx);
-    let mut writer = Writer {
-        work: &shared.work,
-        out,
-        unordered: opts.unordered,
-        progress: &shared.progress,
-        pending: VecDeque::new(),
-        next: 0,
-        written: 0,
-        unannounced: 0,
-        typical: Duration::ZERO,
-    };
-    let result = write_all(&shared, exact, &done_rx, &mut writer, interrupted);
-    // Unblock waiting workers; the closed channel tells busy ones to stop after their lookup.
-    shared.progress.halt();
-    drop(done_rx);
-    let ended = result?;
-    match lock(&shared.read_error).take() {
-        Some(err) if ended == Ended::Done => Err(Error::Input(err)),
-        _ => Ok(ended),
-    }
+    Ok(())
 }
 
-fn write_all<W, I, D>(
-    shared: &Shared<W, I>,
-    mut total: Option<usize>,
-    done_rx: &mpsc::Receiver<Message<W::Answer>>,
-    writer: &mut Writer<'_, W, D>,
+/// The calling thread's part: wait for the end, a write error or a signal, writing the
+/// timeout answers of lookups past their deadline and flushing what the workers left held.
+fn watch<'a, W, I, D>(
+    shared: &'a Shared<W, I, D>,
     interrupted: impl Fn() -> Option<i32>,
-) -> Result<Ended, Error>
+) -> (OutGuard<'a, W::Answer, D>, Result<Ended, Error>)
 where
     W: Work,
     D: Deliver<W::Answer>,
 {
-    let mut given_up: HashSet<usize> = HashSet::new();
+    let mut writer = shared.out();
     loop {
-        if total == Some(writer.written) {
-            writer.flush().map_err(Error::Output)?;
-            return Ok(Ended::Done);
+        if let Some(err) = writer.failed.take() {
+            return (writer, Err(Error::Output(err)));
+        }
+        if writer.finished() || writer.gone {
+            let flushed = writer.flush().map(|()| Ended::Done);
+            return (writer, flushed.map_err(Error::Output));
         }
         if let Some(signal) = interrupted() {
-            writer.flush_pending().map_err(Error::Output)?;
-            return Ok(Ended::Interrupted(signal));
+            let flushed = writer.flush_pending().map(|()| Ended::Interrupted(signal));
+            return (writer, flushed.map_err(Error::Output));
         }
-        // Everything ready now, written in one go.
-        let mut took_in = 0;
-        let mut gone = false;
-        loop {
-            match done_rx.try_recv() {
-                Ok(message) => {
-                    took_in += 1;
-                    receive(message, shared, writer, &mut given_up, &mut total)?;
-                }
-                Err(mpsc::TryRecvError::Empty) => break,
-                // Every worker is gone: the input ended and its End was taken, or nothing is
-                // left to wait for.
-                Err(mpsc::TryRecvError::Disconnected) => {
-                    gone = true;
-                    break;
-                }
-            }
-        }
-        let deadline = give_up_late(shared, writer, &mut given_up)?;
-        writer.flush().map_err(Error::Output)?;
-        if gone {
-            return Ok(Ended::Done);
-        }
-        if total == Some(writer.written) {
+        let deadline = match give_up_late(shared, &mut writer) {
+            Ok(deadline) => deadline,
+            Err(err) => return (writer, Err(err)),
+        };
+        if writer.finished() {
             continue;
+        }
+        // Answers a worker left in the buffer because others were still being looked up:
+        // out now, so none waits longer than a tick for the ones after it.
+        if let Err(err) = writer.flush() {
+            return (writer, Err(Error::Output(err)));
         }
         let wait = deadline.map_or(TICK, |d| {
             d.saturating_duration_since(Instant::now()).min(TICK)
         });
-        // While answers keep coming, sleep instead of waking for each: a worker's send wakes
-        // nobody then, and the next round writes all that came meanwhile.
-        if took_in > 0
-            && let Some(gather) = writer.gather()
-        {
-            std::thread::sleep(gather.min(wait));
-            continue;
-        }
-        match done_rx.recv_timeout(wait) {
-            Ok(message) => receive(message, shared, writer, &mut given_up, &mut total)?,
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => {
-                writer.flush().map_err(Error::Output)?;
-                return Ok(Ended::Done);
-            }
-        }
-    }
-}
-
-/// Take in one message from a worker.
-fn receive<W, I, D>(
-    message: Message<W::Answer>,
-    shared: &Shared<W, I>,
-    writer: &mut Writer<'_, W, D>,
-    given_up: &mut HashSet<usize>,
-    total: &mut Option<usize>,
-) -> Result<(), Error>
-where
-    W: Work,
-    D: Deliver<W::Answer>,
-{
-    match message {
-        Message::Answer(index, answer, took) => {
-            writer.timed(took);
-            if given_up.remove(&index) {
-                return Ok(());
-            }
-            if let Some(in_flight) = &shared.in_flight {
-                lock(in_flight).remove(&index);
-            }
-            writer.deliver(index, answer).map_err(Error::Output)
-        }
-        Message::End(count) => {
-            *total = Some(count);
-            Ok(())
-        }
+        writer = match shared.ended.wait_timeout(writer, wait) {
+            Ok((writer, _)) => writer,
+            Err(poisoned) => poisoned.into_inner().0,
+        };
     }
 }
 
 /// Write the timeout answer of every lookup past its deadline; returns the next deadline.
 fn give_up_late<W, I, D>(
-    shared: &Shared<W, I>,
-    writer: &mut Writer<'_, W, D>,
-    given_up: &mut HashSet<usize>,
+    shared: &Shared<W, I, D>,
+    writer: &mut Writer<W::Answer, D>,
 ) -> Result<Option<Instant>, Error>
 where
     W: Work,
@@ -385,26 +404,24 @@ where
         return Ok(None);
     };
     let now = Instant::now();
-    let mut late = Vec::new();
-    let next = {
-        let mut in_flight = lock(in_flight);
-        while let Some(entry) = in_flight.first_entry() {
-            if now.saturating_duration_since(entry.get().0) < limit {
-                break;
-            }
-            let (index, (start, label)) = entry.remove_entry();
-            late.push((index, now.saturating_duration_since(start), label));
+    // Under the output's lock, held by the caller: a worker whose lookup returns now finds
+    // its key gone from `in_flight` and leaves the answer written here in its place.
+    let mut in_flight = lock(in_flight);
+    while let Some(entry) = in_flight.first_entry() {
+        if now.saturating_duration_since(entry.get().0) < limit {
+            break;
         }
-        in_flight
-            .first_key_value()
-            .map(|(_, (start, _))| *start + limit)
-    };
-    for (index, waited, label) in late {
-        given_up.insert(index);
-        let answer = writer.work.given_up(label, waited);
-        writer.deliver(index, answer).map_err(Error::Output)?;
+        let (index, (start, label)) = entry.remove_entry();
+        let answer = shared
+            .work
+            .given_up(label, now.saturating_duration_since(start));
+        let wrote = writer.deliver(index, answer);
+        shared.progress.wrote(writer.announce());
+        wrote.map_err(Error::Output)?;
     }
-    Ok(next)
+    Ok(in_flight
+        .first_key_value()
+        .map(|(_, (start, _))| *start + limit))
 }
 
 mod writer;

@@ -111,8 +111,9 @@ impl<R: Record + 'static> crate::batch::Output<R> for Emitter<'_, R> {
         Emitter::flush(self)
     }
 
-    fn finish(self) -> anyhow::Result<Outcome> {
-        Emitter::finish(self)
+    fn finish(&mut self) -> anyhow::Result<Outcome> {
+        self.sink.finish().map_err(|err| self.failed(err))?;
+        Ok(self.worst)
     }
 }
 

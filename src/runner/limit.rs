@@ -146,7 +146,7 @@ fn drive<K, R, O: Output<R>>(run: &Run<K, R, O>, me: usize) -> Option<anyhow::Re
             }
             if state.next == run.keys.keys.len() {
                 state.runner = FINISHED;
-                let out = state.out.take()?;
+                let mut out = state.out.take()?;
                 drop(state);
                 return Some(out.finish());
             }

@@ -48,17 +48,11 @@ pub fn run<S: Subcommand>(ctx: &Ctx, subcommand: &S) -> anyhow::Result<Outcome> 
             // In a batch the pool gives up on a slow lookup itself, on the worker that makes
             // it, so the threads stay those of `--jobs` however many are given up on.
             options.timeout = if limited { timeout } else { None };
+            options.timed = limited;
+            let emitter = Emitter::new(&ctx, owned_view(&lookup));
             let lookup = Arc::clone(&lookup);
-            let answer = move |key: &OsStr| {
-                if !limited {
-                    return answer_one(&*lookup, Some(key), mode);
-                }
-                let start = Instant::now();
-                let mut answer = answer_one(&*lookup, Some(key), mode);
-                answer.elapsed = Some(start.elapsed());
-                answer
-            };
-            return batch::run(&options, keys, answer, Emitter::new(&ctx, &view));
+            let answer = move |key: &OsStr| answer_one(&*lookup, Some(key), mode);
+            return batch::run(&options, keys, answer, emitter);
         }
         Input::Batch { keys, .. } => keys.iter().cloned().map(Some).collect(),
         Input::Keys(keys) => keys,
@@ -81,14 +75,7 @@ pub fn run<S: Subcommand>(ctx: &Ctx, subcommand: &S) -> anyhow::Result<Outcome> 
             ended_by_signal(Ok(outcome))
         }
         Some(limit) => {
-            // The output may be finished by another thread than this one (see `limit`), so
-            // it owns its Python view: one small closure per run, left for the process's end.
-            let owned = Arc::clone(&lookup);
-            let view: PythonView<'static, _> =
-                Box::leak(Box::new(move |result: &Result<Vec<_>, Failure>| {
-                    owned.python(result)
-                }));
-            let emitter = Emitter::new(&ctx, view);
+            let emitter = Emitter::new(&ctx, owned_view(&lookup));
             let given_up = move |key: &Option<OsString>| {
                 if one_here {
                     interrupt::answered();
@@ -113,6 +100,16 @@ pub fn run<S: Subcommand>(ctx: &Ctx, subcommand: &S) -> anyhow::Result<Outcome> 
             })
         }
     }
+}
+
+/// The Python view of `lookup`'s answers for an output that another thread may write or
+/// finish (a batch's workers, `limit`'s watchdog): one small closure per run, left for the
+/// process's end.
+fn owned_view<L: Lookup>(lookup: &Arc<L>) -> PythonView<'static, L::Record> {
+    let owned = Arc::clone(lookup);
+    Box::leak(Box::new(move |result: &Result<Vec<_>, Failure>| {
+        owned.python(result)
+    }))
 }
 
 /// Whether a batch subcommand's keys are one key on the command line with nothing a batch

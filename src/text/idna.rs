@@ -79,17 +79,21 @@ fn is_dot(c: char) -> bool {
 /// `name.encode("idna")` as text: the ASCII name libc is given.
 pub fn encode(name: &str) -> Result<Cow<'_, str>, IdnaError> {
     if name.is_ascii() {
-        // The fast path: every label but the last must be 1 to 63 bytes, the last (empty after
-        // a trailing dot) at most 63.
-        let mut labels: Vec<&str> = name.split('.').collect();
-        let last = labels.pop().unwrap_or_default();
-        if labels
-            .iter()
-            .any(|label| label.is_empty() || label.len() > MAX_LABEL)
-        {
-            return Err(IdnaError::LabelEmptyOrTooLong);
+        // The fast path, the name as it is: every label but the last must be 1 to 63 bytes,
+        // the last (empty after a trailing dot) at most 63. One pass, the labels measured as
+        // they end.
+        let mut label = 0usize;
+        for &byte in name.as_bytes() {
+            if byte != b'.' {
+                label += 1;
+                continue;
+            }
+            if label == 0 || label > MAX_LABEL {
+                return Err(IdnaError::LabelEmptyOrTooLong);
+            }
+            label = 0;
         }
-        if last.len() > MAX_LABEL {
+        if label > MAX_LABEL {
             return Err(IdnaError::LabelTooLong);
         }
         return Ok(Cow::Borrowed(name));
@@ -162,6 +166,31 @@ mod tests {
         // The fast path counts no total length, and nor does Python.
         let long = vec!["a".repeat(63); 5].join(".");
         assert_eq!(ok(&long), long);
+    }
+
+    /// The checks the fast path makes, written the plain way: every label split out.
+    fn ascii_by_labels(name: &str) -> Result<(), IdnaError> {
+        let mut labels: Vec<&str> = name.split('.').collect();
+        let last = labels.pop().unwrap_or_default();
+        if labels.iter().any(|l| l.is_empty() || l.len() > MAX_LABEL) {
+            return Err(IdnaError::LabelEmptyOrTooLong);
+        }
+        if last.len() > MAX_LABEL {
+            return Err(IdnaError::LabelTooLong);
+        }
+        Ok(())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_ascii_fast_path_checks_every_label(
+            name in "(\\.|a{0,2}|b{60,66}){0,6}"
+        ) {
+            let fast = encode(&name).map(|encoded| {
+                assert_eq!(encoded, name.as_str());
+            });
+            proptest::prop_assert_eq!(fast, ascii_by_labels(&name));
+        }
     }
 
     #[test]

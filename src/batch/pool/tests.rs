@@ -7,17 +7,48 @@ use std::time::{Duration, Instant};
 
 use super::*;
 
-/// A closure as the output of a batch, with nothing to flush.
-struct Each<F>(F);
+/// The answers of a batch kept in order, each first shown to `check` (with how many came
+/// before it), which may fail the write.
+struct Collect<F> {
+    got: Vec<usize>,
+    check: F,
+}
 
-impl<A, F: FnMut(A) -> anyhow::Result<()>> Deliver<A> for Each<F> {
-    fn write(&mut self, answer: A) -> anyhow::Result<()> {
-        (self.0)(answer)
+impl<F: FnMut(usize) -> anyhow::Result<()>> Deliver<usize> for Collect<F> {
+    fn write(&mut self, answer: usize) -> anyhow::Result<()> {
+        (self.check)(self.got.len())?;
+        self.got.push(answer);
+        Ok(())
     }
 
     fn flush(&mut self) -> anyhow::Result<()> {
         Ok(())
     }
+}
+
+/// Run a batch of `keys` into a Vec: how it ended and what was written.
+fn batch<W, I>(
+    keys: I,
+    opts: Options,
+    work: W,
+    interrupted: impl Fn() -> Option<i32>,
+    check: impl FnMut(usize) -> anyhow::Result<()> + Send + 'static,
+) -> (Result<Ended, Error>, Vec<usize>)
+where
+    W: Work<Answer = usize>,
+    I: Iterator<Item = Result<W::Key, io::Error>> + Send + 'static,
+{
+    let out = Collect {
+        got: Vec::new(),
+        check,
+    };
+    run(keys, opts, work, interrupted, out, |out, ended| {
+        (ended, std::mem::take(&mut out.got))
+    })
+}
+
+fn any(_: usize) -> anyhow::Result<()> {
+    Ok(())
 }
 
 /// A lookup of `usize` keys by a function; a key given up on is answered `GIVEN_UP + key`.
@@ -57,22 +88,12 @@ fn never() -> Option<i32> {
 }
 
 fn collect(jobs: usize, unordered: bool, n: usize) -> Vec<usize> {
-    let mut out = Vec::new();
     let work = Fnw(move |k: usize| {
         // Later keys finish first, to prove the order is restored.
         std::thread::sleep(Duration::from_micros(((n - k) % 7) as u64 * 50));
         k
     });
-    let result = run(
-        infallible(n),
-        opts(jobs, unordered),
-        work,
-        never,
-        Each(|a| {
-            out.push(a);
-            Ok(())
-        }),
-    );
+    let (result, out) = batch(infallible(n), opts(jobs, unordered), work, never, any);
     assert!(matches!(result, Ok(Ended::Done)));
     out
 }
@@ -99,8 +120,8 @@ fn the_reader_never_runs_far_ahead_of_the_writer() {
         Ok::<_, io::Error>(k)
     });
     let jobs = 8;
-    let mut written = 0usize;
-    let mut most_ahead = 0usize;
+    let most_ahead = Arc::new(AtomicUsize::new(0));
+    let most = Arc::clone(&most_ahead);
     let work = Fnw(|k| {
         // Key 0 is slow, so everything after it piles up behind it.
         if k % 5000 == 0 {
@@ -108,20 +129,15 @@ fn the_reader_never_runs_far_ahead_of_the_writer() {
         }
         k
     });
-    let result = run(
-        keys,
-        opts(jobs, false),
-        work,
-        never,
-        Each(|_| {
-            written += 1;
-            most_ahead = most_ahead.max(pulled.load(Ordering::SeqCst) - written);
-            Ok(())
-        }),
-    );
+    let (result, out) = batch(keys, opts(jobs, false), work, never, move |before| {
+        let written = before + 1;
+        most.fetch_max(pulled.load(Ordering::SeqCst) - written, Ordering::SeqCst);
+        Ok(())
+    });
     assert!(matches!(result, Ok(Ended::Done)));
-    assert_eq!(written, 20_000);
+    assert_eq!(out.len(), 20_000);
     // In flight at most: the window, and one key in each worker's hand.
+    let most_ahead = most_ahead.load(Ordering::SeqCst);
     assert!(most_ahead <= window(jobs) + jobs + 1, "{most_ahead}");
 }
 
@@ -139,17 +155,7 @@ fn the_input_is_not_read_again_after_its_end() {
             None
         }
     });
-    let mut out = Vec::new();
-    let result = run(
-        keys,
-        opts(8, false),
-        Fnw(|k| k),
-        never,
-        Each(|a| {
-            out.push(a);
-            Ok(())
-        }),
-    );
+    let (result, out) = batch(keys, opts(8, false), Fnw(|k| k), never, any);
     assert!(matches!(result, Ok(Ended::Done)));
     assert_eq!(out, vec![1, 2, 3]);
     // A terminal on stdin would block on a second read after end-of-file.
@@ -158,22 +164,25 @@ fn the_input_is_not_read_again_after_its_end() {
 
 #[test]
 fn a_write_error_stops_the_batch() {
-    let mut seen = 0;
-    let result = run(
+    let tries = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&tries);
+    let (result, out) = batch(
         infallible(100_000),
         opts(4, false),
         Fnw(|k| k),
         never,
-        Each(|_| {
-            seen += 1;
-            if seen == 10 {
+        move |before| {
+            counter.fetch_add(1, Ordering::SeqCst);
+            if before == 9 {
                 anyhow::bail!("closed")
             }
             Ok(())
-        }),
+        },
     );
     assert!(matches!(result, Err(Error::Output(_))));
-    assert_eq!(seen, 10);
+    // Nothing is written after the failed write, by any worker.
+    assert_eq!(out.len(), 9);
+    assert_eq!(tries.load(Ordering::SeqCst), 10);
 }
 
 #[test]
@@ -185,17 +194,7 @@ fn a_read_error_is_returned_after_what_was_read() {
             Ok(k)
         }
     });
-    let mut out = Vec::new();
-    let result = run(
-        keys,
-        opts(2, false),
-        Fnw(|k| k),
-        never,
-        Each(|a| {
-            out.push(a);
-            Ok(())
-        }),
-    );
+    let (result, out) = batch(keys, opts(2, false), Fnw(|k| k), never, any);
     assert!(matches!(result, Err(Error::Input(_))));
     assert_eq!(out, vec![0, 1, 2]);
 }
@@ -221,18 +220,8 @@ fn lookups_given_up_on_keep_their_worker_and_every_key_is_written() {
         unordered: false,
         timeout: Some(Duration::from_millis(30)),
     };
-    let mut out = Vec::new();
     let start = Instant::now();
-    let result = run(
-        infallible(50),
-        options,
-        work,
-        never,
-        Each(|a| {
-            out.push(a);
-            Ok(())
-        }),
-    );
+    let (result, out) = batch(infallible(50), options, work, never, any);
     assert!(matches!(result, Ok(Ended::Done)));
     let want: Vec<usize> = [GIVEN_UP, GIVEN_UP + 1].into_iter().chain(2..50).collect();
     assert_eq!(out, want);
@@ -260,17 +249,7 @@ fn the_batch_does_not_wait_for_lookups_given_up_on() {
         timeout: Some(Duration::from_millis(20)),
     };
     let start = Instant::now();
-    let mut out = Vec::new();
-    let result = run(
-        infallible(3),
-        options,
-        work,
-        never,
-        Each(|a| {
-            out.push(a);
-            Ok(())
-        }),
-    );
+    let (result, out) = batch(infallible(3), options, work, never, any);
     assert!(matches!(result, Ok(Ended::Done)));
     assert_eq!(out, vec![GIVEN_UP, 1, 2]);
     assert!(
@@ -291,17 +270,7 @@ fn an_interruption_writes_what_was_answered() {
     });
     let start = Instant::now();
     let interrupted = move || (start.elapsed() > Duration::from_millis(200)).then_some(2);
-    let mut out = Vec::new();
-    let result = run(
-        infallible(4),
-        opts(4, false),
-        work,
-        interrupted,
-        Each(|a| {
-            out.push(a);
-            Ok(())
-        }),
-    );
+    let (result, out) = batch(infallible(4), opts(4, false), work, interrupted, any);
     assert!(matches!(result, Ok(Ended::Interrupted(2))));
     assert_eq!(out, vec![0, 2, 3]);
     assert!(
@@ -325,17 +294,7 @@ fn a_counted_input_ends_while_its_only_worker_is_stuck() {
         timeout: Some(Duration::from_millis(20)),
     };
     let start = Instant::now();
-    let mut out = Vec::new();
-    let result = run(
-        infallible(1),
-        options,
-        work,
-        never,
-        Each(|a| {
-            out.push(a);
-            Ok(())
-        }),
-    );
+    let (result, out) = batch(infallible(1), options, work, never, any);
     assert!(matches!(result, Ok(Ended::Done)));
     assert_eq!(out, vec![GIVEN_UP]);
     assert!(
@@ -343,4 +302,90 @@ fn a_counted_input_ends_while_its_only_worker_is_stuck() {
         "{:?}",
         start.elapsed()
     );
+}
+
+/// What an output was asked to do, and when.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Event {
+    Wrote(usize),
+    Flushed,
+}
+
+/// An output that records its writes and flushes with the time each came.
+struct Recorder(Arc<std::sync::Mutex<Vec<(Instant, Event)>>>);
+
+impl Deliver<usize> for Recorder {
+    fn write(&mut self, answer: usize) -> anyhow::Result<()> {
+        self.0
+            .lock()
+            .unwrap()
+            .push((Instant::now(), Event::Wrote(answer)));
+        Ok(())
+    }
+
+    fn flush(&mut self) -> anyhow::Result<()> {
+        self.0
+            .lock()
+            .unwrap()
+            .push((Instant::now(), Event::Flushed));
+        Ok(())
+    }
+}
+
+fn recorded(
+    n: usize,
+    options: Options,
+    work: impl Work<Key = usize, Answer = usize>,
+) -> Vec<(Instant, Event)> {
+    let events = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let out = Recorder(Arc::clone(&events));
+    let ended = run(infallible(n), options, work, never, out, |_, ended| ended);
+    assert!(matches!(ended, Ok(Ended::Done)));
+    events.lock().unwrap().clone()
+}
+
+/// With no other lookup under way, nothing is about to join an answer: it goes out at once.
+#[test]
+fn an_answer_is_flushed_when_no_other_lookup_is_under_way() {
+    let events = recorded(5, opts(1, false), Fnw(|k| k));
+    let kinds: Vec<Event> = events.iter().map(|(_, e)| *e).collect();
+    let want: Vec<Event> = (0..5)
+        .flat_map(|k| [Event::Wrote(k), Event::Flushed])
+        .collect();
+    assert_eq!(kinds, want);
+}
+
+/// An answer written while another lookup goes on is held, but not for longer than a tick.
+#[test]
+fn an_answer_held_behind_a_slow_lookup_goes_out_within_a_tick() {
+    let work = Fnw(|k: usize| {
+        if k == 1 {
+            std::thread::sleep(Duration::from_millis(800));
+        }
+        k
+    });
+    let start = Instant::now();
+    let events = recorded(2, opts(2, true), work);
+    let first_flush = events.iter().find(|(_, e)| *e == Event::Flushed);
+    let slow = events.iter().find(|(_, e)| *e == Event::Wrote(1));
+    let (Some((flushed, _)), Some((slow, _))) = (first_flush, slow) else {
+        panic!("{events:?}");
+    };
+    assert!(flushed < slow, "{events:?}");
+    assert!(*flushed - start < TICK * 8, "{:?}", *flushed - start);
+}
+
+/// While other lookups are under way the output is not flushed for every answer: a batch
+/// writes in rounds, as a C program's buffered stdout would.
+#[test]
+fn a_busy_batch_flushes_far_less_than_once_an_answer() {
+    let work = Fnw(|k: usize| {
+        std::thread::sleep(Duration::from_millis(2));
+        k
+    });
+    let events = recorded(400, opts(8, false), work);
+    let flushes = events.iter().filter(|(_, e)| *e == Event::Flushed).count();
+    let written = events.len() - flushes;
+    assert_eq!(written, 400);
+    assert!(flushes <= written / 2, "{flushes} flushes");
 }

@@ -1,53 +1,64 @@
-//! The writer's side of a batch: answers put back in input order, written, and flushed in rounds.
+//! The output's side of a batch: answers put back in input order and written, by whichever worker holds the lock.
 
 use std::collections::VecDeque;
-use std::time::Duration;
-
-use super::{Progress, Work};
 
 /// Where a batch's answers go, in the order they are to be written.
 pub trait Deliver<A> {
     /// Write one answer; it may be held in a buffer until `flush`.
     fn write(&mut self, answer: A) -> anyhow::Result<()>;
-    /// Write out what is held: no other answer is ready.
+    /// Write out what is held: no other answer is about to come.
     fn flush(&mut self) -> anyhow::Result<()>;
 }
 
-impl<A, T: Deliver<A>> Deliver<A> for &mut T {
-    fn write(&mut self, answer: A) -> anyhow::Result<()> {
-        (**self).write(answer)
-    }
-
-    fn flush(&mut self) -> anyhow::Result<()> {
-        (**self).flush()
-    }
-}
-
-/// The writer's side: answers put in order and written, lookups given up on.
-pub(super) struct Writer<'a, W: Work, D> {
-    pub(super) work: &'a W,
+/// The output with what a batch knows of it, behind the workers' lock.
+pub(super) struct Writer<A, D> {
     pub(super) out: D,
-    pub(super) unordered: bool,
-    pub(super) progress: &'a Progress,
+    unordered: bool,
     /// Answers waiting behind a key still out: slot i holds key `next + i`. Keys are issued
     /// at most a window ahead of `next`, so this stays that short.
-    pub(super) pending: VecDeque<Option<W::Answer>>,
-    pub(super) next: usize,
-    pub(super) written: usize,
-    /// Written but not yet counted in `progress` (counted once per wake-up).
-    pub(super) unannounced: usize,
-    /// A running mean of how long lookups take, which sets how long answers may gather.
-    pub(super) typical: Duration,
+    pending: VecDeque<Option<A>>,
+    next: usize,
+    written: usize,
+    /// Written but not yet counted in the batch's progress.
+    unannounced: usize,
+    /// Written since the last flush.
+    held: bool,
+    /// How many keys the input had, once it ended.
+    pub(super) total: Option<usize>,
+    /// Writing failed: the batch stops, and the error is its result.
+    pub(super) failed: Option<anyhow::Error>,
+    /// Every worker has returned.
+    pub(super) gone: bool,
+    /// The batch has ended: answers that come later are not written.
+    pub(super) closed: bool,
 }
 
-impl<W: Work, D: Deliver<W::Answer>> Writer<'_, W, D> {
-    pub(super) fn one(&mut self, answer: W::Answer) -> anyhow::Result<()> {
+impl<A, D: Deliver<A>> Writer<A, D> {
+    pub(super) fn new(out: D, unordered: bool, total: Option<usize>) -> Self {
+        Writer {
+            out,
+            unordered,
+            pending: VecDeque::new(),
+            next: 0,
+            written: 0,
+            unannounced: 0,
+            held: false,
+            total,
+            failed: None,
+            gone: false,
+            closed: false,
+        }
+    }
+
+    fn one(&mut self, answer: A) -> anyhow::Result<()> {
         self.written += 1;
         self.unannounced += 1;
+        self.held = true;
         self.out.write(answer)
     }
 
-    pub(super) fn deliver(&mut self, index: usize, answer: W::Answer) -> anyhow::Result<()> {
+    /// Take key `index`'s answer, and write it with every answer it lets out in order.
+    pub(super) fn deliver(&mut self, index: usize, answer: A) -> anyhow::Result<()> {
         if self.unordered {
             return self.one(answer);
         }
@@ -78,26 +89,21 @@ impl<W: Work, D: Deliver<W::Answer>> Writer<'_, W, D> {
         self.flush()
     }
 
-    /// Write out what is held and let waiting workers on.
+    /// Write out what is held, if anything is.
     pub(super) fn flush(&mut self) -> anyhow::Result<()> {
-        self.progress.wrote(std::mem::take(&mut self.unannounced));
+        if !std::mem::take(&mut self.held) {
+            return Ok(());
+        }
         self.out.flush()
     }
 
-    pub(super) fn timed(&mut self, took: Duration) {
-        self.typical = (self.typical * 7 + took) / 8;
+    /// How many answers were written since the last call.
+    pub(super) fn announce(&mut self) -> usize {
+        std::mem::take(&mut self.unannounced)
     }
 
-    /// How long to let answers gather before writing them: an eighth of a typical lookup (so
-    /// an answer is held back at most that much longer than its lookup took), at most
-    /// `GATHER_MAX`; none when lookups are quick, where waking per answer costs little.
-    pub(super) fn gather(&self) -> Option<Duration> {
-        let gather = (self.typical / 8).min(GATHER_MAX);
-        (gather >= GATHER_MIN).then_some(gather)
+    /// Every key of an input that ended has its answer written.
+    pub(super) fn finished(&self) -> bool {
+        self.total == Some(self.written)
     }
 }
-
-/// The longest an answer is held back to be written with others.
-const GATHER_MAX: Duration = Duration::from_millis(2);
-/// Below this, gathering saves less than the sleep costs.
-const GATHER_MIN: Duration = Duration::from_micros(200);

@@ -24,7 +24,7 @@ impl Output<u32> for Collect {
         Ok(())
     }
 
-    fn finish(self) -> anyhow::Result<Outcome> {
+    fn finish(&mut self) -> anyhow::Result<Outcome> {
         *self.finished.lock().unwrap() = true;
         let answers = self.answers.lock().unwrap();
         Ok(answers
