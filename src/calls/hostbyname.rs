@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use clap::Args;
 use serde::Serialize;
 
-use crate::model::{Answer, Call, Failure, Fatal, Raised, Record, Why, python_of_first};
+use crate::model::{Answer, Call, Failure, Fatal, Raised, Record, Why, json, python_of_first};
 use crate::sys::netdb::{self, Hints};
 use crate::text::{csource, pyrepr};
 use crate::validate;
@@ -45,6 +45,15 @@ impl Record for HostAddress {
     const COLUMNS: &'static [&'static str] = &["query", "address"];
     fn cells(&self) -> Vec<String> {
         vec![self.query.clone(), self.address.clone()]
+    }
+    /// serde_json's bytes for the record, with the keys as constants.
+    fn write_json(&self, out: &mut Vec<u8>) -> bool {
+        out.extend_from_slice(br#"{"query":"#);
+        json::write_str(out, &self.query);
+        out.extend_from_slice(br#","address":"#);
+        json::write_str(out, &self.address);
+        out.push(b'}');
+        true
     }
 }
 
@@ -129,8 +138,8 @@ pub fn setipaddr(name: &str, family: i32) -> Result<IpAddr, Failure> {
         family,
         ..Hints::default()
     };
-    let c_name = netdb::c_string(name)?;
-    let entries = netdb::getaddrinfo(Some(&c_name), None, hints).map_err(|err| {
+    let c_name = netdb::c_key(name)?;
+    let mut entries = netdb::getaddrinfo_list(Some(&c_name), None, hints).map_err(|err| {
         // An IPv6 literal asked for AF_INET is no name at all: say so rather than "no address
         // of this family".
         let ipv6 = name.split('%').next().unwrap_or(name);
@@ -144,7 +153,7 @@ pub fn setipaddr(name: &str, family: i32) -> Result<IpAddr, Failure> {
         dnsname::refused_name(Failure::from(err), name, 0)
     })?;
     entries
-        .first()
+        .next()
         .map(|entry| entry.addr.ip())
         .ok_or_else(|| Failure::not_found("getaddrinfo returned no address"))
 }
@@ -266,5 +275,22 @@ impl Subcommand for HostByNameArgs {
 
     fn resolver(&self) -> Option<&ResolverArgs> {
         Some(&self.resolver)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn the_record_is_serde_json_s_bytes(query in any::<String>(), address in "[\\x00-\\x7f]{0,20}") {
+            let record = HostAddress { query, address };
+            let mut ours = Vec::new();
+            prop_assert!(record.write_json(&mut ours));
+            prop_assert_eq!(ours, serde_json::to_vec(&record).unwrap_or_default());
+        }
     }
 }

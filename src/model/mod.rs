@@ -1,6 +1,7 @@
 //! The data model every layer above the C library shares: records, answers, typed failures, outcomes.
 
 pub mod failure;
+pub mod json;
 pub mod outcome;
 pub mod raised;
 pub mod record;

@@ -14,6 +14,12 @@ pub trait Record: Serialize {
     const KEYS: &'static [&'static str] = &["query"];
     /// One cell per column, in `COLUMNS` order; an empty string for an absent value.
     fn cells(&self) -> Vec<String>;
+    /// Appends the record as compact JSON, byte for byte what serde_json writes for it, where
+    /// the record writes itself (those a batch prints by the thousand: constant keys need no
+    /// escaping), and says whether it did; the renderers serialize the others.
+    fn write_json(&self, _out: &mut Vec<u8>) -> bool {
+        false
+    }
 }
 
 /// What `--format python` prints for one answer: the repr of the value Python's call returns,

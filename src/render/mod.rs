@@ -1,6 +1,7 @@
 //! Renderers: each takes the same `Answer`s and writes one output format.
 
 pub mod color;
+mod compact;
 mod json;
 mod plain;
 mod python;

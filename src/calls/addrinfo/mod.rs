@@ -2,20 +2,24 @@
 
 use std::borrow::Cow;
 use std::ffi::{OsStr, OsString};
-use std::net::SocketAddr;
+use std::sync::Arc;
 
 use clap::Args;
 use serde::Serialize;
 
 mod explain;
+mod json;
 mod python;
+mod record;
 mod refusal;
+
+pub use record::{record, records};
 
 use crate::model::{Answer, Failure, Fatal, Raised, Record};
 use crate::parse::{self, Protocol};
-use crate::sys::netdb::{self, AddrInfoEntry, Hints};
+use crate::sys::netdb::{self, Hints};
+use crate::text::csource;
 use crate::text::pyrepr::Py;
-use crate::text::{csource, symbols};
 use crate::validate;
 
 use super::notes::libc_host;
@@ -99,7 +103,8 @@ impl AddrInfoArgs {
 /// One element of getaddrinfo's answer, as the 5-tuple CPython builds from it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AddrInfo {
-    pub query: Option<String>,
+    /// Shared by the records of one answer.
+    pub query: Option<Arc<str>>,
     pub service: Option<String>,
     /// A constant's name (`AF_INET`), or the number where it has none: rarely an allocation.
     pub family: Cow<'static, str>,
@@ -132,7 +137,7 @@ impl Record for AddrInfo {
     fn cells(&self) -> Vec<String> {
         let opt = |v: Option<u32>| v.map(|n| n.to_string()).unwrap_or_default();
         vec![
-            self.query.clone().unwrap_or_default(),
+            self.query.as_deref().unwrap_or_default().to_string(),
             self.service.clone().unwrap_or_default(),
             self.family.to_string(),
             self.socktype.to_string(),
@@ -143,6 +148,10 @@ impl Record for AddrInfo {
             opt(self.flowinfo),
             opt(self.scope_id),
         ]
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> bool {
+        json::write(self, out);
+        true
     }
 }
 
@@ -303,26 +312,6 @@ pub struct Request<'a> {
     pub hints: Hints,
 }
 
-/// One element of getaddrinfo's list as the record every format prints.
-pub fn record(query: Option<&str>, service: Option<&str>, entry: AddrInfoEntry) -> AddrInfo {
-    let (flowinfo, scope_id) = match entry.addr {
-        SocketAddr::V6(v6) => (Some(v6.flowinfo()), Some(v6.scope_id())),
-        SocketAddr::V4(_) => (None, None),
-    };
-    AddrInfo {
-        query: query.map(str::to_string),
-        service: service.map(str::to_string),
-        family: symbols::name_or_number_cow("AF_", entry.family),
-        socktype: symbols::name_or_number_cow("SOCK_", entry.socktype),
-        proto: entry.protocol,
-        canonname: entry.canonname.unwrap_or_default(),
-        address: netdb::ntop(&entry.addr.ip()),
-        port: entry.addr.port(),
-        flowinfo,
-        scope_id,
-    }
-}
-
 /// `socket.getaddrinfo(host, service, family, type, proto, flags)` as sockscope asks it: a
 /// host or service at least, a checked host name, a numeric service that is a port.
 pub fn lookup(req: &Request) -> Answer<AddrInfo> {
@@ -370,9 +359,13 @@ fn lookup_bare(req: &Request) -> Answer<AddrInfo> {
     let service_text = req.service.map(validate::display);
     let result = resolve(req);
     let label = label(req, &query, &service_text, &result);
-    let mut answer = Answer::new(query, result);
-    answer.label = label;
-    answer
+    Answer {
+        query,
+        result,
+        label,
+        elapsed: None,
+        call: None,
+    }
 }
 
 /// The answer with its label and call.
@@ -419,12 +412,9 @@ fn resolve(req: &Request) -> Result<Vec<AddrInfo>, Failure> {
     let encoded = req.host.map(validate::host).transpose()?;
     let host = encoded.as_deref();
     let service = req.service.map(validate::service).transpose()?;
-    let c_host = host.map(netdb::c_string).transpose()?;
-    let c_service = service.map(netdb::c_string).transpose()?;
-    let entries = netdb::getaddrinfo(c_host.as_deref(), c_service.as_deref(), req.hints)
+    let c_host = host.map(netdb::c_key).transpose()?;
+    let c_service = service.map(netdb::c_key).transpose()?;
+    let entries = netdb::getaddrinfo_list(c_host.as_deref(), c_service.as_deref(), req.hints)
         .map_err(|err| refusal::noname_refusal(Failure::from(err), req.hints, host, service))?;
-    Ok(entries
-        .into_iter()
-        .map(|entry| record(req.host.and_then(OsStr::to_str), service, entry))
-        .collect())
+    Ok(records(req.host.and_then(OsStr::to_str), service, entries))
 }

@@ -9,7 +9,7 @@ use crate::validate;
 
 use super::super::notes;
 use super::super::pyargs::{self, Word};
-use super::{AddrInfo, GetAddrInfo, Request, explain, finish, record, refusal};
+use super::{AddrInfo, GetAddrInfo, Request, explain, finish, records, refusal};
 
 /// `socket.getaddrinfo(host, port, ...)` as Python calls it: the host a str or None (an int is
 /// a TypeError), the port an int (handed on as "%ld", which glibc wraps), a str or None.
@@ -58,10 +58,11 @@ pub fn lookup_python(req: &Request) -> Answer<AddrInfo> {
                     c_port.as_deref(),
                 )
             })?;
-        Ok(entries
-            .into_iter()
-            .map(|entry| record(query.as_deref(), service_text.as_deref(), entry))
-            .collect())
+        Ok(records(
+            query.as_deref(),
+            service_text.as_deref(),
+            entries.into_iter(),
+        ))
     });
     let c_args = checked.as_ref().ok();
     let made = explain::Made {

@@ -105,6 +105,16 @@ pub fn getaddrinfo(
     service: Option<&CStr>,
     hints: Hints,
 ) -> Result<Vec<AddrInfoEntry>, SysError> {
+    getaddrinfo_list(host, service, hints).map(Iterator::collect)
+}
+
+/// getaddrinfo(3) as the list it returns, read one element at a time: a caller that wants the
+/// first address, or records of its own, builds no vector of entries on the way.
+pub fn getaddrinfo_list(
+    host: Option<&CStr>,
+    service: Option<&CStr>,
+    hints: Hints,
+) -> Result<AddrInfoList, SysError> {
     // SAFETY: addrinfo is plain old data; all-zero is the documented way to start the hints.
     let mut c_hints: libc::addrinfo = unsafe { std::mem::zeroed() };
     c_hints.ai_family = hints.family;
@@ -113,7 +123,7 @@ pub fn getaddrinfo(
     c_hints.ai_flags = hints.flags;
     let mut res: *mut libc::addrinfo = ptr::null_mut();
     // SAFETY: host and service are valid C strings or NULL; c_hints is initialised; res receives
-    // a list that we free below with freeaddrinfo.
+    // a list that AddrInfoList frees with freeaddrinfo.
     let rc = unsafe {
         libc::getaddrinfo(
             host.map_or(ptr::null(), CStr::as_ptr),
@@ -125,28 +135,64 @@ pub fn getaddrinfo(
     if rc != 0 {
         return Err(gai_error(rc));
     }
-    let mut out = Vec::new();
-    let mut cur = res;
-    while !cur.is_null() {
-        // SAFETY: cur is an element of the list getaddrinfo returned, not yet freed.
-        let ai = unsafe { &*cur };
-        // SAFETY: ai_addr points to ai_addrlen bytes of a sockaddr of family ai_family.
-        if let Some(addr) = unsafe { socket_addr(ai.ai_addr, ai.ai_addrlen) } {
-            out.push(AddrInfoEntry {
-                family: ai.ai_family,
-                socktype: ai.ai_socktype,
-                protocol: ai.ai_protocol,
-                // SAFETY: ai_canonname is NULL or a valid C string.
-                canonname: (!ai.ai_canonname.is_null())
-                    .then(|| unsafe { owned_string(ai.ai_canonname) }),
-                addr,
-            });
+    Ok(AddrInfoList {
+        head: res,
+        next: res,
+    })
+}
+
+/// The list a successful getaddrinfo returned, owned: its IPv4 and IPv6 elements in order, as
+/// entries; freed (freeaddrinfo) when dropped.
+pub struct AddrInfoList {
+    head: *mut libc::addrinfo,
+    /// The element to read next, or null at the end.
+    next: *mut libc::addrinfo,
+}
+
+impl Iterator for AddrInfoList {
+    type Item = AddrInfoEntry;
+
+    fn next(&mut self) -> Option<AddrInfoEntry> {
+        while !self.next.is_null() {
+            // SAFETY: next is an element of the list getaddrinfo returned, freed only on drop.
+            let ai = unsafe { &*self.next };
+            self.next = ai.ai_next;
+            // SAFETY: ai_addr points to ai_addrlen bytes of a sockaddr of family ai_family.
+            if let Some(addr) = unsafe { socket_addr(ai.ai_addr, ai.ai_addrlen) } {
+                return Some(AddrInfoEntry {
+                    family: ai.ai_family,
+                    socktype: ai.ai_socktype,
+                    protocol: ai.ai_protocol,
+                    // SAFETY: ai_canonname is NULL or a valid C string.
+                    canonname: (!ai.ai_canonname.is_null())
+                        .then(|| unsafe { owned_string(ai.ai_canonname) }),
+                    addr,
+                });
+            }
         }
-        cur = ai.ai_next;
+        None
     }
-    // SAFETY: res came from a successful getaddrinfo and is freed exactly once.
-    unsafe { libc::freeaddrinfo(res) };
-    Ok(out)
+
+    /// At most the elements left (those of other families are skipped).
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let mut left = 0;
+        let mut cur = self.next;
+        while !cur.is_null() {
+            left += 1;
+            // SAFETY: cur is an element of the list getaddrinfo returned, freed only on drop.
+            cur = unsafe { (*cur).ai_next };
+        }
+        (0, Some(left))
+    }
+}
+
+impl Drop for AddrInfoList {
+    fn drop(&mut self) {
+        if !self.head.is_null() {
+            // SAFETY: head came from a successful getaddrinfo and is freed exactly once, here.
+            unsafe { libc::freeaddrinfo(self.head) };
+        }
+    }
 }
 
 /// Convert an IPv4 or IPv6 sockaddr into std's type (keeping flowinfo and scope_id).

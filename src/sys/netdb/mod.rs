@@ -15,7 +15,10 @@ mod hosts;
 mod protocols;
 mod services;
 
-pub use addrinfo::{AddrInfoEntry, Hints, getaddrinfo, getnameinfo, ntop, numeric_host};
+pub use addrinfo::{
+    AddrInfoEntry, AddrInfoList, Hints, getaddrinfo, getaddrinfo_list, getnameinfo, ntop,
+    numeric_host,
+};
 pub use hosts::{
     HostEntry, all_hosts, clear_h_errno, gethostbyaddr_r, gethostbyname_r, gethostname, h_errno,
     res_hnok,
@@ -131,9 +134,63 @@ pub fn c_string(text: &str) -> Result<CString, SysError> {
     CString::new(text).map_err(|_| SysError::Errno(libc::EINVAL))
 }
 
+/// `c_string` without an allocation for a key that fits on the stack (most names do): a batch
+/// makes one per lookup.
+pub fn c_key(text: &str) -> Result<CKey, SysError> {
+    let bytes = text.as_bytes();
+    if bytes.len() >= SHORT_KEY || bytes.contains(&0) {
+        return c_string(text).map(CKey::Long);
+    }
+    let mut short = [0; SHORT_KEY];
+    short[..bytes.len()].copy_from_slice(bytes);
+    Ok(CKey::Short(short, bytes.len()))
+}
+
+/// The room for a key and its NUL on the stack: small enough that moving a key costs a few
+/// instructions.
+const SHORT_KEY: usize = 64;
+
+/// A key as a C string: on the stack (its bytes, then NULs), or on the heap.
+// The short form is large on purpose: it is what spares the allocation.
+#[allow(clippy::large_enum_variant)]
+pub enum CKey {
+    Short([u8; SHORT_KEY], usize),
+    Long(CString),
+}
+
+impl std::ops::Deref for CKey {
+    type Target = CStr;
+
+    fn deref(&self) -> &CStr {
+        match self {
+            // SAFETY: `c_key` copied `len` bytes without a NUL (len < SHORT_KEY) into zeroed
+            // storage, so the bytes up to and including index `len` are one C string.
+            CKey::Short(bytes, len) => unsafe {
+                CStr::from_bytes_with_nul_unchecked(&bytes[..=*len])
+            },
+            CKey::Long(text) => text,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_are_the_c_strings_of_their_text_on_the_stack_or_not() {
+        for text in [
+            "",
+            "localhost",
+            &"a".repeat(SHORT_KEY - 1),
+            &"b".repeat(SHORT_KEY),
+        ] {
+            let key = c_key(text).expect("no NUL");
+            assert_eq!(&*key, c_string(text).expect("no NUL").as_c_str());
+            assert_eq!(matches!(key, CKey::Short(..)), text.len() < SHORT_KEY);
+        }
+        assert!(c_key("a\0b").is_err());
+    }
 
     /// Walks in several threads at once each see the whole database, in order: the walk lock
     /// keeps them from sharing (and resetting) the one cursor.
