@@ -58,8 +58,8 @@ const TICK: Duration = Duration::from_millis(50);
 
 /// A worker's stack. A lookup needs little (every test passes with 64 KiB in a debug build;
 /// glibc's resolver keeps its buffers small on the stack, and Java runs getaddrinfo on 512 KiB
-/// threads), and Rust's 2 MiB default cost about 10 µs a thread to map, fault in and unmap:
-/// a tenth of a 1,000-name batch at 256 jobs.
+/// threads), and with Rust's 2 MiB default a 1,000-name batch at 64 or 256 jobs took about a
+/// tenth more CPU (measured, in bench/batch.sh's lab, not explained).
 const WORKER_STACK: usize = 512 * 1024;
 
 /// Keys read but not yet written, at most: enough to keep every worker busy behind one slow key.
