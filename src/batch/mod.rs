@@ -186,19 +186,22 @@ where
 /// Each answer counted in the stats and written to the output, the progress bar kept whole:
 /// owned, since the workers that write the answers outlive any borrow.
 struct Delivery<O> {
-    stats: stats::Stats,
+    /// Only with `--stats`: nothing else reads the counts.
+    stats: Option<stats::Stats>,
     progress: Progress,
     out: O,
 }
 
 impl<R, O: Output<R>> pool::Deliver<(Answer<R>, Duration)> for Delivery<O> {
     fn write(&mut self, (answer, took): (Answer<R>, Duration)) -> anyhow::Result<()> {
-        let timed_out = answer.result.as_ref().err().is_some_and(|f| f.is_timeout());
-        self.stats.add(
-            answer.outcome(),
-            timed_out,
-            Some(answer.elapsed.unwrap_or(took)),
-        );
+        if let Some(stats) = &mut self.stats {
+            let timed_out = answer.result.as_ref().err().is_some_and(|f| f.is_timeout());
+            stats.add(
+                answer.outcome(),
+                timed_out,
+                Some(answer.elapsed.unwrap_or(took)),
+            );
+        }
         self.progress.around(|| self.out.write(answer))
     }
 
@@ -241,7 +244,7 @@ pub fn run<R: Send + 'static>(
         timed: batch.timed,
     };
     let delivery = Delivery {
-        stats: stats::Stats::new(batch.stats),
+        stats: batch.stats.then(|| stats::Stats::new(true)),
         progress: Progress::new(),
         out,
     };
@@ -266,9 +269,10 @@ pub fn run<R: Send + 'static>(
                 }
                 Err(pool::Error::Output(err)) => Err(err),
             };
-            let summary = batch
+            let summary = delivery
                 .stats
-                .then(|| delivery.stats.summary(started.elapsed()));
+                .as_ref()
+                .map(|stats| stats.summary(started.elapsed()));
             (result, summary)
         },
     );

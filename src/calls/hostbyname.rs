@@ -38,21 +38,29 @@ pub struct HostByNameArgs {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HostAddress {
     pub query: String,
-    pub address: String,
+    /// Kept as the address, written as inet_ntop writes it: no string is made for the JSON
+    /// formats, which write it straight into the line.
+    #[serde(serialize_with = "as_ntop")]
+    pub address: IpAddr,
+}
+
+fn as_ntop<S: serde::Serializer>(address: &IpAddr, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&netdb::ntop(address))
 }
 
 impl Record for HostAddress {
     const COLUMNS: &'static [&'static str] = &["query", "address"];
     fn cells(&self) -> Vec<String> {
-        vec![self.query.clone(), self.address.clone()]
+        vec![self.query.clone(), netdb::ntop(&self.address)]
     }
-    /// serde_json's bytes for the record, with the keys as constants.
+    /// serde_json's bytes for the record, with the keys as constants (an address as text has
+    /// nothing JSON escapes).
     fn write_json(&self, out: &mut Vec<u8>) -> bool {
         out.extend_from_slice(br#"{"query":"#);
         json::write_str(out, &self.query);
-        out.extend_from_slice(br#","address":"#);
-        json::write_str(out, &self.address);
-        out.push(b'}');
+        out.extend_from_slice(br#","address":""#);
+        netdb::push_ntop(out, &self.address);
+        out.extend_from_slice(br#""}"#);
         true
     }
 }
@@ -207,7 +215,7 @@ impl Lookup for HostByName {
         let result = host.clone().and_then(|text| {
             Ok(vec![HostAddress {
                 query: query.clone(),
-                address: first_ipv4(&text)?,
+                address: setipaddr(&text, libc::AF_INET)?,
             }])
         });
         let mut notes: Vec<String> = match &name {
@@ -228,7 +236,9 @@ impl Lookup for HostByName {
     }
 
     fn python(&self, result: &Result<Vec<HostAddress>, Failure>) -> String {
-        python_of_first(result, |r| pyrepr::Py::str(&r.address).to_string())
+        python_of_first(result, |r| {
+            pyrepr::Py::str(netdb::ntop(&r.address)).to_string()
+        })
     }
 }
 
@@ -240,7 +250,7 @@ fn answer_described(key: Option<&OsStr>, describe: bool) -> Answer<HostAddress> 
     let result = validate::host(key).and_then(|name| {
         Ok(vec![HostAddress {
             query: query.clone(),
-            address: first_ipv4(&name)?,
+            address: setipaddr(&name, libc::AF_INET)?,
         }])
     });
     if !describe {
@@ -286,7 +296,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn the_record_is_serde_json_s_bytes(query in any::<String>(), address in "[\\x00-\\x7f]{0,20}") {
+        fn the_record_is_serde_json_s_bytes(query in any::<String>(), address in any::<IpAddr>()) {
             let record = HostAddress { query, address };
             let mut ours = Vec::new();
             prop_assert!(record.write_json(&mut ours));

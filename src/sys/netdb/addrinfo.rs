@@ -252,19 +252,33 @@ pub fn ntop(ip: &IpAddr) -> String {
 /// `a.b.c.d` in decimal, without leading zeros.
 fn dotted_quad(octets: [u8; 4]) -> String {
     let mut out = String::with_capacity(15);
+    dotted_quad_bytes(octets, |byte| out.push(char::from(byte)));
+    out
+}
+
+/// Appends `ip` as `ntop` writes it, as bytes (a record's JSON writes it without a String).
+pub fn push_ntop(out: &mut Vec<u8>, ip: &IpAddr) {
+    match ip {
+        IpAddr::V4(v4) => dotted_quad_bytes(v4.octets(), |byte| out.push(byte)),
+        IpAddr::V6(_) => out.extend_from_slice(c_ntop(ip).as_bytes()),
+    }
+}
+
+/// The ASCII bytes of a dotted quad, one at a time.
+#[inline]
+fn dotted_quad_bytes(octets: [u8; 4], mut push: impl FnMut(u8)) {
     for (i, octet) in octets.into_iter().enumerate() {
         if i > 0 {
-            out.push('.');
+            push(b'.');
         }
         if octet >= 100 {
-            out.push(char::from(b'0' + octet / 100));
+            push(b'0' + octet / 100);
         }
         if octet >= 10 {
-            out.push(char::from(b'0' + octet / 10 % 10));
+            push(b'0' + octet / 10 % 10);
         }
-        out.push(char::from(b'0' + octet % 10));
+        push(b'0' + octet % 10);
     }
-    out
 }
 
 /// inet_ntop(3) itself.

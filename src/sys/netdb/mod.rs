@@ -17,7 +17,7 @@ mod services;
 
 pub use addrinfo::{
     AddrInfoEntry, AddrInfoList, Hints, getaddrinfo, getaddrinfo_list, getnameinfo, ntop,
-    numeric_host,
+    numeric_host, push_ntop,
 };
 pub use hosts::{
     HostEntry, all_hosts, clear_h_errno, gethostbyaddr_r, gethostbyname_r, gethostname, h_errno,
