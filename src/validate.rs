@@ -13,7 +13,12 @@ pub const MAX_LABEL: usize = 63;
 
 /// The key as text for messages and the `query` field, even when it is not valid UTF-8.
 pub fn display(key: &OsStr) -> String {
-    key.to_string_lossy().into_owned()
+    // UTF-8 checked the quick way first: to_string_lossy walks the key in chunks even when
+    // nothing in it needs replacing, and every batch key comes through here.
+    match key.to_str() {
+        Some(text) => text.to_owned(),
+        None => key.to_string_lossy().into_owned(),
+    }
 }
 
 /// A key as UTF-8 text with no NUL byte and not empty; `what` names it in the message.
