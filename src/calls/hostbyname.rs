@@ -40,12 +40,8 @@ pub struct HostAddress {
     pub query: String,
     /// Kept as the address, written as inet_ntop writes it: no string is made for the JSON
     /// formats, which write it straight into the line.
-    #[serde(serialize_with = "as_ntop")]
+    #[serde(serialize_with = "json::serialize_ntop")]
     pub address: IpAddr,
-}
-
-fn as_ntop<S: serde::Serializer>(address: &IpAddr, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&netdb::ntop(address))
 }
 
 impl Record for HostAddress {
@@ -58,9 +54,9 @@ impl Record for HostAddress {
     fn write_json(&self, out: &mut Vec<u8>) -> bool {
         out.extend_from_slice(br#"{"query":"#);
         json::write_str(out, &self.query);
-        out.extend_from_slice(br#","address":""#);
-        netdb::push_ntop(out, &self.address);
-        out.extend_from_slice(br#""}"#);
+        out.extend_from_slice(br#","address":"#);
+        json::write_ntop(out, &self.address);
+        out.push(b'}');
         true
     }
 }

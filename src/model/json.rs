@@ -24,6 +24,23 @@ pub fn write_opt_str(out: &mut Vec<u8>, text: Option<&str>) {
     }
 }
 
+/// An address as inet_ntop writes it, for a record's `#[serde(serialize_with)]`: records keep
+/// the address itself and make its text only where it is shown.
+pub fn serialize_ntop<S: serde::Serializer>(
+    address: &std::net::IpAddr,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&crate::sys::netdb::ntop(address))
+}
+
+/// Appends an address as a JSON string of inet_ntop's text, which has nothing JSON escapes.
+#[inline]
+pub fn write_ntop(out: &mut Vec<u8>, address: &std::net::IpAddr) {
+    out.push(b'"');
+    crate::sys::netdb::push_ntop(out, address);
+    out.push(b'"');
+}
+
 /// Appends an integer as JSON writes it.
 #[inline]
 pub fn write_int(out: &mut Vec<u8>, number: impl itoa::Integer) {

@@ -109,7 +109,12 @@ fn addrinfo() -> impl Strategy<Value = AddrInfo> + Clone {
             text(),
             text(),
         ),
-        (any::<i32>(), text(), text(), any::<u16>()),
+        (
+            any::<i32>(),
+            text(),
+            any::<std::net::IpAddr>(),
+            any::<u16>(),
+        ),
         proptest::option::of((any::<u32>(), any::<u32>())),
     )
         .prop_map(

@@ -46,7 +46,7 @@ fn addrinfo() -> Vec<Answer<AddrInfo>> {
         socktype: "SOCK_STREAM".into(),
         proto: 6,
         canonname: String::new(),
-        address: address.into(),
+        address: address.parse().expect("a test address"),
         port: 80,
         flowinfo: v6.then_some(0),
         scope_id: v6.then_some(0),

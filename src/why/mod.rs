@@ -160,7 +160,6 @@ impl WhyArgs {
                     entries
                         .into_iter()
                         .map(|e| addrinfo::record(Some(host), service, e))
-                        .map(without_zone)
                         .collect::<Vec<AddrInfo>>(),
                 ),
                 None,
@@ -320,14 +319,6 @@ impl WhyArgs {
             blind_spots,
         })
     }
-}
-
-/// IPv6 addresses carry their scope in `scope_id`, not as a `%zone` suffix (as Python 3.7+).
-fn without_zone(mut record: AddrInfo) -> AddrInfo {
-    if let Some(at) = record.address.find('%') {
-        record.address.truncate(at);
-    }
-    record
 }
 
 /// An argument as text without NUL bytes: what a C string can carry.

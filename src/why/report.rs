@@ -126,8 +126,9 @@ pub struct NsswitchView {
 pub fn distinct(records: &[AddrInfo]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for r in records {
-        if !out.contains(&r.address) {
-            out.push(r.address.clone());
+        let address = crate::sys::netdb::ntop(&r.address);
+        if !out.contains(&address) {
+            out.push(address);
         }
     }
     out

@@ -105,16 +105,11 @@ fn row_notes(
         notes.push("AI_CANONNAME: the canonical name is only on the first row".to_string());
     }
     // Only IPv6 rows (those with a flowinfo) can hold a mapped address; IPv4 rows are not parsed.
-    let is_mapped = |r: &&AddrInfo| {
-        r.flowinfo.is_some()
-            && r.address
-                .parse::<std::net::Ipv6Addr>()
-                .is_ok_and(|ip| ip.to_ipv4_mapped().is_some())
-    };
+    let is_mapped = |r: &&AddrInfo| matches!(r.address, std::net::IpAddr::V6(ip) if ip.to_ipv4_mapped().is_some());
     if let Some(mapped) = rows.iter().find(is_mapped) {
         notes.push(format!(
             "{} is an IPv4-mapped IPv6 address: an IPv4 answer dressed as IPv6 (AI_V4MAPPED)",
-            mapped.address
+            crate::sys::netdb::ntop(&mapped.address)
         ));
     }
     if rows.iter().any(|r| r.flowinfo.is_some()) {

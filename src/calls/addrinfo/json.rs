@@ -1,6 +1,6 @@
 //! An `AddrInfo` as compact JSON, written directly: the record a batch prints three times a name.
 
-use crate::model::json::{write_int, write_opt_str, write_str};
+use crate::model::json::{write_int, write_ntop, write_opt_str, write_str};
 
 use super::AddrInfo;
 
@@ -19,7 +19,7 @@ pub fn write(record: &AddrInfo, out: &mut Vec<u8>) {
     out.extend_from_slice(br#","canonname":"#);
     write_str(out, &record.canonname);
     out.extend_from_slice(br#","address":"#);
-    write_str(out, &record.address);
+    write_ntop(out, &record.address);
     out.extend_from_slice(br#","port":"#);
     write_int(out, record.port);
     if let Some(flowinfo) = record.flowinfo {
@@ -49,7 +49,8 @@ mod tests {
         fn the_record_is_serde_json_s_bytes(
             (query, service, family, socktype) in (
                 proptest::option::of(text()), proptest::option::of(text()), text(), text()),
-            (proto, canonname, address, port) in (any::<i32>(), text(), text(), any::<u16>()),
+            (proto, canonname, address, port) in
+                (any::<i32>(), text(), any::<std::net::IpAddr>(), any::<u16>()),
             (flowinfo, scope_id) in (proptest::option::of(any::<u32>()),
                 proptest::option::of(any::<u32>())),
         ) {

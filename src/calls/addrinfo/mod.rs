@@ -112,7 +112,10 @@ pub struct AddrInfo {
     pub socktype: Cow<'static, str>,
     pub proto: i32,
     pub canonname: String,
-    pub address: String,
+    /// Kept as the address, its text made only where it is shown (JSON writes it straight
+    /// into the line).
+    #[serde(serialize_with = "crate::model::json::serialize_ntop")]
+    pub address: std::net::IpAddr,
     pub port: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flowinfo: Option<u32>,
@@ -143,7 +146,7 @@ impl Record for AddrInfo {
             self.socktype.to_string(),
             self.proto.to_string(),
             self.canonname.clone(),
-            self.address.clone(),
+            netdb::ntop(&self.address),
             self.port.to_string(),
             opt(self.flowinfo),
             opt(self.scope_id),
@@ -159,7 +162,7 @@ impl Record for AddrInfo {
 /// IPv4 and `(address, port, flowinfo, scope_id)` for IPv6.
 pub fn python_list(records: &[AddrInfo]) -> Py {
     let rows = records.iter().map(|r| {
-        let mut sockaddr = vec![Py::str(&r.address), Py::Int(i64::from(r.port))];
+        let mut sockaddr = vec![Py::str(netdb::ntop(&r.address)), Py::Int(i64::from(r.port))];
         if let (Some(flowinfo), Some(scope_id)) = (r.flowinfo, r.scope_id) {
             sockaddr.push(Py::Int(i64::from(flowinfo)));
             sockaddr.push(Py::Int(i64::from(scope_id)));

@@ -4,20 +4,17 @@ use std::borrow::Cow;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use crate::sys::netdb::{self, AddrInfoEntry};
+use crate::sys::netdb::AddrInfoEntry;
 use crate::text::symbols;
 
 use super::AddrInfo;
 
 /// One element of getaddrinfo's list as the record every format prints.
 pub fn record(query: Option<&str>, service: Option<&str>, entry: AddrInfoEntry) -> AddrInfo {
-    let address = netdb::ntop(&entry.addr.ip());
-    with_query(query.map(Arc::from), service, entry, address)
+    with_query(query.map(Arc::from), service, entry)
 }
 
-/// Every element of getaddrinfo's list as records, which share one copy of the query; an
-/// address that repeats the one before (each comes once per socket type) is copied, not
-/// written again.
+/// Every element of getaddrinfo's list as records, which share one copy of the query.
 pub fn records(
     query: Option<&str>,
     service: Option<&str>,
@@ -25,25 +22,13 @@ pub fn records(
 ) -> Vec<AddrInfo> {
     let query: Option<Arc<str>> = query.map(Arc::from);
     let mut records: Vec<AddrInfo> = Vec::with_capacity(entries.size_hint().1.unwrap_or(0));
-    let mut last = None;
     for entry in entries {
-        let ip = entry.addr.ip();
-        let address = match records.last() {
-            Some(before) if last == Some(ip) => before.address.clone(),
-            _ => netdb::ntop(&ip),
-        };
-        last = Some(ip);
-        records.push(with_query(query.clone(), service, entry, address));
+        records.push(with_query(query.clone(), service, entry));
     }
     records
 }
 
-fn with_query(
-    query: Option<Arc<str>>,
-    service: Option<&str>,
-    entry: AddrInfoEntry,
-    address: String,
-) -> AddrInfo {
+fn with_query(query: Option<Arc<str>>, service: Option<&str>, entry: AddrInfoEntry) -> AddrInfo {
     let (flowinfo, scope_id) = match entry.addr {
         SocketAddr::V6(v6) => (Some(v6.flowinfo()), Some(v6.scope_id())),
         SocketAddr::V4(_) => (None, None),
@@ -55,7 +40,7 @@ fn with_query(
         socktype: socktype_name(entry.socktype),
         proto: entry.protocol,
         canonname: entry.canonname.unwrap_or_default(),
-        address,
+        address: entry.addr.ip(),
         port: entry.addr.port(),
         flowinfo,
         scope_id,
