@@ -7,7 +7,9 @@
 # python3 and GNU time. Prints the Markdown tables of docs/benchmarks.md on stdout. About 7 minutes.
 # Knobs (environment): BENCH_DELAY_MS=20 BENCH_SIZES=1000,10000 BENCH_JOBS=16,64,256
 # BENCH_LOOP_MAX=1000 BENCH_REPEAT=3 BENCH_WAYS=sockscope,floor,xargs,python,loop
-# (see bench/batch_driver.py). Start-up: bench/startup.py; serving: bench/serve.sh.
+# (see bench/batch_driver.py). BENCH_PAIRED=1 runs bench/batch_cpu.py instead: sockscope's own
+# CPU per name, each run paired with a floor run (default BENCH_REPEAT=9 rounds a cell).
+# Start-up: bench/startup.py; serving: bench/serve.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +22,9 @@ python=$(python3 -c 'import sys; print(sys.executable)')
 
 # The lab's world runs this command with SOCKSCOPE set to the release binary.
 export SOCKSCOPE_BENCH_DELAY_MS=${BENCH_DELAY_MS:-20}
-export SOCKSCOPE_BENCH_COMMAND="\"$python\" \"$PWD/bench/batch_driver.py\""
+driver=batch_driver.py
+[ "${BENCH_PAIRED:-0}" = 1 ] && driver=batch_cpu.py
+export SOCKSCOPE_BENCH_COMMAND="\"$python\" \"$PWD/bench/$driver\""
 export SOCKSCOPE_LAB_REQUIRED=1
 cargo build --release --quiet
 # The floor: a bare C client doing nothing but the same getaddrinfo calls (bench/floor_client.c).
