@@ -56,10 +56,10 @@ pub enum Error {
 /// longest an answer waits in the buffer while other lookups are under way.
 const TICK: Duration = Duration::from_millis(50);
 
-/// A worker's stack. A lookup needs little (every test passes with 64 KiB in a debug build;
-/// glibc's resolver keeps its buffers small on the stack, and Java runs getaddrinfo on 512 KiB
-/// threads), and with Rust's 2 MiB default a 1,000-name batch at 64 or 256 jobs took about a
-/// tenth more CPU (measured, in bench/batch.sh's lab, not explained).
+/// A worker's stack. A lookup needs little (the CLI and lab suites pass with 64 KiB in a
+/// debug build; glibc's resolver keeps its buffers small on the stack, and Java runs
+/// getaddrinfo on 512 KiB threads), and with Rust's 2 MiB default a 1,000-name batch at 64 or
+/// 256 jobs took about a tenth more CPU (measured in bench/batch.sh's lab, not explained).
 const WORKER_STACK: usize = 512 * 1024;
 
 /// Keys read but not yet written, at most: enough to keep every worker busy behind one slow key.
