@@ -244,7 +244,7 @@ pub fn run<R: Send + 'static>(
         timed: batch.timed,
     };
     let delivery = Delivery {
-        stats: batch.stats.then(|| stats::Stats::new(true)),
+        stats: batch.stats.then(stats::Stats::default),
         progress: Progress::new(),
         out,
     };
