@@ -1,4 +1,4 @@
-//! Build script: the socket constants the libc crate lacks, from the C headers; a static unwinder.
+//! Build script: the socket constants the libc crate lacks, from the C headers; a static unwinder; hot code first.
 
 // The C file is only run through the target's preprocessor (`cc -E`), never compiled or run, so
 // this works when cross-compiling and adds no C code to the binary. Each constant becomes a
@@ -17,7 +17,11 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=build/eval.rs");
     println!("cargo:rerun-if-changed=build/unwind.rs");
+    println!("cargo:rerun-if-changed=build/order.rs");
     unwind::link_statically();
+    if let Some(dir) = env::var_os("CARGO_MANIFEST_DIR") {
+        order::hot_code_first(std::path::Path::new(&dir));
+    }
     let expanded = match cc::Build::new().file(SOURCE).try_expand() {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(err) => fail(&format!("running the C preprocessor on {SOURCE}: {err}")),
@@ -135,5 +139,7 @@ fn find_word(text: &str, word: &str) -> Option<usize> {
 
 #[path = "build/eval.rs"]
 mod eval;
+#[path = "build/order.rs"]
+mod order;
 #[path = "build/unwind.rs"]
 mod unwind;
