@@ -1,7 +1,7 @@
 //! Checks on user keys before they reach libc, so bad input gets a precise message, not a resolver guess.
 
 use std::borrow::Cow;
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsStr;
 
 use crate::model::Failure;
 use crate::text::idna;
@@ -70,14 +70,17 @@ pub fn is_broadcast(name: &str) -> bool {
 /// Split a `HOST [SERVICE]` (or `ADDRESS [PORT]`) line of batch input; the second word is
 /// `None` when the line has only one. A third word is bad input rather than dropped unseen;
 /// `what` names the two fields in its message.
-pub fn host_and_service(line: &OsStr, what: &str) -> Result<(OsString, Option<OsString>), Failure> {
-    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+pub fn host_and_service<'a>(
+    line: &'a OsStr,
+    what: &str,
+) -> Result<(&'a OsStr, Option<&'a OsStr>), Failure> {
+    use std::os::unix::ffi::OsStrExt;
     let bytes = line.as_bytes();
     let mut parts = bytes
         .split(|b| b.is_ascii_whitespace())
         .filter(|part| !part.is_empty());
-    let host = OsString::from_vec(parts.next().unwrap_or_default().to_vec());
-    let service = parts.next().map(|s| OsString::from_vec(s.to_vec()));
+    let host = OsStr::from_bytes(parts.next().unwrap_or_default());
+    let service = parts.next().map(OsStr::from_bytes);
     let extra = parts.count();
     if extra > 0 {
         return Err(Failure::invalid(format!(

@@ -219,11 +219,8 @@ impl GetAddrInfo {
             Some(Ok(fields)) => Some(fields),
             None => None,
         };
-        let (host, service) = match &line {
-            Some((host, service)) => (
-                Some(host.as_os_str()),
-                service.as_deref().or(self.service.as_deref()),
-            ),
+        let (host, service) = match line {
+            Some((host, service)) => (Some(host), service.or(self.service.as_deref())),
             None => (key, self.service.as_deref()),
         };
         match &self.hints {

@@ -107,14 +107,14 @@ impl GetNameInfo {
                 Ok(fields) => fields,
                 Err(failure) => return Answer::new(Some(validate::display(key)), Err(failure)),
             };
-            (address, port.or_else(|| self.port.clone()))
+            (address, port.or(self.port.as_deref()))
         } else {
-            (key.to_os_string(), self.port.clone())
+            (key, self.port.as_deref())
         };
         let flags = pyargs::c_int(self.flags);
         let req = Request {
-            address: &address,
-            port: port.as_deref(),
+            address,
+            port,
             flags: *flags.as_ref().unwrap_or(&0),
             flowinfo: self.flowinfo.as_deref(),
             scope_id: self.scope_id.as_deref(),
