@@ -123,7 +123,7 @@ impl GetNameInfo {
             Ok(_) => lookup(&req),
             // CPython converts the flags ("i") before it reads the tuple.
             Err(raised) => {
-                let query = validate::display(&address);
+                let query = validate::display(address);
                 let read = if python { pyargs::word } else { pyargs::plain };
                 let failure = if python {
                     Failure::raised(raised)
