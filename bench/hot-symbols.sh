@@ -63,7 +63,7 @@ hot = {line.split()[1] for line in open(f"{work}/per-name.txt")}
 placed = sorted(addresses[s] for s in hot if s in addresses)
 pages = len({a >> 12 for a in placed})
 print(f"functions run per answer: {len(hot)}, found: {len(placed)}, "
-      f"on {pages} pages of 4 KiB, spanning {(placed[-1] - placed[0]) // 1024} KiB")
+      f"starting on {pages} pages of 4 KiB, spanning {(placed[-1] - placed[0]) // 1024} KiB")
 PY
   exit 0
 fi
