@@ -214,7 +214,8 @@ impl<R, O: Output<R>> pool::Deliver<(Answer<R>, Duration)> for Delivery<O> {
 /// `out` says of the run. With a timeout in `batch`, a lookup still running after it is
 /// written as TIMEOUT and its worker takes no new key until it returns. On SIGINT, SIGTERM or
 /// SIGHUP the answers in hand are written and `out` finished (a JSON array closed, a table's
-/// rows printed) before the error `Interrupted` is returned.
+/// rows printed) before the error `Interrupted` is returned. Call it as the last thing the
+/// process does: its worker threads stay parked once the keys run out (`pool::Options::linger`).
 pub fn run<R: Send + 'static>(
     batch: &Options,
     args: &[OsString],
@@ -237,6 +238,8 @@ pub fn run<R: Send + 'static>(
         jobs: batch.jobs.max(1),
         unordered: batch.unordered,
         timeout: batch.timeout,
+        // The process ends with the batch (`run` is the last thing a command does).
+        linger: true,
     };
     let work = Lookups {
         lookup,

@@ -3,7 +3,7 @@
 //! the input, and however many lookups are given up on.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -18,6 +18,13 @@ pub struct Options {
     /// Give up waiting for a lookup after this long and write `Work::given_up` in its place.
     /// The lookup itself cannot be stopped: its worker takes no new key until it returns.
     pub timeout: Option<Duration>,
+    /// Workers left with nothing to do stay parked instead of returning, for a process that
+    /// ends with the batch: it then pays for one exit of them all rather than each thread's
+    /// own (a stack beyond glibc's cache unmapped, each unmapping flushing the other CPUs'
+    /// TLBs while the rest of the workers fault their stacks in). Their threads, and what
+    /// they share (`work` among it), are never given back: not for a batch run in a
+    /// process that goes on.
+    pub linger: bool,
 }
 
 /// What a batch does with each key.
@@ -67,67 +74,6 @@ fn window(jobs: usize) -> usize {
     jobs.saturating_mul(4).max(64)
 }
 
-/// Counts how many answers were written, so the reader can wait instead of running ahead.
-/// Atomics, so that a key and an answer cost no lock here while there is room; the lock and
-/// condition variable are only for a reader that must wait.
-struct Progress {
-    count: AtomicUsize,
-    /// Workers waiting for room: only they need a wake-up (one system call each time).
-    waiting: AtomicUsize,
-    lock: Mutex<()>,
-    advanced: Condvar,
-    stop: AtomicBool,
-}
-
-impl Progress {
-    fn new() -> Self {
-        Progress {
-            count: AtomicUsize::new(0),
-            waiting: AtomicUsize::new(0),
-            lock: Mutex::new(()),
-            advanced: Condvar::new(),
-            stop: AtomicBool::new(false),
-        }
-    }
-
-    fn room(&self, index: usize, window: usize) -> bool {
-        index < self.count.load(Ordering::SeqCst).saturating_add(window)
-    }
-
-    /// Wait until key `index` may be issued; false once the batch is stopping.
-    fn wait_for_room(&self, index: usize, window: usize) -> bool {
-        if !self.room(index, window) {
-            // Counted as waiting before looking again, all sequentially consistent: a writer
-            // that adds to `count` after this looks either sees the waiter (and notifies under
-            // the lock, which the waiter holds until it waits) or was seen here.
-            let mut guard = lock(&self.lock);
-            self.waiting.fetch_add(1, Ordering::SeqCst);
-            while !self.room(index, window) && !self.stop.load(Ordering::SeqCst) {
-                guard = self.advanced.wait(guard).unwrap_or_else(|p| p.into_inner());
-            }
-            self.waiting.fetch_sub(1, Ordering::SeqCst);
-        }
-        !self.stop.load(Ordering::SeqCst)
-    }
-
-    fn wrote(&self, answers: usize) {
-        if answers == 0 {
-            return;
-        }
-        self.count.fetch_add(answers, Ordering::SeqCst);
-        if self.waiting.load(Ordering::SeqCst) > 0 {
-            let _guard = lock(&self.lock);
-            self.advanced.notify_all();
-        }
-    }
-
-    fn halt(&self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _guard = lock(&self.lock);
-        self.advanced.notify_all();
-    }
-}
-
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
@@ -163,6 +109,7 @@ struct Shared<W: Work, I, D> {
     looking_up: AtomicUsize,
     /// Workers still running; the last one to leave tells `ended`.
     alive: AtomicUsize,
+    linger: bool,
 }
 
 impl<W: Work, I, D> Shared<W, I, D> {
@@ -183,8 +130,7 @@ impl<W: Work, I, D: Deliver<W::Answer>> Drop for Leaving<'_, W, I, D> {
     }
 }
 
-/// One worker: take the next key, look it up, write the answer (and those it lets out in
-/// order), until the input ends.
+/// One worker: its keys, then (with `linger`) parked until the process ends.
 fn worker<W, I, E, D>(shared: &Shared<W, I, D>)
 where
     W: Work,
@@ -192,7 +138,26 @@ where
     E: Into<anyhow::Error>,
     D: Deliver<W::Answer>,
 {
-    let _leaving = Leaving(shared);
+    let leaving = Leaving(shared);
+    answer_keys(shared);
+    drop(leaving);
+    if shared.linger {
+        loop {
+            // Nothing unparks it: a spurious return only parks it again.
+            std::thread::park();
+        }
+    }
+}
+
+/// Take the next key, look it up, write the answer (and those it lets out in order), until
+/// the input ends or the batch stops.
+fn answer_keys<W, I, E, D>(shared: &Shared<W, I, D>)
+where
+    W: Work,
+    I: Iterator<Item = Result<W::Key, E>>,
+    E: Into<anyhow::Error>,
+    D: Deliver<W::Answer>,
+{
     loop {
         if shared.progress.stop.load(Ordering::SeqCst) {
             return;
@@ -303,6 +268,7 @@ where
         ended: Condvar::new(),
         looking_up: AtomicUsize::new(0),
         alive: AtomicUsize::new(jobs),
+        linger: opts.linger,
     });
     let started = start_workers(&shared, jobs);
     let (mut writer, mut result) = match started {
@@ -431,7 +397,10 @@ where
         .map(|(_, (start, _))| *start + limit))
 }
 
+mod progress;
 mod writer;
+
+use progress::Progress;
 
 pub use writer::Deliver;
 use writer::Writer;

@@ -76,6 +76,7 @@ fn opts(jobs: usize, unordered: bool) -> Options {
         jobs,
         unordered,
         timeout: None,
+        linger: false,
     }
 }
 
@@ -219,6 +220,7 @@ fn lookups_given_up_on_keep_their_worker_and_every_key_is_written() {
         jobs: 3,
         unordered: false,
         timeout: Some(Duration::from_millis(30)),
+        linger: false,
     };
     let start = Instant::now();
     let (result, out) = batch(infallible(50), options, work, never, any);
@@ -247,6 +249,7 @@ fn the_batch_does_not_wait_for_lookups_given_up_on() {
         jobs: 2,
         unordered: false,
         timeout: Some(Duration::from_millis(20)),
+        linger: false,
     };
     let start = Instant::now();
     let (result, out) = batch(infallible(3), options, work, never, any);
@@ -292,6 +295,7 @@ fn a_counted_input_ends_while_its_only_worker_is_stuck() {
         jobs: 1,
         unordered: false,
         timeout: Some(Duration::from_millis(20)),
+        linger: false,
     };
     let start = Instant::now();
     let (result, out) = batch(infallible(1), options, work, never, any);
@@ -388,4 +392,32 @@ fn a_busy_batch_flushes_far_less_than_once_an_answer() {
     let written = events.len() - flushes;
     assert_eq!(written, 400);
     assert!(flushes <= written / 2, "{flushes} flushes");
+}
+
+/// Workers that linger answer every key like the others, and then stay parked: the work
+/// they share is still held after the batch, where returning workers let it go.
+#[test]
+fn lingering_workers_stay_parked_after_the_batch() {
+    for linger in [false, true] {
+        let token = Arc::new(());
+        let held = Arc::clone(&token);
+        let work = Fnw(move |k: usize| {
+            let _ = &held;
+            k
+        });
+        let options = Options {
+            linger,
+            ..opts(4, false)
+        };
+        let (result, out) = batch(infallible(100), options, work, never, any);
+        assert!(matches!(result, Ok(Ended::Done)));
+        assert_eq!(out, (0..100).collect::<Vec<_>>());
+        // Long enough for returning workers to be gone; lingering ones never will be.
+        let wait = Duration::from_millis(if linger { 200 } else { 2000 });
+        let start = Instant::now();
+        while Arc::strong_count(&token) > 1 && start.elapsed() < wait {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert_eq!(Arc::strong_count(&token) > 1, linger, "linger: {linger}");
+    }
 }
