@@ -2,11 +2,14 @@
 # Benchmark `sockscope serve --echo` against socat and ncat, side by side, on loopback only.
 #
 # Not run in CI: it builds in release mode and loads the machine. Each server gets the same
-# two phases from bench/load.py: many small connections (connections per second) and a few
-# large transfers (bytes per second); every echo is checked byte for byte.
+# two phases from bench/load.py at each number of concurrent clients: many small connections
+# (connections per second), then BIG_TOTAL bytes in large transfers, as many at once as there
+# are clients (bytes per second): at 1 client 8 transfers of 8 MiB one after another, at 300
+# clients 300 transfers of 218 KiB all at once. Every echo is checked byte for byte.
 # Knobs (environment): CONCS="1 50 300" (concurrent clients) ROUNDS=3 SMALL_CONNS=2000
-# SMALL_BYTES=64 BIG_CONNS=8 BIG_CONC=4 (at most; fewer when CONCS is lower) BIG_BYTES=8388608
-# PHASE_TIMEOUT=120 SERVERS="sockscope socat" SOCKSCOPE_BIN=(a fresh release build).
+# SMALL_BYTES=64 BIG_TOTAL=67108864 BIG_CONNS=8 (transfers at least; as many as clients when
+# there are more) PHASE_TIMEOUT=120 SERVERS="sockscope socat" SOCKSCOPE_BIN=(a fresh release
+# build).
 #
 # ncat can be added (SERVERS="sockscope socat ncat") but is not a fair echo reference: in
 # `--exec /bin/cat` mode it closes as soon as the client half-closes, before cat's output is
@@ -16,9 +19,8 @@ cd "$(dirname "$0")/.."
 
 SMALL_CONNS=${SMALL_CONNS:-2000}
 SMALL_BYTES=${SMALL_BYTES:-64}
+BIG_TOTAL=${BIG_TOTAL:-67108864}
 BIG_CONNS=${BIG_CONNS:-8}
-BIG_CONC=${BIG_CONC:-4}
-BIG_BYTES=${BIG_BYTES:-8388608}
 PHASE_TIMEOUT=${PHASE_TIMEOUT:-120}
 CONCS=${CONCS:-1 50 300}
 ROUNDS=${ROUNDS:-3}
@@ -112,7 +114,7 @@ phase() { # phase CONNS CONC BYTES -> JSON line from load.py (or a timeout marke
 # Each concurrency level runs every server in turn (so a busy moment of the machine falls on
 # all alike), ROUNDS times over, in an order that rotates; the table gives each server's median
 # and its ratio to socat's median from the same run.
-echo "loopback echo benchmark: $SMALL_CONNS x ${SMALL_BYTES} B, then $BIG_CONNS x $BIG_BYTES B ($BIG_CONC at once); concurrency $CONCS; median of $ROUNDS; $(nproc) cores"
+echo "loopback echo benchmark: $SMALL_CONNS x ${SMALL_BYTES} B, then $BIG_TOTAL B in at least $BIG_CONNS transfers, one a client; clients $CONCS; median of $ROUNDS; $(nproc) cores"
 echo
 RESULTS="$WORK/results"
 : > "$RESULTS"
@@ -124,7 +126,8 @@ for conc in $CONCS; do
       server=${servers[$(((i + round) % n))]}
       start "$server"
       small=$(phase "$SMALL_CONNS" "$conc" "$SMALL_BYTES")
-      big=$(phase "$BIG_CONNS" "$(( conc < BIG_CONC ? conc : BIG_CONC ))" "$BIG_BYTES")
+      big_conns=$(( conc > BIG_CONNS ? conc : BIG_CONNS ))
+      big=$(phase "$big_conns" "$conc" "$(( BIG_TOTAL / big_conns ))")
       stop
       printf '%s\t%s\t%s\t%s\n' "$conc" "$server" "$small" "$big" >> "$RESULTS"
     done
