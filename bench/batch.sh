@@ -8,7 +8,8 @@
 # Knobs (environment): BENCH_DELAY_MS=20 BENCH_SIZES=1000,10000 BENCH_JOBS=16,64,256
 # BENCH_LOOP_MAX=1000 BENCH_REPEAT=3 BENCH_WAYS=sockscope,floor,xargs,python,loop
 # (see bench/batch_driver.py). BENCH_PAIRED=1 runs bench/batch_cpu.py instead: sockscope's own
-# CPU per name, each run paired with a floor run (default BENCH_REPEAT=9 rounds a cell).
+# CPU per name and its wall time over the floor's, each run paired with a floor run (default
+# BENCH_REPEAT=9 rounds a cell).
 # Start-up: bench/startup.py; serving: bench/serve.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."

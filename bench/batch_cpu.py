@@ -6,7 +6,9 @@ and `addrinfo` (AF_UNSPEC), each round runs the floor and sockscope back to back
 first, over the same N names, and takes each one's CPU (user + system, from wait4). The figure
 is the median of the rounds' differences: a busy moment of the shared machine lands on both
 runs of a round, so it moves the difference far less than it moves either run, which the
-medians of bench/batch_driver.py's separate runs suffer from. Prints a Markdown table.
+medians of bench/batch_driver.py's separate runs suffer from. Wall time is paired the same
+way: the last column is the median of the rounds' ratios (sockscope's wall time over the
+floor's, each from the start of the process to wait4's return). Prints a Markdown table.
 
 Knobs (environment): BENCH_SIZES=1000,10000 BENCH_JOBS=16,64,256 BENCH_REPEAT=9
 SOCKSCOPE_BENCH_BIN (another build), SOCKSCOPE_BENCH_FLOOR (the floor client, required).
@@ -17,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 SOCKSCOPE = os.environ.get("SOCKSCOPE_BENCH_BIN") or os.environ["SOCKSCOPE"]
 FLOOR = os.environ["SOCKSCOPE_BENCH_FLOOR"]
@@ -27,20 +30,26 @@ ADDRESS = "192.0.2.1"  # what the lab's server answers for every name
 CALLS = (("hostbyname", "inet"), ("addrinfo", "unspec"))
 
 
-def cpu_ms(argv, names):
-    """One run's CPU in milliseconds; its output is checked to be there and dropped."""
+def run_ms(argv, names):
+    """One run's CPU and wall time in milliseconds; its output is checked to be there and
+    dropped."""
     with open(names) as keys, tempfile.TemporaryFile() as out:
+        started = time.monotonic()
         child = subprocess.Popen(argv, stdin=keys, stdout=out, stderr=subprocess.DEVNULL)
         _, status, usage = os.wait4(child.pid, 0)
+        wall = (time.monotonic() - started) * 1000
         out.seek(0)
         if status != 0 or not out.read(1):
             sys.exit(f"batch_cpu: {' '.join(argv)} failed (status {status})")
-    return (usage.ru_utime + usage.ru_stime) * 1000
+    return (usage.ru_utime + usage.ru_stime) * 1000, wall
 
 
 def main():
-    print("| N | J | call | floor CPU ms | sockscope CPU ms | CPU x floor | own CPU µs/name |")
-    print("|--:|--:|---|--:|--:|--:|--:|")
+    print(
+        "| N | J | call | floor CPU ms | sockscope CPU ms | CPU x floor | own CPU µs/name "
+        "| wall x floor |"
+    )
+    print("|--:|--:|---|--:|--:|--:|--:|--:|")
     with tempfile.TemporaryDirectory() as tmp:
         for n in SIZES:
             names = os.path.join(tmp, f"names{n}")
@@ -50,22 +59,23 @@ def main():
                 for call, family in CALLS:
                     floor = [FLOOR, names, str(jobs), ADDRESS, family]
                     ours = [SOCKSCOPE, call, "-", "--jobs", str(jobs), "--format", "jsonl"]
-                    floors, own, diffs = [], [], []
+                    floors, own, diffs, walls = [], [], [], []
                     for round_ in range(REPEAT):
                         if round_ % 2:
-                            mine = cpu_ms(ours, names)
-                            base = cpu_ms(floor, names)
+                            mine = run_ms(ours, names)
+                            base = run_ms(floor, names)
                         else:
-                            base = cpu_ms(floor, names)
-                            mine = cpu_ms(ours, names)
-                        floors.append(base)
-                        own.append(mine)
-                        diffs.append(mine - base)
+                            base = run_ms(floor, names)
+                            mine = run_ms(ours, names)
+                        floors.append(base[0])
+                        own.append(mine[0])
+                        diffs.append(mine[0] - base[0])
+                        walls.append(mine[1] / base[1])
                     base, mine = statistics.median(floors), statistics.median(own)
                     per_name = statistics.median(diffs) * 1000 / n
                     print(
                         f"| {n} | {jobs} | {call} | {base:.1f} | {mine:.1f} | "
-                        f"{mine / base:.2f} | {per_name:.1f} |",
+                        f"{mine / base:.2f} | {per_name:.1f} | {statistics.median(walls):.3f} |",
                         flush=True,
                     )
 
