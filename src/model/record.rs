@@ -67,8 +67,9 @@ pub struct Answer<R> {
     /// The key as the user gave it (`None` where the call was made with NULL, as addrinfo allows).
     pub query: Option<String>,
     pub result: Result<Vec<R>, Failure>,
-    /// What the one-line error message names: the query, unless the call knows better.
-    pub label: String,
+    /// What the one-line error message names where the call knows better than the query
+    /// (`label()` gives either): no copy of the query is made for an answer that is no error.
+    pub label: Option<String>,
     /// How long the call took, where it was measured; renderers add it to every record.
     pub elapsed: Option<std::time::Duration>,
     /// The call behind the answer, where it is to be shown; renderers add it to every record.
@@ -77,11 +78,10 @@ pub struct Answer<R> {
 
 impl<R> Answer<R> {
     pub fn new(query: Option<String>, result: Result<Vec<R>, Failure>) -> Self {
-        let label = query.clone().unwrap_or_default();
         Answer {
             query,
             result,
-            label,
+            label: None,
             elapsed: None,
             call: None,
         }
@@ -91,6 +91,14 @@ impl<R> Answer<R> {
     pub fn with_call(mut self, call: Call) -> Self {
         self.call = Some(call);
         self
+    }
+
+    /// What the one-line error message names: the label where there is one, else the query.
+    pub fn label(&self) -> &str {
+        self.label
+            .as_deref()
+            .or(self.query.as_deref())
+            .unwrap_or_default()
     }
 
     /// How this answer counts towards the run's outcome: success, or its failure's.
@@ -118,4 +126,22 @@ pub struct Annotated<'a, T: Serialize> {
     pub elapsed_ms: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call: Option<&'a Call>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The error line names the query unless the answer was given a label of its own, and
+    /// nothing when there is neither.
+    #[test]
+    fn the_label_falls_back_to_the_query() {
+        let failure = || Err::<Vec<()>, _>(Failure::invalid("bad"));
+        let answer = Answer::new(Some("host".to_string()), failure());
+        assert_eq!(answer.label(), "host");
+        let mut labelled = Answer::new(Some("host".to_string()), failure());
+        labelled.label = Some("service".to_string());
+        assert_eq!(labelled.label(), "service");
+        assert_eq!(Answer::new(None, failure()).label(), "");
+    }
 }

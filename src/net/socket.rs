@@ -147,12 +147,12 @@ fn describe(family: i32, socktype: i32, proto: i32) -> Answer<SocketInfo> {
         .map_err(Failure::from)
         .map(|fd| vec![read_back(fd.as_fd(), (family, socktype, proto))]);
     let mut answer = Answer::new(None, result);
-    answer.label = format!(
+    answer.label = Some(format!(
         "{}, {}, {}",
         symbol("AF_", family),
         symbol("SOCK_", socktype),
         proto_symbol(proto)
-    );
+    ));
     let mut notes = Vec::new();
     if let Ok([info]) = answer.result.as_deref()
         && info.proto != proto

@@ -62,7 +62,7 @@ impl<'v, R: Record + 'static> Emitter<'v, R> {
         if let Err(failure) = &answer.result {
             // The answers before it come out before its error line, as they were given.
             self.flush()?;
-            report(self.command, &answer.label, failure, self.color_errors);
+            report(self.command, answer.label(), failure, self.color_errors);
         }
         self.worst = self.worst.max(answer.outcome());
         self.sink.answer(&answer).map_err(|err| self.failed(err))

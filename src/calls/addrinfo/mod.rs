@@ -337,7 +337,7 @@ pub fn lookup(req: &Request) -> Answer<AddrInfo> {
         let call = explain::call(req, made, &Err(failure.clone()));
         return Answer::new(None, Err(failure)).with_call(call);
     }
-    let result = resolve(req);
+    let result = resolve(req, query.as_deref());
     let c_host = query.as_deref().map(libc_host);
     let made = explain::Made {
         c_args: Some((c_host.as_deref(), service_text.as_deref())),
@@ -357,7 +357,7 @@ fn lookup_bare(req: &Request) -> Answer<AddrInfo> {
     }
     let query = req.host.map(validate::display);
     let service_text = req.service.map(validate::display);
-    let result = resolve(req);
+    let result = resolve(req, query.as_deref());
     let label = label(req, &query, &service_text, &result);
     Answer {
         query,
@@ -383,13 +383,14 @@ fn finish(
     answer
 }
 
-/// What the error line names: the service where it was at fault, else the host.
+/// What the error line names where it is not the host (the answer's query): the service,
+/// where it was at fault or there is no host.
 fn label(
     req: &Request,
     query: &Option<String>,
     service_text: &Option<String>,
     result: &Result<Vec<AddrInfo>, Failure>,
-) -> String {
+) -> Option<String> {
     // An unknown service, or a name where AI_NUMERICSERV wants a number, is the service's
     // fault, so the message names it rather than the host.
     let blame_service = match result {
@@ -400,14 +401,16 @@ fn label(
         _ => false,
     };
     match (query, service_text) {
-        (Some(_), Some(service)) if blame_service => service.clone(),
-        (Some(host), _) => host.clone(),
-        (None, Some(service)) => service.clone(),
-        (None, None) => String::new(),
+        (Some(_), Some(service)) if blame_service => Some(service.clone()),
+        // The host, which the answer's query already is.
+        (Some(_), _) | (None, None) => None,
+        (None, Some(service)) => Some(service.clone()),
     }
 }
 
-fn resolve(req: &Request) -> Result<Vec<AddrInfo>, Failure> {
+/// `query` is the host as text (`validate::display`), which the records keep: a host that is
+/// not UTF-8 is refused before any record is made, so it is the host as typed.
+fn resolve(req: &Request, query: Option<&str>) -> Result<Vec<AddrInfo>, Failure> {
     // libc is given the name Python's idna codec makes of the host; the records keep the key.
     let encoded = req.host.map(validate::host).transpose()?;
     let host = encoded.as_deref();
@@ -416,5 +419,5 @@ fn resolve(req: &Request) -> Result<Vec<AddrInfo>, Failure> {
     let c_service = service.map(netdb::c_key).transpose()?;
     let entries = netdb::getaddrinfo_list(c_host.as_deref(), c_service.as_deref(), req.hints)
         .map_err(|err| refusal::noname_refusal(Failure::from(err), req.hints, host, service))?;
-    Ok(records(req.host.and_then(OsStr::to_str), service, entries))
+    Ok(records(query, service, entries))
 }
